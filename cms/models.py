@@ -1,0 +1,1 @@
+"""Wagtail page types for policies, news, events and the province portals."""

@@ -1,0 +1,1 @@
+"""Patents, their right holders, the registry ledger, targets and statistics."""

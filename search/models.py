@@ -1,0 +1,1 @@
+"""Saved searches and alerts; the index itself lives in the search backend."""

@@ -1,0 +1,23 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _ensure_platform_staff_group(sender, using, **kwargs):
+    # This app's permissions are created by another post_migrate receiver that may
+    # not have run yet; creating them first is idempotent.
+    from django.contrib.auth.management import create_permissions
+
+    from .permissions import platform_staff_group
+
+    create_permissions(sender, verbosity=0, using=using)
+    platform_staff_group()
+
+
+class AccountsConfig(AppConfig):
+    name = "techmarket.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts and organisations")
+
+    def ready(self):
+        post_migrate.connect(_ensure_platform_staff_group, sender=self)

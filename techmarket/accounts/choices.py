@@ -1,0 +1,26 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    INSTITUTE = "institute", _("Research institute")
+    ENTERPRISE = "enterprise", _("Enterprise")
+    AGENCY = "agency", _("Service agency")
+    GOVERNMENT = "government", _("Government body")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    REJECTED = "rejected", _("Rejected")
+
+
+class MembershipRole(models.TextChoices):
+    ADMIN = "admin", _("Administrator")
+    STAFF = "staff", _("Staff member")
+
+
+class MembershipStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    ACTIVE = "active", _("Active")

@@ -1,0 +1,13 @@
+"""Errors a user can act on. Anything else that goes wrong is a bug and surfaces as one."""
+
+
+class AccountsError(Exception):
+    """A request the rules refuse; the message is shown to the user as it is."""
+
+
+class LastAdminError(AccountsError):
+    """An organisation must always keep at least one administrator."""
+
+
+class MembershipExists(AccountsError):
+    """The person already belongs to, or has asked to join, the organisation."""

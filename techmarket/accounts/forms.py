@@ -1,0 +1,188 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+from wagtail.users.forms import UserCreationForm, UserEditForm
+
+from techmarket.regions import gbt2260
+from techmarket.regions.models import TechnologyField
+
+from .choices import MembershipRole
+from .models import Organisation, User
+from .validators import normalize_credit_code, normalize_phone, validate_credit_code
+
+
+def grouped_city_choices() -> list:
+    """Cities grouped by province, YRD first, for a select with optgroups."""
+    return [("", "——")] + [(p.name, gbt2260.city_choices(p.code)) for p in gbt2260.provinces()]
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.CharField(
+        label=_("E-mail or mobile number"),
+        max_length=254,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    error_messages = {
+        "invalid_login": _("The e-mail address or mobile number and password do not match an account."),
+        "inactive": _("This account has been deactivated."),
+    }
+
+
+class OrganisationForm(forms.ModelForm):
+    """The organisation's own details, used at sign-up and on its edit page."""
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "name_zh", "name_en", "credit_code", "province", "city", "website", "description"]
+        widgets = {
+            "city": forms.Select(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "credit_code": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["city"].widget.choices = grouped_city_choices()
+        self.fields["city"].widget.attrs["data-city-select"] = "1"
+        self.fields["province"].widget.attrs["data-province-select"] = "1"
+
+
+class OrganisationEditForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        fields = ["kind", "name_zh", "name_en", "province", "city", "website", "description"]
+
+
+class SignupForm(forms.Form):
+    MODE_CREATE = "create"
+    MODE_JOIN = "join"
+
+    name = forms.CharField(label=_("Your name"), max_length=100, widget=forms.TextInput(attrs={"autocomplete": "name"}))
+    email = forms.EmailField(label=_("E-mail address"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
+    phone = forms.CharField(
+        label=_("Mobile number"),
+        required=False,
+        max_length=20,
+        help_text=_("Optional. You can sign in with it instead of your e-mail address."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 8 characters, not only digits, not a common password."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
+    mode = forms.ChoiceField(
+        label=_("Your organisation"),
+        choices=[
+            (MODE_CREATE, _("Register a new organisation (you become its administrator)")),
+            (MODE_JOIN, _("Join an organisation already registered here")),
+        ],
+        initial=MODE_CREATE,
+        widget=forms.RadioSelect,
+    )
+    join_credit_code = forms.CharField(
+        label=_("Credit code of the organisation to join"),
+        required=False,
+        max_length=30,
+        help_text=_("Its administrators will be asked to approve you."),
+    )
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists. Sign in instead."))
+        return email
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data["phone"]
+        if not phone:
+            return ""
+        User._meta.get_field("phone").run_validators(phone)
+        phone = normalize_phone(phone)
+        if User.objects.filter(phone=phone).exists():
+            raise forms.ValidationError(_("An account with this mobile number already exists."))
+        return phone
+
+    def clean_join_credit_code(self) -> str:
+        code = self.cleaned_data["join_credit_code"]
+        if self.data.get(self.add_prefix("mode")) != self.MODE_JOIN:
+            return ""
+        if not code:
+            raise forms.ValidationError(_("Enter the credit code of the organisation you want to join."))
+        validate_credit_code(code)
+        code = normalize_credit_code(code)
+        try:
+            self.join_organisation = Organisation.objects.get(credit_code=code)
+        except Organisation.DoesNotExist:
+            raise forms.ValidationError(
+                _("No organisation with this credit code is registered yet. Choose to register a new organisation.")
+            ) from None
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", _("The two passwords differ."))
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), name=cleaned.get("name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class MembershipRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+
+
+class VerificationForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Verify")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note to the organisation"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting: say what is missing or wrong."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Give the reason for the rejection so the organisation can correct it."))
+        return cleaned
+
+
+class BrokerProfileForm(forms.Form):
+    certificate_number = forms.CharField(label=_("Certificate number"), max_length=40)
+    provinces_served = forms.MultipleChoiceField(
+        label=_("Provinces served"),
+        choices=lambda: [(p.code, p.name) for p in gbt2260.provinces()[:4]],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    fields = forms.ModelMultipleChoiceField(
+        label=_("Technology fields"),
+        queryset=TechnologyField.objects.active(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    introduction = forms.CharField(label=_("Introduction"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class WagtailUserCreationForm(UserCreationForm):
+    """Wagtail's user form for this user model: a single name field instead of first and last names."""
+
+    class Meta(UserCreationForm.Meta):
+        fields = {"email", "name", "phone", "is_superuser", "groups"}
+
+
+class WagtailUserEditForm(UserEditForm):
+    class Meta(UserEditForm.Meta):
+        fields = {"email", "name", "phone", "is_active", "is_superuser", "groups"}

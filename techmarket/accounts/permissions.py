@@ -1,0 +1,66 @@
+"""Who may do what with organisations. Views, services and selectors ask here; templates never decide.
+
+Object permissions live in django-guardian's direct foreign-key tables and are
+granted by the membership services: every active member can see the member
+list; administrators may also edit the organisation and manage its members.
+Platform staff verify organisations through a global permission held by the
+platform staff group.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from guardian.shortcuts import assign_perm, remove_perm
+
+from .choices import MembershipRole, MembershipStatus
+from .models import Membership, Organisation
+
+MEMBER_PERMISSIONS = ("accounts.view_members",)
+ADMIN_PERMISSIONS = ("accounts.view_members", "accounts.change_organisation", "accounts.manage_members")
+PLATFORM_STAFF_PERMISSIONS = ("accounts.verify_organisation", "accounts.view_organisation")
+
+
+def can_view_members(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and (
+        user.has_perm("accounts.view_members", organisation) or can_verify_organisations(user)
+    )
+
+
+def can_edit_organisation(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.change_organisation", organisation)
+
+
+def can_manage_members(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.manage_members", organisation)
+
+
+def can_verify_organisations(user) -> bool:
+    return user.is_authenticated and user.has_perm("accounts.verify_organisation")
+
+
+def sync_membership_permissions(membership: Membership) -> None:
+    """Make the member's object permissions match their role and status."""
+    user, organisation = membership.user, membership.organisation
+    wanted: tuple[str, ...] = ()
+    if membership.status == MembershipStatus.ACTIVE:
+        wanted = ADMIN_PERMISSIONS if membership.role == MembershipRole.ADMIN else MEMBER_PERMISSIONS
+    for perm in ADMIN_PERMISSIONS:
+        if perm in wanted:
+            assign_perm(perm, user, organisation)
+        else:
+            remove_perm(perm, user, organisation)
+
+
+def revoke_membership_permissions(membership: Membership) -> None:
+    for perm in ADMIN_PERMISSIONS:
+        remove_perm(perm, membership.user, membership.organisation)
+
+
+def platform_staff_group() -> Group:
+    """The platform staff group with its global permissions (created on first use)."""
+    group, _ = Group.objects.get_or_create(name=settings.PLATFORM_STAFF_GROUP)
+    perms = Permission.objects.filter(
+        content_type__app_label="accounts",
+        codename__in=[p.split(".", 1)[1] for p in PLATFORM_STAFF_PERMISSIONS],
+    )
+    group.permissions.add(*perms)
+    return group

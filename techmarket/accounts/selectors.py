@@ -1,0 +1,38 @@
+"""Reads for accounts and organisations."""
+
+from django.db.models import Count, Q, QuerySet
+
+from .choices import MembershipStatus
+from .models import Membership, Organisation, User
+
+
+def organisation_list(*, province: str = "", kind: str = "", verified_only: bool = True) -> QuerySet[Organisation]:
+    qs = Organisation.objects.all()
+    if verified_only:
+        qs = qs.verified()
+    if province:
+        qs = qs.in_province(province)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("province", "name_zh")
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("status", "-role", "user__name")
+
+
+def user_memberships(*, user: User) -> QuerySet[Membership]:
+    return user.memberships.select_related("organisation").order_by("-status", "organisation__name_zh")
+
+
+def organisations_awaiting_verification() -> QuerySet[Organisation]:
+    return (
+        Organisation.objects.awaiting_verification()
+        .annotate(member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE)))
+        .order_by("created_at")
+    )
+
+
+def organisation_counts_by_province() -> dict[str, int]:
+    rows = Organisation.objects.verified().values("province").annotate(n=Count("id")).order_by()
+    return {row["province"]: row["n"] for row in rows}

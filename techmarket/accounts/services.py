@@ -1,0 +1,242 @@
+"""Writes for accounts and organisations. Each runs in one transaction and leaves an audit row."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from techmarket.audit.services import audit_record
+from techmarket.notifications import absolute_url, email_on_commit
+
+from . import permissions
+from .choices import MembershipRole, MembershipStatus, VerificationStatus
+from .exceptions import LastAdminError, MembershipExists
+from .models import BrokerProfile, Membership, Organisation, User
+
+ORGANISATION_EDITABLE_FIELDS = ("kind", "name_zh", "name_en", "province", "city", "website", "description")
+
+
+def user_register(*, email: str, name: str, password: str, phone: str | None = None) -> User:
+    """Create a person's account. Password strength is the form's concern; the hash is set here."""
+    user = User(email=email, name=name, phone=phone or None)
+    user.set_password(password)
+    user.full_clean(exclude=["password", "last_login"])
+    with transaction.atomic():
+        user.save()
+        audit_record(actor=user, action="user.register", target=user, summary=user.email)
+    return user
+
+
+def _admin_emails(organisation: Organisation) -> list[str]:
+    return list(organisation.memberships.admins().values_list("user__email", flat=True))
+
+
+@transaction.atomic
+def organisation_create(*, actor: User, **fields) -> Organisation:
+    """Register an organisation; the person registering it becomes its first administrator."""
+    organisation = Organisation(**fields)
+    organisation.verification_status = VerificationStatus.PENDING
+    organisation.full_clean()
+    organisation.save()
+    membership = Membership.objects.create(
+        user=actor,
+        organisation=organisation,
+        role=MembershipRole.ADMIN,
+        status=MembershipStatus.ACTIVE,
+        approved_at=timezone.now(),
+    )
+    permissions.sync_membership_permissions(membership)
+    audit_record(actor=actor, action="organisation.create", target=organisation, summary=organisation.name_zh)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, actor: User, organisation: Organisation, **changes) -> Organisation:
+    if not permissions.can_edit_organisation(actor, organisation):
+        raise PermissionDenied
+    unknown = set(changes) - set(ORGANISATION_EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    before = {name: getattr(organisation, name) for name in changes}
+    for name, value in changes.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation.save()
+    changed = {name: [before[name], value] for name, value in changes.items() if before[name] != value}
+    audit_record(
+        actor=actor, action="organisation.update", target=organisation, summary=organisation.name_zh, data=changed
+    )
+    return organisation
+
+
+@transaction.atomic
+def organisation_verify(*, actor: User, organisation: Organisation, approve: bool, note: str = "") -> Organisation:
+    """Platform staff confirm (or reject) that an organisation is who it says it is."""
+    if not permissions.can_verify_organisations(actor):
+        raise PermissionDenied
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
+    organisation.verification_note = note
+    organisation.verified_at = timezone.now()
+    organisation.verified_by = actor
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.verify" if approve else "organisation.reject",
+        target=organisation,
+        summary=note or organisation.name_zh,
+    )
+    email_on_commit(
+        template="organisation_verified" if approve else "organisation_rejected",
+        to=_admin_emails(organisation),
+        context={
+            "organisation": organisation.name_zh,
+            "note": note,
+            "url": absolute_url(organisation.get_absolute_url()),
+        },
+    )
+    return organisation
+
+
+@transaction.atomic
+def membership_request(*, user: User, organisation: Organisation) -> Membership:
+    """Ask to join an organisation; its administrators approve or decline."""
+    if Membership.objects.filter(user=user, organisation=organisation).exists():
+        raise MembershipExists(_("You already belong to, or have asked to join, %(name)s.") % {"name": organisation})
+    membership = Membership.objects.create(
+        user=user, organisation=organisation, role=MembershipRole.STAFF, status=MembershipStatus.PENDING
+    )
+    audit_record(actor=user, action="membership.request", target=organisation, summary=user.email)
+    email_on_commit(
+        template="membership_requested",
+        to=_admin_emails(organisation),
+        context={
+            "person": user.name,
+            "email": user.email,
+            "organisation": organisation.name_zh,
+            "url": absolute_url(reverse("accounts:organisation_members", args=[organisation.pk])),
+        },
+    )
+    return membership
+
+
+def _locked_membership(actor: User, membership: Membership) -> Membership:
+    """Lock the organisation row so that concurrent role changes cannot remove every admin."""
+    Organisation.objects.select_for_update().get(pk=membership.organisation_id)
+    membership = Membership.objects.select_related("user", "organisation").get(pk=membership.pk)
+    if not permissions.can_manage_members(actor, membership.organisation):
+        raise PermissionDenied
+    return membership
+
+
+def _ensure_another_admin(membership: Membership) -> None:
+    others = membership.organisation.memberships.admins().exclude(pk=membership.pk)
+    if membership.is_admin and not others.exists():
+        raise LastAdminError(_("An organisation needs at least one administrator; appoint another one first."))
+
+
+@transaction.atomic
+def membership_approve(*, actor: User, membership: Membership) -> Membership:
+    membership = _locked_membership(actor, membership)
+    if membership.status == MembershipStatus.ACTIVE:
+        return membership
+    membership.status = MembershipStatus.ACTIVE
+    membership.approved_at = timezone.now()
+    membership.save(update_fields=["status", "approved_at"])
+    permissions.sync_membership_permissions(membership)
+    audit_record(
+        actor=actor, action="membership.approve", target=membership.organisation, summary=membership.user.email
+    )
+    email_on_commit(
+        template="membership_approved",
+        to=[membership.user.email],
+        context={
+            "person": membership.user.name,
+            "organisation": membership.organisation.name_zh,
+            "url": absolute_url(membership.organisation.get_absolute_url()),
+        },
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    membership = _locked_membership(actor, membership)
+    if role not in MembershipRole.values:
+        raise ValueError(f"unknown role {role!r}")
+    if membership.role == role:
+        return membership
+    if role != MembershipRole.ADMIN:
+        _ensure_another_admin(membership)
+    membership.role = role
+    membership.save(update_fields=["role"])
+    permissions.sync_membership_permissions(membership)
+    audit_record(
+        actor=actor,
+        action="membership.role",
+        target=membership.organisation,
+        summary=f"{membership.user.email}: {role}",
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor: User, membership: Membership) -> None:
+    """Remove a member or decline a request to join."""
+    membership = _locked_membership(actor, membership)
+    _ensure_another_admin(membership)
+    permissions.revoke_membership_permissions(membership)
+    action = "membership.decline" if membership.status == MembershipStatus.PENDING else "membership.remove"
+    audit_record(actor=actor, action=action, target=membership.organisation, summary=membership.user.email)
+    membership.delete()
+
+
+@transaction.atomic
+def account_signup(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    phone: str | None = None,
+    new_organisation: dict | None = None,
+    join_organisation: Organisation | None = None,
+) -> tuple[User, Membership]:
+    """Sign up a person and either register their organisation or ask to join an existing one.
+
+    One transaction: if any part is refused, nothing is written.
+    """
+    if (new_organisation is None) == (join_organisation is None):
+        raise ValueError("give exactly one of new_organisation and join_organisation")
+    user = user_register(email=email, name=name, password=password, phone=phone)
+    if new_organisation is not None:
+        organisation = organisation_create(actor=user, **new_organisation)
+        membership = organisation.memberships.get(user=user)
+    else:
+        membership = membership_request(user=user, organisation=join_organisation)
+    return user, membership
+
+
+@transaction.atomic
+def broker_profile_save(
+    *,
+    user: User,
+    certificate_number: str,
+    provinces_served: list[str],
+    field_ids: list[int],
+    introduction: str = "",
+    agency: Organisation | None = None,
+) -> BrokerProfile:
+    profile = BrokerProfile.objects.filter(user=user).first() or BrokerProfile(user=user)
+    profile.certificate_number = certificate_number.strip()
+    profile.provinces_served = list(provinces_served)
+    profile.introduction = introduction
+    profile.agency = agency
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    profile.fields.set(field_ids)
+    audit_record(actor=user, action="broker.save", target=profile, summary=profile.certificate_number)
+    return profile

@@ -1,0 +1,340 @@
+"""Sign-up, sign-in, the organisation directory and pages, member management, verification.
+
+Views stay thin: check permission through ``permissions``, call one service,
+turn refused requests into messages.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from techmarket.audit.models import AuditEvent
+from techmarket.regions import gbt2260
+
+from . import permissions, selectors, services
+from .choices import MembershipStatus, OrganisationKind
+from .exceptions import AccountsError
+from .forms import (
+    BrokerProfileForm,
+    LoginForm,
+    MembershipRoleForm,
+    OrganisationEditForm,
+    OrganisationForm,
+    SignupForm,
+    VerificationForm,
+)
+from .models import BrokerProfile, Membership, Organisation
+
+
+def _add_model_errors(form, error: ValidationError) -> None:
+    """Show a service's validation error on the form fields it names."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignupForm(request.POST or None, prefix="user")
+    org_form = OrganisationForm(request.POST or None, prefix="org")
+    if request.method == "POST":
+        creating = request.POST.get("user-mode") == SignupForm.MODE_CREATE
+        forms_valid = form.is_valid() and (org_form.is_valid() if creating else True)
+        if forms_valid:
+            data = form.cleaned_data
+            try:
+                user, membership = services.account_signup(
+                    email=data["email"],
+                    name=data["name"],
+                    password=data["password1"],
+                    phone=data["phone"] or None,
+                    new_organisation=dict(org_form.cleaned_data) if creating else None,
+                    join_organisation=None if creating else form.join_organisation,
+                )
+            except ValidationError as error:
+                _add_model_errors(org_form if creating else form, error)
+            else:
+                login(request, user, backend="techmarket.accounts.backends.EmailOrPhoneBackend")
+                if creating:
+                    messages.success(
+                        request,
+                        _("Welcome! %(org)s is registered and awaits verification by the platform staff.")
+                        % {"org": membership.organisation},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("Welcome! Your request to join %(org)s has been sent to its administrators.")
+                        % {"org": membership.organisation},
+                    )
+                return redirect("accounts:dashboard")
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/signup.html", {"form": form, "org_form": org_form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset_form.html"
+    email_template_name = "email/password_reset.txt"
+    subject_template_name = "email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    memberships = selectors.user_memberships(user=request.user)
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {
+            "memberships": memberships,
+            "can_verify": permissions.can_verify_organisations(request.user),
+            "broker_profile": BrokerProfile.objects.filter(user=request.user).first(),
+        },
+    )
+
+
+def organisation_list(request: HttpRequest) -> HttpResponse:
+    province = request.GET.get("province", "")
+    kind = request.GET.get("kind", "")
+    if province and not gbt2260.is_province(province):
+        province = ""
+    if kind not in OrganisationKind.values:
+        kind = ""
+    organisations = selectors.organisation_list(province=province, kind=kind)
+    page = Paginator(organisations, 24).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "accounts/organisation_list.html",
+        {
+            "page": page,
+            "province": province,
+            "kind": kind,
+            "provinces": gbt2260.provinces()[:4],
+            "kinds": OrganisationKind.choices,
+        },
+    )
+
+
+def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
+    """Verified organisations are public; others only to their members and platform staff (404 for the rest)."""
+    organisation = get_object_or_404(Organisation, pk=pk)
+    if not organisation.is_verified and not permissions.can_view_members(request.user, organisation):
+        raise Http404
+    return organisation
+
+
+def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    user = request.user
+    membership = (
+        Membership.objects.filter(user=user, organisation=organisation).first() if user.is_authenticated else None
+    )
+    return render(
+        request,
+        "accounts/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "membership": membership,
+            "can_edit": permissions.can_edit_organisation(user, organisation),
+            "can_view_members": permissions.can_view_members(user, organisation),
+            "can_verify": permissions.can_verify_organisations(user),
+            "can_request_join": user.is_authenticated and membership is None and organisation.is_verified,
+            "history": AuditEvent.objects.for_object(organisation).select_related("actor")[:10]
+            if permissions.can_view_members(user, organisation)
+            else [],
+        },
+    )
+
+
+@login_required
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not permissions.can_edit_organisation(request.user, organisation):
+        raise PermissionDenied
+    form = OrganisationEditForm(request.POST or None, instance=organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in OrganisationEditForm.Meta.fields}
+            try:
+                services.organisation_update(
+                    actor=request.user, organisation=Organisation.objects.get(pk=pk), **changes
+                )
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                messages.success(request, _("The organisation's details have been saved."))
+                return redirect(organisation)
+        messages.error(request, _("Please correct the errors below."))
+    return render(request, "accounts/organisation_edit.html", {"organisation": organisation, "form": form})
+
+
+@login_required
+def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not permissions.can_view_members(request.user, organisation):
+        raise PermissionDenied
+    members = selectors.organisation_members(organisation=organisation)
+    return render(
+        request,
+        "accounts/organisation_members.html",
+        {
+            "organisation": organisation,
+            "active": [m for m in members if m.status == MembershipStatus.ACTIVE],
+            "pending": [m for m in members if m.status == MembershipStatus.PENDING],
+            "can_manage": permissions.can_manage_members(request.user, organisation),
+            "role_form": MembershipRoleForm(),
+        },
+    )
+
+
+def _membership_action(request: HttpRequest, pk: int, membership_pk: int, action) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    if not permissions.can_manage_members(request.user, organisation):
+        raise PermissionDenied
+    membership = get_object_or_404(Membership, pk=membership_pk, organisation=organisation)
+    try:
+        message = action(membership)
+    except AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, message)
+    return redirect("accounts:organisation_members", pk=organisation.pk)
+
+
+@login_required
+@require_POST
+def membership_approve(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    def action(membership):
+        services.membership_approve(actor=request.user, membership=membership)
+        return _("%(person)s is now a member.") % {"person": membership.user}
+
+    return _membership_action(request, pk, membership_pk, action)
+
+
+@login_required
+@require_POST
+def membership_role(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    form = MembershipRoleForm(request.POST)
+
+    def action(membership):
+        if not form.is_valid():
+            raise AccountsError(_("Choose a valid role."))
+        services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+        return _("The role of %(person)s has been changed.") % {"person": membership.user}
+
+    return _membership_action(request, pk, membership_pk, action)
+
+
+@login_required
+@require_POST
+def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
+    def action(membership):
+        services.membership_remove(actor=request.user, membership=membership)
+        return _("%(person)s has been removed.") % {"person": membership.user}
+
+    return _membership_action(request, pk, membership_pk, action)
+
+
+@login_required
+@require_POST
+def membership_join(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = _visible_organisation(request, pk)
+    try:
+        services.membership_request(user=request.user, organisation=organisation)
+    except AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request, _("Your request has been sent to the administrators of %(org)s.") % {"org": organisation}
+        )
+    return redirect(organisation)
+
+
+@login_required
+def verification_queue(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_verify_organisations(request.user):
+        raise PermissionDenied
+    page = Paginator(selectors.organisations_awaiting_verification(), 30).get_page(request.GET.get("page"))
+    return render(request, "accounts/verification_queue.html", {"page": page, "form": VerificationForm()})
+
+
+@login_required
+@require_POST
+def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_verify_organisations(request.user):
+        raise PermissionDenied
+    organisation = get_object_or_404(Organisation, pk=pk)
+    form = VerificationForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{organisation}: {error}")
+        return redirect("accounts:verification_queue")
+    approve = form.cleaned_data["decision"] == "approve"
+    services.organisation_verify(
+        actor=request.user, organisation=organisation, approve=approve, note=form.cleaned_data["note"]
+    )
+    if approve:
+        messages.success(request, _("%(org)s is verified.") % {"org": organisation})
+    else:
+        messages.warning(
+            request, _("%(org)s has been rejected; its administrators were told why.") % {"org": organisation}
+        )
+    return redirect("accounts:verification_queue")
+
+
+@login_required
+def broker_profile(request: HttpRequest) -> HttpResponse:
+    profile = BrokerProfile.objects.filter(user=request.user).prefetch_related("fields").first()
+    initial = (
+        {
+            "certificate_number": profile.certificate_number,
+            "provinces_served": profile.provinces_served,
+            "fields": list(profile.fields.all()),
+            "introduction": profile.introduction,
+        }
+        if profile
+        else {}
+    )
+    form = BrokerProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                services.broker_profile_save(
+                    user=request.user,
+                    certificate_number=data["certificate_number"],
+                    provinces_served=data["provinces_served"],
+                    field_ids=[f.pk for f in data["fields"]],
+                    introduction=data["introduction"],
+                    agency=profile.agency if profile else None,
+                )
+        except ValidationError as error:
+            _add_model_errors(form, error)
+        else:
+            messages.success(request, _("Your technology manager profile has been saved."))
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/broker_profile.html", {"form": form, "profile": profile})

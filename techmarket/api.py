@@ -1,0 +1,19 @@
+"""Shared REST API plumbing: the v1 router and the exception handler."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import exceptions, routers
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from techmarket.accounts.exceptions import AccountsError
+
+router = routers.DefaultRouter()
+
+
+def exception_handler(exc, context):
+    """Turn the domain's refusals into 400s with field errors, as the forms show them."""
+    if isinstance(exc, DjangoValidationError):
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        exc = exceptions.ValidationError(detail=detail)
+    elif isinstance(exc, AccountsError):
+        exc = exceptions.ValidationError(detail={"non_field_errors": [str(exc)]})
+    return drf_exception_handler(exc, context)

@@ -1,0 +1,122 @@
+"""Administrative division codes (GB/T 2260), read from the table python-stdnum ships.
+
+The table carries historical codes with their validity in brackets, e.g.
+``[1983-2013]白下区``. Current divisions feed the choices a user picks from;
+historical ones are kept so that old records still resolve to a name.
+
+Codes are stored as six digits: ``310000`` for a province, ``320100`` for a
+prefecture-level city. In the four municipalities (北京, 天津, 上海, 重庆) the
+level below the province is the district, so their "cities" are districts
+(``310115`` 浦东新区).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+# The Yangtze River Delta: three provinces and one municipality (三省一市), listed first.
+YRD_PROVINCES = ("310000", "320000", "330000", "340000")
+MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+_LINE = re.compile(r'^(?P<indent>\s*)(?P<code>\d+) (?:province|county)="(?P<name>[^"]*)"')
+_PERIOD = re.compile(r"^\[(?P<start>\d{4})?-(?P<end>\d{4})?\](?P<name>.*)$")
+
+
+@dataclass(frozen=True)
+class Division:
+    code: str
+    name: str
+    current: bool
+
+    @property
+    def province_code(self) -> str:
+        return self.code[:2] + "0000"
+
+
+def _parse_name(raw: str) -> tuple[str, bool]:
+    """``[1983-1999]淮阴市,[2000-]淮安市`` -> ("淮安市", True): the open-ended name is current."""
+    name, current = raw, True
+    for part in raw.split(","):
+        match = _PERIOD.match(part)
+        if not match:
+            return part, True
+        name, current = match["name"], match["end"] is None
+        if current:
+            return name, True
+    return name, current
+
+
+@cache
+def _table() -> dict[str, Division]:
+    """All divisions by code. Where a code was reused, the current name wins."""
+    text = files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+    divisions: dict[str, Division] = {}
+    province = ""
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        name, current = _parse_name(match["name"])
+        if not match["indent"]:
+            province = match["code"]
+            code = province + "0000"
+        else:
+            code = province + match["code"]
+        previous = divisions.get(code)
+        if previous is None or (current and not previous.current):
+            divisions[code] = Division(code=code, name=name, current=current)
+    return divisions
+
+
+def get_division(code: str) -> Division | None:
+    return _table().get(code)
+
+
+def division_name(code: str) -> str:
+    division = _table().get(code)
+    return division.name if division else code
+
+
+def is_province(code: str) -> bool:
+    return len(code) == 6 and code.endswith("0000") and code in _table()
+
+
+@cache
+def provinces() -> tuple[Division, ...]:
+    """Current provinces, the four YRD ones first, then the rest by code."""
+    all_provinces = [d for d in _table().values() if d.code.endswith("0000") and d.current]
+    order = {code: index for index, code in enumerate(YRD_PROVINCES)}
+    return tuple(sorted(all_provinces, key=lambda d: (order.get(d.code, len(order)), d.code)))
+
+
+def _is_city_level(division: Division) -> bool:
+    code = division.code
+    if code.endswith("0000"):
+        return False
+    if code[:2] + "0000" in MUNICIPALITIES:
+        # Districts and counties of a municipality; skip the grouping rows (3101 市辖区).
+        return not code.endswith("00")
+    return code.endswith("00") and division.name not in {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+
+
+@cache
+def cities(province_code: str) -> tuple[Division, ...]:
+    """Current cities (or districts of a municipality) of a province, by code."""
+    prefix = province_code[:2]
+    return tuple(d for d in _table().values() if d.code.startswith(prefix) and d.current and _is_city_level(d))
+
+
+def is_city_of(city_code: str, province_code: str) -> bool:
+    return any(d.code == city_code for d in cities(province_code))
+
+
+def province_choices() -> list[tuple[str, str]]:
+    return [(d.code, d.name) for d in provinces()]
+
+
+def city_choices(province_code: str | None = None) -> list[tuple[str, str]]:
+    chosen = [province_code] if province_code else [p.code for p in provinces()]
+    return [(d.code, d.name) for code in chosen for d in cities(code)]

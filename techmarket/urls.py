@@ -1,0 +1,46 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from techmarket.accounts.api import MeViewSet, OrganisationViewSet, RegionViewSet
+from techmarket.api import router
+
+from . import views
+
+router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("me", MeViewSet, basename="me")
+router.register("regions", RegionViewSet, basename="region")
+
+# Language-neutral: the admin sites, the API, and the language switch itself.
+urlpatterns = [
+    path("django-admin/", admin.site.urls),
+    path("cms-admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include(router.urls)),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Pages: Chinese at /, English under /en/.
+urlpatterns += i18n_patterns(
+    path("", views.home, name="home"),
+    path("", include("techmarket.accounts.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves the editorial pages; it comes last so it never shadows an app's URL.
+urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+
+handler403 = "techmarket.views.permission_denied"
+handler404 = "techmarket.views.page_not_found"
