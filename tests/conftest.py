@@ -1,7 +1,7 @@
 import pytest
 
-from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
 from techmarket.accounts.choices import MembershipRole
+from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
 
 
 @pytest.fixture

@@ -181,10 +181,16 @@ class BrokerProfileForm(forms.Form):
 class WagtailUserCreationForm(UserCreationForm):
     """Wagtail's user form for this user model: a single name field instead of first and last names."""
 
+    first_name = None
+    last_name = None
+
     class Meta(UserCreationForm.Meta):
         fields = {"email", "name", "phone", "is_superuser", "groups"}
 
 
 class WagtailUserEditForm(UserEditForm):
+    first_name = None
+    last_name = None
+
     class Meta(UserEditForm.Meta):
         fields = {"email", "name", "phone", "is_active", "is_superuser", "groups"}

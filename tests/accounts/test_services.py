@@ -46,7 +46,9 @@ def test_signup_with_bad_credit_code_writes_nothing(db):
     assert not AuditEvent.objects.exists()
 
 
-def test_join_request_notifies_admins_and_approval_grants_permissions(organisation, org_admin, django_capture_on_commit_callbacks):
+def test_join_request_notifies_admins_and_approval_grants_permissions(
+    organisation, org_admin, django_capture_on_commit_callbacks
+):
     applicant = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         membership = services.membership_request(user=applicant, organisation=organisation)

@@ -143,9 +143,7 @@ def test_admin_approves_a_join_request_from_the_members_page(client, organisatio
     client.force_login(org_admin)
     page = client.get(reverse("accounts:organisation_members", args=[organisation.pk]))
     assert applicant.email in page.content.decode()
-    response = client.post(
-        reverse("accounts:membership_approve", args=[organisation.pk, membership.pk]), follow=True
-    )
+    response = client.post(reverse("accounts:membership_approve", args=[organisation.pk, membership.pk]), follow=True)
     assert f"{applicant.name} 已成为成员" in response.content.decode()
     membership.refresh_from_db()
     assert membership.status == MembershipStatus.ACTIVE
@@ -162,7 +160,9 @@ def test_removing_the_last_admin_shows_a_message(client, organisation, org_admin
 def test_rejection_without_a_reason_is_refused(client, staff_user):
     pending = OrganisationFactory(verification_status=VerificationStatus.PENDING)
     client.force_login(staff_user)
-    response = client.post(reverse("accounts:organisation_verify", args=[pending.pk]), {"decision": "reject"}, follow=True)
+    response = client.post(
+        reverse("accounts:organisation_verify", args=[pending.pk]), {"decision": "reject"}, follow=True
+    )
     assert "请说明不予通过的原因" in response.content.decode()
     pending.refresh_from_db()
     assert pending.verification_status == VerificationStatus.PENDING
