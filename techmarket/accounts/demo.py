@@ -1,4 +1,3 @@
-# ruff: noqa: RUF001 - the demo data is Chinese text, written with full-width punctuation as it should be.
 """Demo accounts for ``manage.py seed_demo``: platform users, organisations and their members, a broker.
 
 Everything is created through the services in ``services.py`` (so the audit
