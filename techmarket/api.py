@@ -9,6 +9,11 @@ from techmarket.accounts.exceptions import AccountsError
 router = routers.DefaultRouter()
 
 
+def public_api_only(endpoints, **kwargs):
+    """Keep the OpenAPI schema to this project's API (Wagtail's admin API is internal)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+
+
 def exception_handler(exc, context):
     """Turn the domain's refusals into 400s with field errors, as the forms show them."""
     if isinstance(exc, DjangoValidationError):

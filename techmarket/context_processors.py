@@ -24,4 +24,4 @@ def site(request):
     for label, name in NAVIGATION:
         url = _url_or_none(name)
         items.append({"label": label, "url": url, "active": bool(url) and path.startswith(url)})
-    return {"navigation": items}
+    return {"navigation": items, "search_url": _url_or_none("search:search")}

@@ -3,7 +3,6 @@
 from django.db.models import Q
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
-from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -140,7 +139,3 @@ class RegionViewSet(viewsets.ViewSet):
             for p in gbt2260.provinces()
         ]
         return Response(data)
-
-    @action(detail=False)
-    def yrd(self, request):
-        return Response([{"code": p.code, "name": p.name} for p in gbt2260.provinces()[:4]])

@@ -20,4 +20,21 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
+        from techmarket.audit.models import register_actions
+
         post_migrate.connect(_ensure_platform_staff_group, sender=self)
+        register_actions(
+            {
+                "user.register": _("Account created"),
+                "organisation.create": _("Organisation registered"),
+                "organisation.update": _("Details changed"),
+                "organisation.verify": _("Verified by the platform"),
+                "organisation.reject": _("Verification refused"),
+                "membership.request": _("Asked to join"),
+                "membership.approve": _("Membership approved"),
+                "membership.decline": _("Request declined"),
+                "membership.remove": _("Member removed"),
+                "membership.role": _("Role changed"),
+                "broker.save": _("Manager profile saved"),
+            }
+        )

@@ -32,6 +32,8 @@ class LoginForm(AuthenticationForm):
 class OrganisationForm(forms.ModelForm):
     """The organisation's own details, used at sign-up and on its edit page."""
 
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["kind", "name_zh", "name_en", "credit_code", "province", "city", "website", "description"]
@@ -101,8 +103,8 @@ class SignupForm(forms.Form):
         phone = self.cleaned_data["phone"]
         if not phone:
             return ""
-        User._meta.get_field("phone").run_validators(phone)
         phone = normalize_phone(phone)
+        User._meta.get_field("phone").run_validators(phone)
         if User.objects.filter(phone=phone).exists():
             raise forms.ValidationError(_("An account with this mobile number already exists."))
         return phone
@@ -179,10 +181,16 @@ class BrokerProfileForm(forms.Form):
 class WagtailUserCreationForm(UserCreationForm):
     """Wagtail's user form for this user model: a single name field instead of first and last names."""
 
+    first_name = None
+    last_name = None
+
     class Meta(UserCreationForm.Meta):
         fields = {"email", "name", "phone", "is_superuser", "groups"}
 
 
 class WagtailUserEditForm(UserEditForm):
+    first_name = None
+    last_name = None
+
     class Meta(UserEditForm.Meta):
         fields = {"email", "name", "phone", "is_active", "is_superuser", "groups"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -199,7 +200,10 @@ class Organisation(models.Model):
     def clean(self) -> None:
         super().clean()
         if self.province and self.city:
-            validate_city_in_province(self.city, self.province)
+            try:
+                validate_city_in_province(self.city, self.province)
+            except ValidationError as error:
+                raise ValidationError({"city": error}) from None
 
 
 class OrganisationUserObjectPermission(UserObjectPermissionBase):

@@ -179,6 +179,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             changes = {name: form.cleaned_data[name] for name in OrganisationEditForm.Meta.fields}
             try:
+                # A fresh row: validating the form has already copied the changes onto form.instance.
                 services.organisation_update(
                     actor=request.user, organisation=Organisation.objects.get(pk=pk), **changes
                 )

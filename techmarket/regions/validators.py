@@ -20,5 +20,5 @@ def validate_city_in_province(city_code: str, province_code: str) -> None:
         raise ValidationError(
             _("%(city)s is not a city of %(province)s."),
             code="city_not_in_province",
-            params={"city": city_code, "province": gbt2260.division_name(province_code)},
+            params={"city": gbt2260.division_name(city_code), "province": gbt2260.division_name(province_code)},
         )

@@ -1,0 +1,28 @@
+"""What an app contributes to ``manage.py seed_demo``: steps that create its demo data.
+
+Each app keeps its demo data and step functions in its own ``demo.py`` and
+exposes them as ``STEPS``; the command lists those modules in order (later
+apps build on earlier apps' data), runs every step and reports progress.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class DemoStep(Generic[T]):
+    """One step of the demo seed: a label, the items it seeds and the function that seeds one item.
+
+    ``apply`` must be idempotent: it looks the item up before creating anything
+    and returns True only when it wrote something new. The command runs each
+    call in its own transaction, so an item is either complete or absent.
+    """
+
+    label: str
+    items: Sequence[T]
+    apply: Callable[[T], bool]

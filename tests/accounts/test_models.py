@@ -1,0 +1,108 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from techmarket.accounts.models import Organisation, User
+from techmarket.accounts.validators import normalize_credit_code, normalize_phone, validate_credit_code
+from techmarket.regions import gbt2260
+from tests.factories import OrganisationFactory
+
+VALID_CODES = ["91110000600037341L", "91310109MACHK7GN2R", "9131011877976576X6"]
+
+
+@pytest.mark.parametrize("code", VALID_CODES)
+def test_real_credit_codes_are_valid(code):
+    validate_credit_code(code)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("91310109machk7gn2r", "91310109MACHK7GN2R"),
+        (" 9131 0109 MACH K7GN 2R ", "91310109MACHK7GN2R"),
+        ("91310109-MACHK7GN2R", "91310109MACHK7GN2R"),
+        ("９１３１０１０９ＭＡＣＨＫ７ＧＮ２Ｒ", "91310109MACHK7GN2R"),
+    ],
+)
+def test_credit_code_input_forms_normalise_to_one_stored_form(typed, stored):
+    assert normalize_credit_code(typed) == stored
+    validate_credit_code(typed)
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("9131010", "应为 18 位，当前为 7 位"),
+        ("91310109MACHK7GN2T", "应为 R，实际为 T"),
+        ("91310109MACHK7GNOR", "不能包含 O"),
+        ("91AB0109MACHK7GN2R", "行政区划码"),
+    ],
+)
+def test_bad_credit_codes_say_what_is_wrong(code, message):
+    with pytest.raises(ValidationError) as info:
+        validate_credit_code(code)
+    assert message in info.value.messages[0]
+
+
+def test_credit_code_is_stored_normalised(db):
+    organisation = OrganisationFactory.build(credit_code="91310109machk7gn2r")
+    organisation.full_clean()
+    assert organisation.credit_code == "91310109MACHK7GN2R"
+
+
+def test_city_must_belong_to_the_province(db):
+    organisation = OrganisationFactory.build(province="320000", city="310115")
+    with pytest.raises(ValidationError) as info:
+        organisation.full_clean()
+    assert "city" in info.value.message_dict
+
+
+def test_unknown_province_is_refused(db):
+    organisation = OrganisationFactory.build(province="990000", city="")
+    with pytest.raises(ValidationError) as info:
+        organisation.full_clean()
+    assert "province" in info.value.message_dict
+
+
+def test_organisations_outside_the_delta_keep_their_real_province(db):
+    organisation = OrganisationFactory.build(province="110000", city="110108", credit_code="91110000600037341L")
+    organisation.full_clean()
+    assert organisation.province_name == "北京市"
+    assert organisation.city_name == "海淀区"
+
+
+def test_duplicate_credit_code_is_a_field_error(db):
+    existing = OrganisationFactory()
+    duplicate = OrganisationFactory.build(credit_code=existing.credit_code.lower())
+    with pytest.raises(ValidationError) as info:
+        duplicate.full_clean()
+    assert "credit_code" in info.value.message_dict
+    assert Organisation.objects.count() == 1
+
+
+@pytest.mark.parametrize("typed", ["+86 138 1234 5678", "138-1234-5678", "008613812345678", "１３８１２３４５６７８"])
+def test_phone_numbers_normalise(typed):
+    assert normalize_phone(typed) == "13812345678"
+
+
+def test_user_phone_is_stored_normalised(db):
+    user = User(email="a@example.cn", name="张三", phone="+86 138 1234 5678")
+    user.set_password("x")
+    user.full_clean()
+    assert user.phone == "13812345678"
+
+
+def test_bad_phone_is_refused(db):
+    user = User(email="a@example.cn", name="张三", phone="12345")
+    with pytest.raises(ValidationError) as info:
+        user.full_clean(exclude=["password"])
+    assert "phone" in info.value.message_dict
+
+
+def test_regions_list_the_delta_first_with_their_cities():
+    codes = [p.code for p in gbt2260.provinces()]
+    assert codes[:4] == ["310000", "320000", "330000", "340000"]
+    assert len(gbt2260.cities("320000")) == 13
+    assert "淮安市" in [c.name for c in gbt2260.cities("320000")]
+    assert gbt2260.is_city_of("310115", "310000")
+    # Historical codes still resolve to a name.
+    assert gbt2260.division_name("320103") == "白下区"

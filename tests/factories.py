@@ -1,0 +1,67 @@
+"""Factories for tests. Organisations get valid, unique credit codes."""
+
+import itertools
+
+import factory
+from stdnum.cn import uscc
+
+from techmarket.accounts import permissions
+from techmarket.accounts.choices import MembershipRole, MembershipStatus, OrganisationKind, VerificationStatus
+from techmarket.accounts.models import Membership, Organisation, User
+
+PASSWORD = "Correct-Horse-42"
+_serial = itertools.count(1)
+
+
+def make_credit_code(area: str = "310000", category: str = "91") -> str:
+    """A valid unified social credit code with a unique organisation part."""
+    body = f"{category}{area}{next(_serial):09d}"
+    return body + uscc.calc_check_digit(body)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.cn")
+    name = factory.Sequence(lambda n: f"测试用户{n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.ENTERPRISE
+    name_zh = factory.Sequence(lambda n: f"测试科技有限公司{n}")
+    name_en = factory.Sequence(lambda n: f"Test Technology Co. {n}")
+    province = "310000"
+    city = "310115"
+    credit_code = factory.LazyAttribute(lambda o: make_credit_code(o.province))
+    verification_status = VerificationStatus.VERIFIED
+
+
+def add_member(
+    organisation: Organisation,
+    user: User | None = None,
+    *,
+    role: str = MembershipRole.STAFF,
+    status: str = MembershipStatus.ACTIVE,
+) -> User:
+    """Attach a user to an organisation with the permissions the services would grant."""
+    user = user or UserFactory()
+    membership = Membership.objects.create(user=user, organisation=organisation, role=role, status=status)
+    permissions.sync_membership_permissions(membership)
+    return user
+
+
+def platform_staff_user() -> User:
+    user = UserFactory(name="运营专员")
+    user.groups.add(permissions.platform_staff_group())
+    return user

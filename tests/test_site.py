@@ -1,0 +1,90 @@
+"""The site shell: languages, navigation, admin sites, API docs."""
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_is_chinese_by_default(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in html
+    assert "<h1>长三角技术转移市场</h1>" in html
+    assert "专利开放许可" in html and "先使用后付费" in html
+
+
+def test_english_lives_under_en(client):
+    html = client.get("/en/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Yangtze River Delta Technology Transfer Market" in html
+
+
+def test_language_switcher_goes_to_the_english_page(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/organisations/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/en/organisations/"
+
+
+def test_navigation_marks_areas_still_to_come(client):
+    html = client.get("/").content.decode()
+    assert 'href="/organisations/"' in html
+    assert "即将开放" in html  # listings, search and the registry arrive in later work
+
+
+@pytest.mark.parametrize("path", ["/cms-admin/login/", "/django-admin/login/"])
+def test_admin_sites_answer(client, path):
+    assert client.get(path).status_code == 200
+
+
+def test_admin_sites_work_for_a_superuser(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="root@example.cn", name="管理员", password="x")
+    client.force_login(admin)
+    for path in [
+        "/cms-admin/",
+        "/cms-admin/users/",
+        f"/cms-admin/users/edit/{admin.pk}/",
+        "/cms-admin/users/new/",
+        "/django-admin/",
+        "/django-admin/accounts/organisation/",
+        "/django-admin/accounts/user/",
+        "/django-admin/audit/auditevent/",
+        "/django-admin/regions/technologyfield/",
+    ]:
+        assert client.get(path).status_code == 200, path
+
+
+def test_api_root_schema_and_docs(client):
+    root = client.get("/api/v1/")
+    assert root.status_code == 200
+    assert "organisations" in root.json()
+    schema = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert schema.status_code == 200
+    assert "/api/v1/organisations/" in schema.json()["paths"]
+    docs = client.get("/api/v1/docs/")
+    assert docs.status_code == 200
+    assert "swagger-ui" in docs.content.decode()
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "页面不存在" in response.content.decode()
+
+
+def test_editors_create_users_in_the_wagtail_admin(client, django_user_model):
+    admin = django_user_model.objects.create_superuser(email="root@example.cn", name="管理员", password="x")
+    client.force_login(admin)
+    response = client.post(
+        "/cms-admin/users/new/",
+        {
+            "email": "editor@example.cn",
+            "name": "编辑",
+            "phone": "13700001111",
+            "password1": "Correct-Horse-42",
+            "password2": "Correct-Horse-42",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    editor = django_user_model.objects.get(email="editor@example.cn")
+    assert editor.name == "编辑" and editor.phone == "13700001111"
