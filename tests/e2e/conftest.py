@@ -13,11 +13,6 @@ import pytest
 from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
 
-# Playwright's sync API runs an asyncio event loop in the test thread, so Django's
-# async-safety check would refuse the ORM calls that tests and fixtures make there.
-# Nothing here runs Django code concurrently, so the check can be switched off.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM_ARGS = [
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
     "--disable-gpu",
@@ -40,8 +35,17 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    """One Chromium for the e2e tests, closed after the last of them.
+
+    Playwright's sync API keeps an asyncio event loop running in the test thread while
+    the browser is open, so Django's async-safety check would refuse the ORM calls that
+    tests and fixtures make there (SynchronousOnlyOperation). Nothing here runs Django
+    code concurrently, so DJANGO_ALLOW_ASYNC_UNSAFE switches the check off, but only
+    while the browser is open: set for the whole run it would weaken the other tests and
+    leak into the subprocesses they start (`check --deploy` rejects it, async.E001).
+    """
     executable = chromium_path()
     if executable is None:
         pytest.fail(
@@ -50,12 +54,20 @@ def browser() -> Iterator[Browser]:
             "Chromium binary.",
             pytrace=False,
         )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
