@@ -5,21 +5,26 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-sqlite
+.PHONY: run test test-sqlite messages requirements
 
-# One virtualenv for running and testing, reinstalled when a requirements file changes.
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# One virtualenv: the runtime requirements for `make run`, the test tools on top
+# for `make test`; each reinstalled when its requirements file changes.
+$(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install -r requirements.txt -r requirements-dev.txt
+	$(BIN)/python -m pip install -r requirements.txt
 	touch $@
 
-run: $(VENV)/.installed
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.installed
+test: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=techmarket.settings.test
@@ -29,5 +34,15 @@ test: $(VENV)/.installed
 	scripts/with-postgres $(BIN)/pytest
 
 # The quick local run: SQLite only.
-test-sqlite: $(VENV)/.installed
+test-sqlite: $(VENV)/.dev
 	$(BIN)/pytest
+
+# Extract translatable strings into locale/zh_Hans (translate them there), then compile.
+messages: $(VENV)/.dev
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=tests --ignore=bench
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Re-pin requirements*.txt from the .in files.
+requirements: $(VENV)/.dev
+	$(BIN)/pip-compile --quiet --no-header --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.txt requirements.in
+	$(BIN)/pip-compile --quiet --no-header --strip-extras --no-emit-index-url --no-emit-find-links -o requirements-dev.txt requirements-dev.in

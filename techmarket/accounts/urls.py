@@ -22,6 +22,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/", views.dashboard, name="dashboard"),
+    path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("account/broker/", views.broker_profile, name="broker_profile"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/review/", views.verification_queue, name="verification_queue"),

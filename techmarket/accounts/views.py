@@ -102,6 +102,15 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:dashboard")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     memberships = selectors.user_memberships(user=request.user)

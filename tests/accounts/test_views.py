@@ -189,3 +189,35 @@ def test_directory_paginates(client, django_assert_max_num_queries):
     assert first.content.decode().count('class="card"') == 24
     second = client.get(reverse("accounts:organisation_list"), {"page": 2})
     assert second.content.decode().count('class="card"') == 6
+
+
+def test_signed_in_user_changes_password(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Another-Horse-77", "new_password2": "Another-Horse-77"},
+        follow=True,
+    )
+    assert "密码已修改" in response.content.decode()
+    user.refresh_from_db()
+    assert user.check_password("Another-Horse-77")
+
+
+def test_broker_profile_is_saved_from_the_form(client, user):
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:broker_profile"),
+        {
+            "certificate_number": "JSJL-2024-0001",
+            "provinces_served": ["310000", "330000"],
+            "introduction": "专注新材料",
+        },
+        follow=True,
+    )
+    assert "技术经理人资料已保存" in response.content.decode()
+    assert user.broker_profile.provinces_served == ["310000", "330000"]
+    response = client.post(
+        reverse("accounts:broker_profile"), {"certificate_number": "", "provinces_served": ["990000"]}
+    )
+    assert response.status_code == 200
+    assert 'aria-invalid="true"' in response.content.decode()
