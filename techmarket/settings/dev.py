@@ -1,7 +1,11 @@
 """Local development: the embedded deployment served by ``make run``."""
 
 from .base import *  # noqa: F403
+from .base import VAR_DIR
 from .env import env_str
+
+# The embedded deployment keeps its SQLite file, media and search index here.
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = True
 # A fixed key is fine on a developer's machine; production refuses to start without a real one.
