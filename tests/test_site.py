@@ -88,3 +88,21 @@ def test_editors_create_users_in_the_wagtail_admin(client, django_user_model):
     assert response.status_code == 302, response.context["form"].errors
     editor = django_user_model.objects.get(email="editor@example.cn")
     assert editor.name == "编辑" and editor.phone == "13700001111"
+
+
+def test_django_admin_verifies_through_the_service(client, django_user_model):
+    from techmarket.accounts.models import Organisation
+    from techmarket.audit.models import AuditEvent
+    from tests.factories import OrganisationFactory
+
+    pending = OrganisationFactory(verification_status="pending")
+    admin = django_user_model.objects.create_superuser(email="root@example.cn", name="管理员", password="x")
+    client.force_login(admin)
+    response = client.post(
+        "/django-admin/accounts/organisation/",
+        {"action": "verify_selected", "_selected_action": [pending.pk]},
+        follow=True,
+    )
+    assert "已认证 1 家机构" in response.content.decode()
+    assert Organisation.objects.get(pk=pending.pk).is_verified
+    assert AuditEvent.objects.for_object(pending).filter(action="organisation.verify").exists()

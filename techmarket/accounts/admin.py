@@ -1,8 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
+from . import services
 from .models import BrokerProfile, Membership, Organisation, User
 
 
@@ -30,13 +32,24 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(GuardedModelAdmin):
-    """Membership changes made here bypass the services; prefer the organisation's member page."""
+    """Verification goes through the service (audit row, e-mail); memberships are managed on the site."""
 
     list_display = ["name_zh", "kind", "province_display", "credit_code", "verification_status", "created_at"]
     list_filter = ["verification_status", "kind", "province"]
     search_fields = ["name_zh", "name_en", "credit_code"]
-    readonly_fields = ["verified_at", "verified_by", "created_at"]
+    readonly_fields = ["verification_status", "verification_note", "verified_at", "verified_by", "created_at"]
     inlines = [MembershipInline]
+    actions = ["verify_selected"]
+
+    @admin.action(description=_("Verify the selected organisations"))
+    def verify_selected(self, request, queryset):
+        try:
+            for organisation in queryset:
+                services.organisation_verify(actor=request.user, organisation=organisation, approve=True)
+        except PermissionDenied:
+            self.message_user(request, _("Only platform staff verify organisations."), messages.ERROR)
+            return
+        self.message_user(request, _("%(count)d organisations verified.") % {"count": queryset.count()})
 
     @admin.display(description=_("province"), ordering="province")
     def province_display(self, obj):

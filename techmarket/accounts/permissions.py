@@ -55,6 +55,12 @@ def revoke_membership_permissions(membership: Membership) -> None:
         remove_perm(perm, membership.user, membership.organisation)
 
 
+def platform_staff_emails() -> list[str]:
+    """Who to tell when something awaits the platform staff."""
+    group = platform_staff_group()
+    return list(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+
+
 def platform_staff_group() -> Group:
     """The platform staff group with its global permissions (created on first use)."""
     group, _ = Group.objects.get_or_create(name=settings.PLATFORM_STAFF_GROUP)

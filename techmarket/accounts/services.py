@@ -50,6 +50,16 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
     )
     permissions.sync_membership_permissions(membership)
     audit_record(actor=actor, action="organisation.create", target=organisation, summary=organisation.name_zh)
+    email_on_commit(
+        template="organisation_registered",
+        to=permissions.platform_staff_emails(),
+        context={
+            "organisation": organisation.name_zh,
+            "kind": organisation.get_kind_display(),
+            "province": organisation.province_name,
+            "url": absolute_url(reverse("accounts:verification_queue")),
+        },
+    )
     return organisation
 
 

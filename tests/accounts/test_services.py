@@ -33,6 +33,14 @@ def test_creating_an_organisation_makes_the_creator_its_admin(user):
     assert AuditEvent.objects.for_object(organisation).filter(action="organisation.create").exists()
 
 
+def test_platform_staff_hear_of_new_organisations(user, staff_user, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.organisation_create(actor=user, **org_fields())
+    assert mail.outbox[-1].to == [staff_user.email]
+    assert mail.outbox[-1].subject == "苏州纳微新材料科技有限公司等待认证"
+    assert "/organisations/review/" in mail.outbox[-1].body
+
+
 def test_signup_with_bad_credit_code_writes_nothing(db):
     with pytest.raises(ValidationError):
         services.account_signup(
