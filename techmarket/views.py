@@ -1,25 +1,19 @@
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from techmarket.accounts.choices import OrganisationKind
-from techmarket.accounts.models import Organisation
+from techmarket.accounts.selectors import organisation_counts_by_province
 from techmarket.regions import gbt2260
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what the market is for, and who is on it, by province."""
-    counts = {
-        (row["province"], row["kind"]): row["n"]
-        for row in Organisation.objects.verified().values("province", "kind").annotate(n=Count("id")).order_by()
-    }
-    suppliers = {OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE}
+    counts = organisation_counts_by_province()
     provinces = [
         {
             "code": p.code,
             "name": p.name,
-            "suppliers": sum(n for (code, kind), n in counts.items() if code == p.code and kind in suppliers),
-            "enterprises": counts.get((p.code, OrganisationKind.ENTERPRISE), 0),
+            "suppliers": counts.get(p.code, {}).get("suppliers", 0),
+            "enterprises": counts.get(p.code, {}).get("enterprises", 0),
         }
         for p in gbt2260.provinces()[:4]
     ]

@@ -106,3 +106,17 @@ def test_django_admin_verifies_through_the_service(client, django_user_model):
     assert "已认证 1 家机构" in response.content.decode()
     assert Organisation.objects.get(pk=pending.pk).is_verified
     assert AuditEvent.objects.for_object(pending).filter(action="organisation.verify").exists()
+
+
+def test_home_page_counts_verified_organisations_by_province(client):
+    import re
+
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory(kind="university", province="320000", city="320100")
+    OrganisationFactory(kind="institute", province="320000", city="320500")
+    OrganisationFactory(kind="enterprise", province="320000", city="320500")
+    OrganisationFactory(kind="enterprise", province="320000", city="320500", verification_status="pending")
+    html = client.get("/").content.decode()
+    row = re.search(r"江苏省</a></th><td>(\d+)</td><td>(\d+)</td>", html)
+    assert row.groups() == ("2", "1")

@@ -10,6 +10,10 @@ class OrganisationKind(models.TextChoices):
     GOVERNMENT = "government", _("Government body")
 
 
+# The supply side of the market: organisations that list patents and achievements.
+SUPPLIER_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE)
+
+
 class VerificationStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting verification")
     VERIFIED = "verified", _("Verified")

@@ -15,7 +15,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from techmarket.regions import gbt2260
 from techmarket.regions.validators import validate_city_in_province, validate_province_code
 
-from .choices import MembershipRole, MembershipStatus, OrganisationKind, VerificationStatus
+from .choices import SUPPLIER_KINDS, MembershipRole, MembershipStatus, OrganisationKind, VerificationStatus
 from .validators import normalize_credit_code, normalize_phone, validate_credit_code, validate_phone
 
 
@@ -111,7 +111,7 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(verification_status=VerificationStatus.PENDING)
 
     def suppliers(self) -> OrganisationQuerySet:
-        return self.filter(kind__in=[OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE])
+        return self.filter(kind__in=SUPPLIER_KINDS)
 
     def in_province(self, province_code: str) -> OrganisationQuerySet:
         return self.filter(province=province_code)

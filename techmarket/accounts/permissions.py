@@ -8,6 +8,7 @@ platform staff group.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -57,8 +58,8 @@ def revoke_membership_permissions(membership: Membership) -> None:
 
 def platform_staff_emails() -> list[str]:
     """Who to tell when something awaits the platform staff."""
-    group = platform_staff_group()
-    return list(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True))
+    users = get_user_model().objects.filter(groups__name=settings.PLATFORM_STAFF_GROUP, is_active=True)
+    return list(users.exclude(email="").values_list("email", flat=True))
 
 
 def platform_staff_group() -> Group:

@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from .choices import MembershipStatus
+from .choices import SUPPLIER_KINDS, MembershipStatus, OrganisationKind
 from .models import Membership, Organisation, User
 
 
@@ -33,6 +33,15 @@ def organisations_awaiting_verification() -> QuerySet[Organisation]:
     )
 
 
-def organisation_counts_by_province() -> dict[str, int]:
-    rows = Organisation.objects.verified().values("province").annotate(n=Count("id")).order_by()
-    return {row["province"]: row["n"] for row in rows}
+def organisation_counts_by_province() -> dict[str, dict[str, int]]:
+    """Verified suppliers (universities, institutes) and enterprises per province code, in one query."""
+    rows = (
+        Organisation.objects.verified()
+        .values("province")
+        .annotate(
+            suppliers=Count("id", filter=Q(kind__in=SUPPLIER_KINDS)),
+            enterprises=Count("id", filter=Q(kind=OrganisationKind.ENTERPRISE)),
+        )
+        .order_by()
+    )
+    return {row["province"]: row for row in rows}

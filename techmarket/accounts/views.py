@@ -158,6 +158,7 @@ def _visible_organisation(request: HttpRequest, pk: int) -> Organisation:
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     user = request.user
+    can_view_members = permissions.can_view_members(user, organisation)
     membership = (
         Membership.objects.filter(user=user, organisation=organisation).first() if user.is_authenticated else None
     )
@@ -168,11 +169,11 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "organisation": organisation,
             "membership": membership,
             "can_edit": permissions.can_edit_organisation(user, organisation),
-            "can_view_members": permissions.can_view_members(user, organisation),
+            "can_view_members": can_view_members,
             "can_verify": permissions.can_verify_organisations(user),
             "can_request_join": user.is_authenticated and membership is None and organisation.is_verified,
             "history": AuditEvent.objects.for_object(organisation).select_related("actor")[:10]
-            if permissions.can_view_members(user, organisation)
+            if can_view_members
             else [],
         },
     )

@@ -47,7 +47,7 @@ def test_generated_credit_code_has_both_check_characters():
 
 
 def test_seed_creates_suppliers_enterprises_across_the_delta(seeded):
-    suppliers = Organisation.objects.filter(kind__in=[OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE])
+    suppliers = Organisation.objects.suppliers()
     assert suppliers.count() >= 12
     assert Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE).count() == 20
     assert Organisation.objects.filter(kind=OrganisationKind.AGENCY).count() == 2
