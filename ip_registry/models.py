@@ -1,1 +1,292 @@
-"""Patents, their right holders, the registry ledger, targets and statistics."""
+"""Patents, their right holders, the registry ledger, and the plan's targets.
+
+The ledger (:class:`RegistryEntry`) is the source of truth: one row per event on
+a patent, chained by SHA-256 to the row before it, written only by the services
+and never changed. :class:`RightHolder` rows are the current owners derived
+from it, kept so that "which patents does this organisation hold" is one join.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from techmarket.regions import gbt2260
+
+from .choices import (
+    REGIONS,
+    EntryKind,
+    LegalStatus,
+    LicenceType,
+    PatentType,
+    TargetMetric,
+    target_region_choices,
+)
+from .exceptions import LedgerIsAppendOnly
+from .numbers import InvalidPatentNumber, parse_application_number
+from .validators import normalize_ipc, validate_application_number, validate_ipc_list
+
+
+class PatentNumberField(models.CharField):
+    """Stores the canonical application number whatever form was typed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        try:
+            return parse_application_number(value).canonical if value else value
+        except InvalidPatentNumber:
+            return value  # the validator reports what is wrong
+
+
+class PatentQuerySet(models.QuerySet):
+    def held_by(self, organisation) -> PatentQuerySet:
+        return self.filter(right_holders__organisation=organisation)
+
+
+class Patent(models.Model):
+    application_number = PatentNumberField(
+        _("application number"), max_length=16, unique=True, validators=[validate_application_number]
+    )
+    patent_type = models.CharField(_("type"), max_length=20, choices=PatentType.choices, editable=False)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    filing_date = models.DateField(_("filing date"), null=True, blank=True)
+    grant_date = models.DateField(_("grant date"), null=True, blank=True)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.PENDING
+    )
+    ipc_codes = models.JSONField(
+        _("IPC codes"), default=list, blank=True, validators=[validate_ipc_list], help_text=_("e.g. H01M 10/0525")
+    )
+    inventors = models.JSONField(_("inventors"), default=list, blank=True)
+    annual_fee_paid_until = models.DateField(_("annual fee paid until"), null=True, blank=True)
+    has_evaluation_report = models.BooleanField(
+        _("patent evaluation report"),
+        default=False,
+        help_text=_("Utility models and designs need one before they can be offered under an open licence."),
+    )
+    joint_cross_province = models.BooleanField(
+        _("joint application across provinces"),
+        default=False,
+        editable=False,
+        help_text=_("Its first applicants were in more than one province."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PatentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-filing_date", "application_number"]
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+        indexes = [models.Index(fields=["patent_type", "filing_date"], name="patent_type_filing")]
+
+    def __str__(self) -> str:
+        return f"{self.application_number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("ip_registry:patent_detail", args=[self.application_number])
+
+    @property
+    def number(self):
+        return parse_application_number(self.application_number)
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.application_number
+
+    @property
+    def ipc_section(self) -> str:
+        return self.ipc_codes[0][0] if self.ipc_codes else ""
+
+    @property
+    def needs_evaluation_report(self) -> bool:
+        return self.patent_type not in (PatentType.INVENTION, PatentType.PCT_INVENTION)
+
+    def clean(self) -> None:
+        errors = {}
+        try:
+            number = parse_application_number(self.application_number)
+        except InvalidPatentNumber:
+            number = None  # the field validator reports it
+        if number:
+            self.patent_type = number.patent_type
+            if self.filing_date and self.filing_date.year != number.filing_year:
+                errors["filing_date"] = _("The application number says it was filed in %(year)s.") % {
+                    "year": number.filing_year
+                }
+        self.ipc_codes = [normalize_ipc(code) for code in self.ipc_codes or []]
+        self.inventors = [name.strip() for name in self.inventors or [] if name.strip()]
+        if self.grant_date and self.filing_date and self.grant_date < self.filing_date:
+            errors["grant_date"] = _("A patent cannot be granted before it was filed.")
+        if self.legal_status in (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED) and not self.grant_date:
+            errors["grant_date"] = _("A granted patent needs its grant date.")
+        if self.has_evaluation_report and number and not self.needs_evaluation_report:
+            errors["has_evaluation_report"] = _("Evaluation reports are made for utility models and designs only.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class RightHolder(models.Model):
+    """A current owner of a patent and its share, as the ledger's latest ownership entry says."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="right_holders")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="patent_holdings")
+    share = models.DecimalField(_("share (%)"), max_digits=5, decimal_places=2)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["patent", "position"]
+        constraints = [models.UniqueConstraint(fields=["patent", "organisation"], name="one_holding_per_holder")]
+        verbose_name = _("right holder")
+        verbose_name_plural = _("right holders")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.share}%"
+
+
+class RegistryEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerIsAppendOnly
+
+    def delete(self):
+        raise LedgerIsAppendOnly
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise LedgerIsAppendOnly
+
+
+class RegistryEntry(models.Model):
+    """One event on a patent, in the order it was recorded, chained to the entry before it.
+
+    ``parties`` holds both sides as they were at that moment: ``{"from": [...], "to": [...]}``,
+    each party with its organisation id, name, credit code, province, city and share.
+    ``from_region``, ``to_region`` (the first-named party's province, or "other" outside the
+    Delta), ``cross_province`` (any party on one side in another province than any party on
+    the other) and ``ipc_section`` are the statistics' columns, fixed when the entry is written.
+    """
+
+    GENESIS_HASH = "0" * 64
+
+    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True, editable=False)
+    patent = models.ForeignKey(Patent, on_delete=models.PROTECT, related_name="entries", verbose_name=_("patent"))
+    kind = models.CharField(_("event"), max_length=32, choices=EntryKind.choices)
+    registration_date = models.DateField(_("registration date"))
+    execution_date = models.DateField(_("execution date"), null=True, blank=True)
+    registration_number = models.CharField(_("registration number"), max_length=64, blank=True)
+    licence_type = models.CharField(_("licence type"), max_length=16, choices=LicenceType.choices, blank=True)
+    term_start = models.DateField(_("term starts"), null=True, blank=True)
+    term_end = models.DateField(_("term ends"), null=True, blank=True)
+    related_entry = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ends entry"),
+        help_text=_("The pledge a release ends, or the declaration a withdrawal ends."),
+    )
+    parties = models.JSONField(_("parties"), default=dict)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), editable=False)
+    from_region = models.CharField(max_length=6, choices=[(code, code) for code in REGIONS], blank=True)
+    to_region = models.CharField(max_length=6, choices=[(code, code) for code in REGIONS], blank=True)
+    cross_province = models.BooleanField(_("cross-province"), default=False)
+    ipc_section = models.CharField(max_length=1, blank=True)
+    previous_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, unique=True, editable=False)
+
+    objects = RegistryEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sequence"]
+        verbose_name = _("registry entry")
+        verbose_name_plural = _("registry entries")
+        indexes = [
+            # Covers the statistics: a range on the date, then every column they group or filter by.
+            models.Index(
+                fields=["registration_date", "kind", "cross_province", "from_region", "to_region", "ipc_section"],
+                name="registry_stats",
+            ),
+            models.Index(fields=["patent", "sequence"], name="registry_patent_history"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.get_kind_display()} {self.registration_date}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly
+
+    def side(self, name: str) -> list[dict]:
+        return list(self.parties.get(name, []))
+
+    @property
+    def from_parties(self) -> list[dict]:
+        return self.side("from")
+
+    @property
+    def to_parties(self) -> list[dict]:
+        return self.side("to")
+
+
+class LedgerHead(models.Model):
+    """The newest entry's sequence and hash: one row, locked by every append so the chain never forks."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=RegistryEntry.GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("ledger head")
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash[:12]}"
+
+
+class Target(models.Model):
+    """A number the regional plans set for a period, e.g. more than 15,000 cross-province patent transfers."""
+
+    metric = models.CharField(_("metric"), max_length=40, choices=TargetMetric.choices)
+    region = models.CharField(_("region"), max_length=6, choices=target_region_choices)
+    period_start = models.DateField(_("period starts"))
+    period_end = models.DateField(_("period ends"))
+    value = models.PositiveIntegerField(_("target"))
+    source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan that sets it."))
+
+    class Meta:
+        ordering = ["period_end", "metric", "region"]
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "region", "period_start", "period_end"], name="one_target"),
+            models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="target_period"),
+        ]
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()} {self.get_region_display()} {self.period_end.year}: {self.value}"
+
+    @property
+    def region_name(self) -> str:
+        return self.get_region_display() if self.region != "yrd" else str(_("Yangtze River Delta"))
+
+    def clean(self) -> None:
+        if self.period_start and self.period_end and self.period_end < self.period_start:
+            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
+        if self.region and self.region != "yrd" and not gbt2260.is_province(self.region):
+            raise ValidationError({"region": _("Choose the Delta or one of its provinces.")})

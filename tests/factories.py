@@ -65,3 +65,42 @@ def platform_staff_user() -> User:
     user = UserFactory(name="运营专员")
     user.groups.add(permissions.platform_staff_group())
     return user
+
+
+# Registry -------------------------------------------------------------------------------------------------------
+
+CITY_OF = {"310000": "310115", "320000": "320100", "330000": "330100", "340000": "340100", "110000": "110108"}
+_patent_serial = itertools.count(1)
+
+
+def organisation_in(province: str, **fields) -> Organisation:
+    """A verified organisation in the province (a Delta province, or Beijing for "other")."""
+    return OrganisationFactory(province=province, city=CITY_OF[province], **fields)
+
+
+def make_application_number(year: int = 2021, type_digit: str = "1") -> str:
+    """A valid, unique 12-digit application number."""
+    from ip_registry.numbers import check_character
+
+    digits = f"{year}{type_digit}{next(_patent_serial):07d}"
+    return f"{digits}.{check_character(digits)}"
+
+
+def make_patent(*holders: Organisation, granted: bool = True, year: int = 2021, type_digit: str = "1", **fields):
+    """A patent registered through the service, held by the organisations in equal shares."""
+    import datetime
+
+    from ip_registry import services
+    from ip_registry.choices import LegalStatus
+
+    if granted:
+        fields.setdefault("grant_date", datetime.date(year + 1, 6, 1))
+        fields.setdefault("legal_status", LegalStatus.VALID)
+    return services.patent_register(
+        actor=None,
+        application_number=make_application_number(year, type_digit),
+        title=fields.pop("title", "一种锂离子电池正极材料的制备方法"),
+        filing_date=fields.pop("filing_date", datetime.date(year, 3, 1)),
+        holders=[services.Holding(organisation) for organisation in holders],
+        **{"ipc_codes": ["H01M 10/0525"], **fields},
+    )

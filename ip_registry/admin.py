@@ -1,0 +1,58 @@
+"""Admin for the registry. The ledger is read-only here: events are recorded through the services."""
+
+from django.contrib import admin
+
+from . import services
+from .models import Patent, RegistryEntry, RightHolder, Target
+
+
+class RightHolderInline(admin.TabularInline):
+    model = RightHolder
+    extra = 0
+    can_delete = False
+    readonly_fields = ["organisation", "share", "position"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Patent)
+class PatentAdmin(admin.ModelAdmin):
+    list_display = ["application_number", "title", "patent_type", "legal_status", "filing_date", "grant_date"]
+    list_filter = ["patent_type", "legal_status", "joint_cross_province"]
+    search_fields = ["application_number", "title"]
+    readonly_fields = ["application_number", "patent_type", "joint_cross_province"]
+    inlines = [RightHolderInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # patents enter the registry through patent_register (import or services)
+
+    def save_model(self, request, obj, form, change) -> None:
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in services.PATENT_EDITABLE_FIELDS
+        }
+        services.patent_update(actor=request.user, patent=obj, **changes)
+
+
+@admin.register(RegistryEntry)
+class RegistryEntryAdmin(admin.ModelAdmin):
+    list_display = ["sequence", "patent", "kind", "registration_date", "from_region", "to_region", "cross_province"]
+    list_filter = ["kind", "cross_province", "from_region", "to_region"]
+    search_fields = ["patent__application_number", "registration_number"]
+    list_select_related = ["patent"]
+    date_hierarchy = "registration_date"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Target)
+class TargetAdmin(admin.ModelAdmin):
+    list_display = ["metric", "region", "period_start", "period_end", "value", "source"]
+    list_filter = ["metric", "region"]
