@@ -115,7 +115,8 @@ def _append(
     if registration_date is None:
         raise RegistryError(_("Give the registration date."))
     from_parties, to_parties = list(from_parties), list(to_parties)
-    head = LedgerHead.objects.select_for_update().get(pk=1)
+    # The head row comes with the migrations; get_or_create also covers a database emptied since.
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     entry = RegistryEntry(
         sequence=head.sequence + 1,
         previous_hash=head.hash,
