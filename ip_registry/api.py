@@ -306,6 +306,17 @@ class PatentViewSet(viewsets.ReadOnlyModelViewSet):
             patents = patents.filter(ipc_codes__0__startswith=params["ipc_section"])
         return patents
 
+    def get_format_suffix(self, **kwargs):
+        """Without the trailing slash, the router reads ``202311432805.9`` as number ``202311432805``, format ``9``.
+
+        A suffix that names no renderer is the check character: give it back to the number.
+        """
+        suffix = super().get_format_suffix(**kwargs)
+        if suffix and self.lookup_url_kwarg in kwargs and suffix not in {r.format for r in self.get_renderers()}:
+            self.kwargs[self.lookup_url_kwarg] = f"{kwargs[self.lookup_url_kwarg]}.{suffix}"
+            return None
+        return suffix
+
     def get_object(self):
         number = _canonical_number(self.kwargs[self.lookup_url_kwarg], "number")
         patent = self.get_queryset().filter(application_number=number).first()

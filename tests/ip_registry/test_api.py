@@ -162,6 +162,14 @@ def test_a_patent_is_found_by_its_number_in_any_form(api, ledger, form):
     assert response.json()["title"] == "待审发明"
 
 
+def test_a_number_with_its_dot_needs_no_trailing_slash(api, ledger):
+    number = ledger["battery"].application_number
+    assert api.get(f"{API}patents/{number}").json()["application_number"] == number
+    assert api.get(f"{API}patents/CN{X_NUMBER.lower()}").json()["application_number"] == X_NUMBER
+    assert api.get(f"{API}patents/{number}.json").json()["application_number"] == number
+    assert api.get(f"{API}patents/202311432805.9").status_code == 404
+
+
 @pytest.mark.parametrize(
     ("form", "hint"),
     [("202311432805.8", "9"), ("20231143280.9", "11"), ("202341432805.9", "4"), ("patent-1", "-")],
