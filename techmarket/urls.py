@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, TargetViewSet
 from techmarket.accounts.api import MeViewSet, OrganisationViewSet, RegionViewSet
 from techmarket.api import router
 
@@ -15,6 +16,10 @@ from . import views
 router.register("organisations", OrganisationViewSet, basename="organisation")
 router.register("me", MeViewSet, basename="me")
 router.register("regions", RegionViewSet, basename="region")
+router.register("registry/patents", PatentViewSet, basename="registry-patent")
+router.register("registry/entries", EntryViewSet, basename="registry-entry")
+router.register("registry/flows", FlowViewSet, basename="registry-flow")
+router.register("registry/targets", TargetViewSet, basename="registry-target")
 
 # Language-neutral: the admin sites, the API, and the language switch itself.
 urlpatterns = [

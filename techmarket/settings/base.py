@@ -206,6 +206,13 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["techmarket.api.public_api_only"],
+    # Names for choice sets that several fields share, or whose field name other choices also use.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "techmarket.accounts.choices.OrganisationKind",
+        "PatentTypeEnum": "ip_registry.numbers.PatentType",
+        "RegistryEntryKindEnum": "ip_registry.choices.EntryKind",
+        "RegistryRegionEnum": "ip_registry.choices.REGIONS",
+    },
 }
 
 # Wagtail

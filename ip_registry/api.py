@@ -1,0 +1,422 @@
+"""Read-only REST endpoints of the registry: patents and their history, ledger entries, flows, targets.
+
+Everything here is public and read-only: the registry is a public record. Query
+parameters are validated by small serializers, so a bad value is a 400 naming
+the parameter, never a 500. Lists are paginated (the project's page-number
+pagination) and make a fixed number of queries whatever their length. The
+schema's descriptions are for developers and stay in English; messages that
+reach a response are translated.
+"""
+
+from __future__ import annotations
+
+import datetime
+import string
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from . import selectors
+from .choices import REGIONS, TRANSFER_KINDS, EntryKind, LegalStatus, PatentType, TargetMetric
+from .models import Patent, RegistryEntry, Target
+from .numbers import OLD_FORMAT_YEARS, InvalidPatentNumber, parse_application_number
+
+IPC_SECTIONS = tuple(string.ascii_uppercase[:8])  # A-H
+REGION_CHOICES = [(code, code) for code in REGIONS]
+
+
+def _query(serializer_class, request) -> dict:
+    """Validated query parameters. A plain dict, so that an absent boolean stays absent rather than False."""
+    serializer = serializer_class(data=request.query_params.dict())
+    serializer.is_valid(raise_exception=True)
+    return {name: value for name, value in serializer.validated_data.items() if value not in (None, "")}
+
+
+def _canonical_number(text: str, field: str) -> str:
+    try:
+        return parse_application_number(text).canonical
+    except InvalidPatentNumber as error:
+        raise ValidationError({field: [str(error)]}) from error
+
+
+# Serializers ---------------------------------------------------------------------------------------------------
+
+
+class RightHolderSerializer(serializers.Serializer):
+    organisation = serializers.IntegerField(source="organisation_id")
+    name = serializers.CharField(source="organisation.name_zh")
+    share = serializers.DecimalField(max_digits=5, decimal_places=2, help_text="Share in per cent.")
+
+
+class PatentSerializer(serializers.ModelSerializer):
+    patent_number = serializers.SerializerMethodField(
+        help_text="ZL followed by the application number, once the patent is granted."
+    )
+    type = serializers.ChoiceField(source="patent_type", choices=PatentType.choices)
+    ipc_codes = serializers.ListField(child=serializers.CharField(), help_text="e.g. H01M 10/0525")
+    inventors = serializers.ListField(child=serializers.CharField())
+    right_holders = RightHolderSerializer(many=True)
+    url = serializers.SerializerMethodField(help_text="The patent's page on the site.")
+
+    class Meta:
+        model = Patent
+        fields = [
+            "application_number",
+            "patent_number",
+            "title",
+            "type",
+            "filing_date",
+            "grant_date",
+            "legal_status",
+            "ipc_codes",
+            "inventors",
+            "right_holders",
+            "annual_fee_paid_until",
+            "url",
+        ]
+
+    def get_patent_number(self, patent: Patent) -> str | None:
+        return patent.number.patent_number if patent.grant_date else None
+
+    def get_url(self, patent: Patent) -> str | None:
+        try:
+            return reverse("ip_registry:patent_detail", args=[patent.application_number])
+        except NoReverseMatch:
+            return None
+
+
+class PartySerializer(serializers.Serializer):
+    organisation = serializers.IntegerField()
+    name = serializers.CharField()
+    credit_code = serializers.CharField(allow_blank=True)
+    province = serializers.CharField()
+    city = serializers.CharField(allow_blank=True)
+    share = serializers.DecimalField(max_digits=5, decimal_places=2, allow_null=True, coerce_to_string=True)
+
+
+class PartiesSerializer(serializers.Serializer):
+    # "from" is a Python keyword, hence the explicit field names.
+    from_ = PartySerializer(many=True, source="from_parties", help_text="Assignors, licensors, pledgors.")
+    to = PartySerializer(many=True, source="to_parties", help_text="New holders, licensees, pledgees.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        return {"from": fields.pop("from_"), **fields}
+
+
+class EntrySerializer(serializers.ModelSerializer):
+    patent = serializers.CharField(source="patent.application_number", help_text="Application number.")
+    parties = PartiesSerializer(source="*")
+    related_entry = serializers.IntegerField(
+        source="related_entry.sequence",
+        allow_null=True,
+        help_text="Sequence of the pledge a release ends, or of the declaration a withdrawal ends.",
+    )
+
+    class Meta:
+        model = RegistryEntry
+        fields = [
+            "sequence",
+            "patent",
+            "kind",
+            "registration_date",
+            "execution_date",
+            "registration_number",
+            "licence_type",
+            "term_start",
+            "term_end",
+            "related_entry",
+            "parties",
+            "from_region",
+            "to_region",
+            "cross_province",
+            "ipc_section",
+            "recorded_at",
+            "previous_hash",
+            "hash",
+        ]
+
+
+class FlowCellSerializer(serializers.Serializer):
+    from_region = serializers.CharField()
+    to_region = serializers.CharField()
+    count = serializers.IntegerField()
+    cross_province = serializers.IntegerField()
+
+
+class RegionFlowSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    name = serializers.CharField()
+    outflow = serializers.IntegerField(help_text="Cross-province transfers out of the region (输出).")
+    inflow = serializers.IntegerField(help_text="Cross-province transfers into the region (吸纳).")
+    within = serializers.IntegerField(help_text="Transfers between parties in the same province.")
+
+
+class YearCountSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    transfers = serializers.IntegerField()
+    cross_province = serializers.IntegerField()
+
+
+class FlowsSerializer(serializers.Serializer):
+    regions = RegionFlowSerializer(many=True)
+    cells = FlowCellSerializer(many=True)
+    total = serializers.IntegerField()
+    cross_province = serializers.IntegerField()
+    trend = YearCountSerializer(many=True)
+
+
+class TargetSerializer(serializers.Serializer):
+    """A target with its progress (a :class:`selectors.Progress`)."""
+
+    id = serializers.IntegerField(source="target.id")
+    metric = serializers.ChoiceField(source="target.metric", choices=TargetMetric.choices)
+    region = serializers.CharField(source="target.region", help_text="yrd, or a province code.")
+    region_name = serializers.CharField(source="target.region_name")
+    period_start = serializers.DateField(source="target.period_start")
+    period_end = serializers.DateField(source="target.period_end")
+    value = serializers.IntegerField(source="target.value")
+    source = serializers.CharField(source="target.source")
+    current = serializers.IntegerField(source="achieved", help_text="Achieved so far in the period.")
+    percent = serializers.FloatField()
+    reached = serializers.BooleanField()
+
+
+# Query parameters ----------------------------------------------------------------------------------------------
+
+
+class PatentQuerySerializer(serializers.Serializer):
+    legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
+    patent_type = serializers.ChoiceField(choices=PatentType.choices, required=False)
+    holder = serializers.IntegerField(
+        min_value=1, required=False, help_text="Id of an organisation among the current right holders."
+    )
+    ipc_section = serializers.ChoiceField(
+        choices=IPC_SECTIONS, required=False, help_text="Section of the first IPC code, A-H."
+    )
+
+
+class EntryQuerySerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=EntryKind.choices, required=False)
+    cross_province = serializers.BooleanField(required=False, allow_null=True, default=None)
+    from_region = serializers.ChoiceField(choices=REGION_CHOICES, required=False)
+    to_region = serializers.ChoiceField(choices=REGION_CHOICES, required=False)
+    registered_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    registered_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
+    patent = serializers.CharField(
+        required=False, help_text="Application number, in any written form (CN/ZL prefix, no dot, ...)."
+    )
+
+    def validate_patent(self, value: str) -> str:
+        try:
+            return parse_application_number(value).canonical
+        except InvalidPatentNumber as error:
+            raise serializers.ValidationError(str(error)) from error
+
+    def validate(self, attrs):
+        start, end = attrs.get("registered_from"), attrs.get("registered_to")
+        if start and end and end < start:
+            raise serializers.ValidationError({"registered_to": _("The end date cannot be before the start date.")})
+        return attrs
+
+
+def _year_field(help_text):
+    return serializers.IntegerField(
+        required=False,
+        min_value=OLD_FORMAT_YEARS[0],
+        max_value=datetime.date.today().year + 1,
+        help_text=help_text,
+    )
+
+
+class FlowQuerySerializer(serializers.Serializer):
+    year_from = _year_field("First registration year counted.")
+    year_to = _year_field("Last registration year counted.")
+    kind = serializers.ChoiceField(
+        choices=[(kind.value, kind.label) for kind in TRANSFER_KINDS],
+        required=False,
+        help_text="Only assignments or only licences; both when absent.",
+    )
+    ipc_section = serializers.ChoiceField(choices=IPC_SECTIONS, required=False)
+
+    def validate(self, attrs):
+        first, last = attrs.get("year_from"), attrs.get("year_to")
+        if first and last and last < first:
+            raise serializers.ValidationError({"year_to": _("The last year cannot be before the first year.")})
+        return attrs
+
+    def flow_filter(self) -> selectors.FlowFilter:
+        data = self.validated_data
+        return selectors.FlowFilter(
+            start=datetime.date(data["year_from"], 1, 1) if data.get("year_from") else None,
+            end=datetime.date(data["year_to"], 12, 31) if data.get("year_to") else None,
+            kinds=(data["kind"],) if data.get("kind") else tuple(TRANSFER_KINDS),
+            ipc_section=data.get("ipc_section", ""),
+        )
+
+
+# Views ---------------------------------------------------------------------------------------------------------
+
+NUMBER_PARAMETER = OpenApiParameter(
+    "number",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    description="Application number in any written form: 202311432805.9, CN202311432805.9, ZL 2023 1143 2805.9, "
+    "2023114328059, full-width digits, lower-case x (URL-encoded).",
+)
+MALFORMED = OpenApiResponse(description="The number is malformed; the body says what is wrong.")
+UNKNOWN = OpenApiResponse(description="No patent with this number in the registry.")
+BAD_QUERY = OpenApiResponse(description="A query parameter is invalid; the body names it.")
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[PatentQuerySerializer], responses={200: PatentSerializer, 400: BAD_QUERY}),
+    retrieve=extend_schema(
+        parameters=[NUMBER_PARAMETER], responses={200: PatentSerializer, 400: MALFORMED, 404: UNKNOWN}
+    ),
+)
+class PatentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Patents in the registry with their current right holders, and each patent's ledger history."""
+
+    permission_classes = [AllowAny]
+    serializer_class = PatentSerializer
+    lookup_field = "application_number"
+    lookup_url_kwarg = "number"
+    lookup_value_regex = "[^/]+"  # any written form; the parser decides
+
+    def get_queryset(self):
+        patents = selectors.patent_list()
+        if self.action != "list":
+            return patents
+        params = _query(PatentQuerySerializer, self.request)
+        if "legal_status" in params:
+            patents = patents.filter(legal_status=params["legal_status"])
+        if "patent_type" in params:
+            patents = patents.filter(patent_type=params["patent_type"])
+        if "holder" in params:
+            patents = patents.filter(right_holders__organisation_id=params["holder"])
+        if "ipc_section" in params:
+            patents = patents.filter(ipc_codes__0__startswith=params["ipc_section"])
+        return patents
+
+    def get_format_suffix(self, **kwargs):
+        """Without the trailing slash, the router reads ``202311432805.9`` as number ``202311432805``, format ``9``.
+
+        A suffix that names no renderer is the check character: give it back to the number.
+        """
+        suffix = super().get_format_suffix(**kwargs)
+        if suffix and self.lookup_url_kwarg in kwargs and suffix not in {r.format for r in self.get_renderers()}:
+            self.kwargs[self.lookup_url_kwarg] = f"{kwargs[self.lookup_url_kwarg]}.{suffix}"
+            return None
+        return suffix
+
+    def get_object(self):
+        number = _canonical_number(self.kwargs[self.lookup_url_kwarg], "number")
+        patent = self.get_queryset().filter(application_number=number).first()
+        if patent is None:
+            raise NotFound(_("No patent with the application number %(number)s.") % {"number": number})
+        return patent
+
+    @extend_schema(
+        parameters=[NUMBER_PARAMETER],
+        responses={200: EntrySerializer(many=True), 400: MALFORMED, 404: UNKNOWN},
+        description="The patent's ledger entries, oldest first.",
+    )
+    @action(detail=True, pagination_class=None)
+    def history(self, request, number=None):
+        patent = self.get_object()
+        entries = selectors.patent_history(patent).select_related("patent")
+        return Response(EntrySerializer(entries, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[EntryQuerySerializer], responses={200: EntrySerializer, 400: BAD_QUERY}),
+    retrieve=extend_schema(
+        parameters=[OpenApiParameter("sequence", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        responses={200: EntrySerializer, 404: OpenApiResponse(description="No such entry.")},
+    ),
+)
+class EntryViewSet(viewsets.ReadOnlyModelViewSet):
+    """The ledger: every recorded event, newest first, with its parties and its place in the hash chain."""
+
+    permission_classes = [AllowAny]
+    serializer_class = EntrySerializer
+    lookup_field = "sequence"
+    lookup_value_regex = "[0-9]+"
+
+    def get_queryset(self):
+        entries = selectors.entry_list().select_related("related_entry")
+        if self.action != "list":
+            return entries
+        params = _query(EntryQuerySerializer, self.request)
+        lookups = {
+            "kind": "kind",
+            "cross_province": "cross_province",
+            "from_region": "from_region",
+            "to_region": "to_region",
+            "registered_from": "registration_date__gte",
+            "registered_to": "registration_date__lte",
+            "patent": "patent__application_number",
+        }
+        return entries.filter(**{lookups[name]: value for name, value in params.items()})
+
+
+class FlowViewSet(viewsets.ViewSet):
+    """Transfers (assignments and licence recordals) between the Delta's provinces and the rest of the country."""
+
+    permission_classes = [AllowAny]
+
+    @extend_schema(
+        parameters=[FlowQuerySerializer],
+        responses={200: FlowsSerializer, 400: BAD_QUERY},
+        description="The flow matrix (region to region, all transfers and cross-province ones), outflow and inflow per "
+        "region, and the yearly trend, for registration years and optionally one kind and IPC section.",
+    )
+    def list(self, request):
+        query = FlowQuerySerializer(data=request.query_params.dict())
+        query.is_valid(raise_exception=True)
+        filters = query.flow_filter()
+        matrix = selectors.flow_matrix(filters)
+        data = {
+            "regions": list(matrix.by_region.values()),
+            "cells": [
+                {
+                    "from_region": source,
+                    "to_region": target,
+                    "count": matrix.count(source, target),
+                    "cross_province": matrix.cross_cells.get((source, target), 0),
+                }
+                for source in matrix.regions
+                for target in matrix.regions
+            ],
+            "total": matrix.total,
+            "cross_province": matrix.cross_province,
+            "trend": selectors.yearly_trend(filters),
+        }
+        return Response(FlowsSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=TargetSerializer),
+    retrieve=extend_schema(responses=TargetSerializer),
+)
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """The plans' targets and how far the registry has come towards each over its period."""
+
+    permission_classes = [AllowAny]
+    serializer_class = TargetSerializer
+    queryset = Target.objects.all()
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(selectors.targets_progress(page), many=True).data)
+
+    def retrieve(self, request, pk=None):
+        return Response(self.get_serializer(selectors.target_progress(self.get_object())).data)
