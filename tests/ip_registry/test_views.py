@@ -161,6 +161,7 @@ def test_bad_filters_give_400_with_the_message(client, history, query, field, me
     assert message in response.context["form"].errors[field][0]
     html = response.content.decode()
     assert 'id="filter-errors"' in html and message in html
+    assert f'aria-describedby="id_{field}_error"' in html and f'id="id_{field}_error"' in html
     assert 'id="table-flows"' not in html
 
 
