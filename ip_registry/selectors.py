@@ -294,3 +294,32 @@ def ipc_breakdown(filters: FlowFilter = FlowFilter()) -> dict[str, dict[str, int
 
 ASSIGNMENT_ONLY = (EntryKind.ASSIGNMENT,)
 LICENCE_ONLY = (EntryKind.LICENCE,)
+
+
+def targets_progress_at_once(targets: QuerySet[Target] | None = None) -> list[Progress]:
+    """The same figures as :func:`targets_progress`, in at most three queries however many targets there are.
+
+    Each target becomes one conditional count: all transfer targets in one
+    aggregate over the ledger, all joint-application targets in one over patents.
+    """
+    targets = list(targets if targets is not None else Target.objects.all())
+    transfers, joint = {}, {}
+    for target in targets:
+        if target.metric == TargetMetric.CROSS_PROVINCE_TRANSFERS:
+            in_period = Q(registration_date__gte=target.period_start, registration_date__lte=target.period_end)
+            transfers[f"t{target.pk}"] = Count(
+                "id", filter=in_period & Q(cross_province=True) & _region_condition(target.region)
+            )
+        else:
+            in_period = Q(filing_date__gte=target.period_start, filing_date__lte=target.period_end)
+            if target.region != YRD:
+                in_period &= Q(right_holders__organisation__province=target.region)
+            joint[f"t{target.pk}"] = Count("id", filter=in_period, distinct=True)
+    achieved = {}
+    if transfers:
+        achieved |= FlowFilter().queryset().aggregate(**transfers)
+    if joint:
+        achieved |= Patent.objects.filter(
+            patent_type__in=(PatentType.INVENTION, PatentType.PCT_INVENTION), joint_cross_province=True
+        ).aggregate(**joint)
+    return [Progress(target, achieved[f"t{target.pk}"]) for target in targets]

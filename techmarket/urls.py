@@ -36,6 +36,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("techmarket.accounts.urls")),
+    path("", include("ip_registry.urls")),
     prefix_default_language=False,
 )
 

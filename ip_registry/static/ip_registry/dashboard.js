@@ -1,0 +1,100 @@
+/* The registry dashboard's charts, drawn with Apache ECharts from the numbers the server put in #registry-data.
+   Without JavaScript the figures stay hidden and the tables carry the same numbers. */
+(function () {
+  "use strict";
+
+  var source = document.getElementById("registry-data");
+  if (!source || !window.echarts) {
+    return;
+  }
+  var data = JSON.parse(source.textContent);
+  var REGION_COLOURS = {
+    "310000": "#0b5cad",
+    "320000": "#0f9d8a",
+    "330000": "#e08a00",
+    "340000": "#8e44ad",
+    other: "#7a8699",
+  };
+  var charts = [];
+
+  function show(figureId, chartId) {
+    var figure = document.getElementById(figureId);
+    var container = document.getElementById(chartId);
+    if (!figure || !container) {
+      return null;
+    }
+    figure.hidden = false;
+    var chart = window.echarts.init(container, null, { renderer: "canvas" });
+    charts.push(chart);
+    return chart;
+  }
+
+  function drawFlows(flows) {
+    if (!flows.links.length) {
+      return;
+    }
+    var chart = show("flow-figure", "flow-chart");
+    if (!chart) {
+      return;
+    }
+    // ECharts links refer to nodes by name; the server's ids keep "from" and "to" nodes apart.
+    var names = {};
+    flows.nodes.forEach(function (node) {
+      names[node.id] = node.name;
+    });
+    chart.setOption({
+      aria: { enabled: true },
+      tooltip: { trigger: "item", triggerOn: "mousemove" },
+      series: [
+        {
+          type: "sankey",
+          left: 10,
+          right: 110,
+          top: 10,
+          bottom: 10,
+          nodeAlign: "justify",
+          emphasis: { focus: "adjacency" },
+          lineStyle: { color: "gradient", curveness: 0.5, opacity: 0.45 },
+          label: { fontSize: 13 },
+          data: flows.nodes.map(function (node) {
+            return { name: node.name, itemStyle: { color: REGION_COLOURS[node.region] || "#7a8699" } };
+          }),
+          links: flows.links.map(function (link) {
+            return { source: names[link.source], target: names[link.target], value: link.value };
+          }),
+        },
+      ],
+    });
+  }
+
+  function drawTrend(trend) {
+    if (!trend.years.length) {
+      return;
+    }
+    var chart = show("trend-figure", "trend-chart");
+    if (!chart) {
+      return;
+    }
+    chart.setOption({
+      aria: { enabled: true },
+      color: ["#0b5cad", "#e08a00"],
+      tooltip: { trigger: "axis" },
+      legend: { top: 0 },
+      grid: { left: 50, right: 20, top: 40, bottom: 30 },
+      xAxis: { type: "category", data: trend.years },
+      yAxis: { type: "value", minInterval: 1 },
+      series: [
+        { name: trend.series[0].name, type: "bar", data: trend.series[0].values, barMaxWidth: 40 },
+        { name: trend.series[1].name, type: "line", data: trend.series[1].values, symbolSize: 8 },
+      ],
+    });
+  }
+
+  drawFlows(data.flows);
+  drawTrend(data.trend);
+  window.addEventListener("resize", function () {
+    charts.forEach(function (chart) {
+      chart.resize();
+    });
+  });
+})();
