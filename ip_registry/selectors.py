@@ -10,7 +10,7 @@ for all parties (any assignor's province differs from any assignee's).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Max, Min, Q, QuerySet
@@ -249,32 +249,6 @@ def _region_condition(region: str) -> Q:
     return Q(from_region=region) | Q(to_region=region)
 
 
-def target_progress(target: Target) -> Progress:
-    """How far the registry has come towards a target over the target's period (cumulative)."""
-    if target.metric == TargetMetric.CROSS_PROVINCE_TRANSFERS:
-        achieved = (
-            FlowFilter(start=target.period_start, end=target.period_end)
-            .queryset()
-            .filter(_region_condition(target.region), cross_province=True)
-            .count()
-        )
-    else:
-        patents = Patent.objects.filter(
-            patent_type__in=(PatentType.INVENTION, PatentType.PCT_INVENTION),
-            joint_cross_province=True,
-            filing_date__gte=target.period_start,
-            filing_date__lte=target.period_end,
-        )
-        if target.region != YRD:
-            patents = patents.filter(right_holders__organisation__province=target.region).distinct()
-        achieved = patents.count()
-    return Progress(target, achieved)
-
-
-def targets_progress(targets: QuerySet[Target] | None = None) -> list[Progress]:
-    return [target_progress(target) for target in (targets if targets is not None else Target.objects.all())]
-
-
 def kind_breakdown(filters: FlowFilter = FlowFilter()) -> dict[str, dict[str, int]]:
     """Transfers and cross-province transfers per entry kind."""
     rows = filters.queryset().values("kind").annotate(all=Count("id"), cross=Count("id", filter=Q(cross_province=True)))
@@ -296,11 +270,12 @@ ASSIGNMENT_ONLY = (EntryKind.ASSIGNMENT,)
 LICENCE_ONLY = (EntryKind.LICENCE,)
 
 
-def targets_progress_at_once(targets: QuerySet[Target] | None = None) -> list[Progress]:
-    """The same figures as :func:`targets_progress`, in at most three queries however many targets there are.
+def targets_progress(targets: Iterable[Target] | None = None) -> list[Progress]:
+    """How far the registry has come towards each target over its period (cumulative).
 
-    Each target becomes one conditional count: all transfer targets in one
-    aggregate over the ledger, all joint-application targets in one over patents.
+    At most three queries however many targets there are: each target becomes
+    one conditional count, all transfer targets in one aggregate over the
+    ledger, all joint-application targets in one over patents.
     """
     targets = list(targets if targets is not None else Target.objects.all())
     transfers, joint = {}, {}
@@ -323,3 +298,8 @@ def targets_progress_at_once(targets: QuerySet[Target] | None = None) -> list[Pr
             patent_type__in=(PatentType.INVENTION, PatentType.PCT_INVENTION), joint_cross_province=True
         ).aggregate(**joint)
     return [Progress(target, achieved[f"t{target.pk}"]) for target in targets]
+
+
+def target_progress(target: Target) -> Progress:
+    """One target's progress (see :func:`targets_progress`)."""
+    return targets_progress([target])[0]

@@ -58,7 +58,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         trend_filters = filters
     matrix = selectors.flow_matrix(filters)
     trend = selectors.yearly_trend(trend_filters)
-    progress = selectors.targets_progress_at_once()
+    progress = selectors.targets_progress()
     built = {
         "flows": tables.flows_table(matrix),
         "regions": tables.regions_table(matrix),
@@ -156,7 +156,7 @@ def _require_target_editor(request: HttpRequest) -> None:
 @login_required
 def target_list(request: HttpRequest) -> HttpResponse:
     _require_target_editor(request)
-    return render(request, "ip_registry/target_list.html", {"progress": selectors.targets_progress_at_once()})
+    return render(request, "ip_registry/target_list.html", {"progress": selectors.targets_progress()})
 
 
 @login_required
