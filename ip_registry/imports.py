@@ -31,8 +31,9 @@ Optional columns:
   every party in the cell.
 
 Dates may be written 2023-05-01, 2023/5/1, 2023.05.01, 20230501 or 2023年5月1日.
-Line numbers in messages are the file's lines as an editor or a spreadsheet
-shows them, the header being line 1.
+Line numbers in messages count the header as line 1, as a spreadsheet numbers
+its rows and an editor its lines (for a record with a line break inside a
+quoted cell, the line it starts on).
 
 How it imports
 --------------
@@ -704,14 +705,23 @@ class _Plan:
         return self.new_organisations.get(name)
 
     def _check_grant_dates(self) -> None:
-        """A patent the file says was granted needs a grant date, from the registry or from the file."""
+        """A patent the file says was granted needs a grant date, from the registry or from the file.
+
+        Also notes, per patent, its latest row (whose legal status is the one applied) and the
+        first grant date, title and IPC code the file gives.
+        """
         latest: dict[str, TransferRow] = {}
         grant_dates: dict[str, datetime.date] = {}
-        for row in self.rows:
-            if row.number not in latest or row.order > latest[row.number].order:
-                latest[row.number] = row
+        titles: dict[str, str] = {}
+        ipc_codes: dict[str, str] = {}
+        for row in sorted(self.rows, key=lambda row: row.order):
+            latest[row.number] = row
             if row.grant_date:
                 grant_dates.setdefault(row.number, row.grant_date)
+            if row.title:
+                titles.setdefault(row.number, row.title)
+            if row.ipc:
+                ipc_codes.setdefault(row.number, row.ipc)
         for number, row in latest.items():
             patent = self.patents.get(number)
             has_grant_date = bool(grant_dates.get(number) or (patent and patent.grant_date))
@@ -728,6 +738,8 @@ class _Plan:
                 )
         self.latest_rows = latest
         self.grant_dates = grant_dates
+        self.titles = titles
+        self.ipc_codes = ipc_codes
 
     def _load_recorded(self) -> None:
         ids = {patent.pk: number for number, patent in self.patents.items()}
@@ -819,12 +831,12 @@ class _Importer:
     def patent(self, row: TransferRow) -> Patent:
         patent = self.plan.patents.get(row.number)
         if patent is None:
-            rows = sorted((r for r in self.plan.rows if r.number == row.number), key=lambda r: r.order)
+            ipc = self.plan.ipc_codes.get(row.number)
             patent = services.patent_register(
                 actor=self.actor,
                 application_number=row.number,
-                title=next((r.title for r in rows if r.title), ""),
-                ipc_codes=[ipc] if (ipc := next((r.ipc for r in rows if r.ipc), "")) else [],
+                title=self.plan.titles.get(row.number, ""),
+                ipc_codes=[ipc] if ipc else [],
             )
             self.plan.patents[row.number] = patent
             self.result.patents_created += 1
