@@ -15,7 +15,7 @@ class Command(BaseCommand):
         "Import patent assignment records (转让人, 受让人, 申请号, 转让执行日, 转让登记日 or 生效日, 当前法律状态; "
         "UTF-8 or GB18030 CSV). Every row is checked first; if any is bad, each bad row is listed and nothing is "
         "written. Importing the same file again adds nothing. The optional columns are described in "
-        "ip_registry/imports.py; ip_registry/samples/transfers-sample.csv is an example file."
+        "ip_registry/imports/__init__.py; ip_registry/samples/transfers-sample.csv is an example file."
     )
 
     def add_arguments(self, parser) -> None:
