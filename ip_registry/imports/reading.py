@@ -1,0 +1,448 @@
+"""Reading a file of CNIPA assignment records into rows, without the database (phase 1, first half)."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from techmarket.accounts.choices import OrganisationKind
+from techmarket.accounts.models import Organisation
+from techmarket.accounts.validators import normalize_credit_code, validate_credit_code
+from techmarket.regions import gbt2260
+
+from ..choices import LegalStatus
+from ..models import Patent
+from ..numbers import InvalidPatentNumber, parse_application_number
+from ..validators import normalize_ipc, validate_ipc
+
+# Accepted headers of each column (compared without spaces, full-width characters folded).
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "assignors": ("转让人",),
+    "assignees": ("受让人",),
+    "number": ("申请号", "专利号", "申请号/专利号"),
+    "execution_date": ("转让执行日",),
+    "registration_date": ("转让登记日", "生效日", "转让登记日/生效日"),
+    "status": ("当前法律状态",),
+    "title": ("专利名称",),
+    "ipc": ("主分类号", "IPC分类号"),
+    "grant_date": ("授权公告日",),
+    "assignor_codes": ("转让人统一社会信用代码",),
+    "assignee_codes": ("受让人统一社会信用代码",),
+    "assignor_provinces": ("转让人省份",),
+    "assignee_provinces": ("受让人省份",),
+}
+REQUIRED_COLUMNS = ("assignors", "assignees", "number", "execution_date", "registration_date", "status")
+
+# CNIPA's wording of legal statuses, after full-width folding and without spaces.
+LEGAL_STATUS_TEXT: dict[str, str] = {
+    "有效": LegalStatus.VALID,
+    "授权": LegalStatus.VALID,
+    "专利权维持": LegalStatus.VALID,
+    "有权": LegalStatus.VALID,
+    "审中": LegalStatus.PENDING,
+    "在审": LegalStatus.PENDING,
+    "公开": LegalStatus.PENDING,
+    "实质审查": LegalStatus.PENDING,
+    "实质审查的生效": LegalStatus.PENDING,
+    "未缴年费专利权终止": LegalStatus.LAPSED,
+    "未缴年费终止": LegalStatus.LAPSED,
+    "失效": LegalStatus.LAPSED,
+    "期限届满": LegalStatus.EXPIRED,
+    "专利权期限届满": LegalStatus.EXPIRED,
+    "届满": LegalStatus.EXPIRED,
+    "无效": LegalStatus.INVALIDATED,
+    "全部无效": LegalStatus.INVALIDATED,
+    "专利权全部无效": LegalStatus.INVALIDATED,
+    "撤回": LegalStatus.WITHDRAWN,
+    "视为撤回": LegalStatus.WITHDRAWN,
+    "主动撤回": LegalStatus.WITHDRAWN,
+    "申请撤回": LegalStatus.WITHDRAWN,
+    **{status.value: status for status in LegalStatus},
+}
+KNOWN_STATUS_EXAMPLES = "有效、专利权维持、审中、未缴年费专利权终止、失效、期限届满、无效、撤回"
+# Statuses under which a patent has been granted, so it has a grant date.
+GRANTED_STATUSES = (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED)
+
+_PARTY_SEPARATOR = re.compile(r"[;；]")
+_DATE_FORMS = (
+    re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
+    re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$"),
+)
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one line of the file (``line`` is None for the file as a whole)."""
+
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        if self.line is None:
+            return self.reason
+        return _("line %(line)d: %(reason)s") % {"line": self.line, "reason": self.reason}
+
+
+@dataclass
+class Party:
+    name: str
+    credit_code: str = ""
+    province: str = ""  # as the file's province column gives it, already a province code
+    organisation: Organisation | None = None  # resolved in phase 1; unsaved if it is to be added
+
+
+@dataclass
+class TransferRow:
+    line: int
+    number: str  # canonical application number
+    assignors: list[Party]
+    assignees: list[Party]
+    execution_date: datetime.date | None
+    registration_date: datetime.date
+    status: str
+    title: str = ""
+    ipc: str = ""
+    grant_date: datetime.date | None = None
+
+    @property
+    def order(self) -> tuple[datetime.date, int]:
+        return (self.registration_date, self.line)
+
+
+def decode(data: bytes) -> str:
+    """The file's text: UTF-8 (a byte-order mark is dropped), else GB18030. Raises ValueError for anything else."""
+    if b"\x00" in data:  # UTF-16 or a binary file (e.g. an .xlsx workbook) decodes "successfully" as GB18030
+        raise ValueError(_("The file is not UTF-8 or GB18030 text; save it from the spreadsheet as CSV."))
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValueError(_("The file is not UTF-8 or GB18030 text; save it from the spreadsheet as CSV.")) from None
+
+
+def _fold(text: str) -> str:
+    """Full-width characters to their ordinary forms, surrounding spaces removed."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"\s+", "", _fold(text).lstrip("\ufeff"))
+
+
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Each CSV record with the line it starts on (a quoted cell may span lines)."""
+    first_line = text.split("\n", 1)[0]
+    dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    line = 1
+    for record in reader:
+        yield line, record
+        line = reader.line_num + 1
+
+
+def parse_date(text: str) -> datetime.date:
+    """A date in any of the forms CNIPA data and spreadsheets use; ValueError if it is not one."""
+    folded = _fold(text)
+    for form in _DATE_FORMS:
+        match = form.match(folded)
+        if match:
+            return datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
+    raise ValueError(text)
+
+
+def legal_status_of(text: str) -> str | None:
+    return LEGAL_STATUS_TEXT.get(re.sub(r"\s+", "", _fold(text)))
+
+
+def province_of(text: str) -> str | None:
+    """A province code from a province's name (上海, 江苏省) or any GB/T 2260 code in it; None if unknown."""
+    folded = re.sub(r"\s+", "", _fold(text))
+    if re.fullmatch(r"\d{2}(\d{4})?", folded):
+        code = folded[:2] + "0000"
+        return code if gbt2260.is_province(code) and gbt2260.get_division(code).current else None
+    if len(folded) < 2:
+        return None
+    matches = [p.code for p in gbt2260.provinces() if p.name == folded or p.name.startswith(folded)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def province_from_credit_code(code: str) -> str:
+    province = code[2:4] + "0000"
+    division = gbt2260.get_division(province)
+    return province if division and division.current and gbt2260.is_province(province) else ""
+
+
+def city_from_credit_code(code: str, province: str) -> str:
+    area = code[2:8]
+    for candidate in (area, area[:4] + "00"):
+        if gbt2260.is_city_of(candidate, province):
+            return candidate
+    return ""
+
+
+def kind_from_name(name: str) -> str:
+    if name.endswith("公司") or "有限" in name:
+        return OrganisationKind.ENTERPRISE
+    if any(word in name for word in ("大学", "学院", "学校")):
+        return OrganisationKind.UNIVERSITY
+    if any(word in name for word in ("研究院", "研究所", "科学院", "研究中心", "实验室")):
+        return OrganisationKind.INSTITUTE
+    return OrganisationKind.ENTERPRISE
+
+
+class _RowReader:
+    """Turns one record into a :class:`TransferRow`, or into the reasons it cannot be one."""
+
+    def __init__(self, columns: dict[str, int], headers: dict[str, str]) -> None:
+        self.columns = columns
+        self.headers = headers
+        self.today = timezone.localdate()
+
+    def header(self, name: str) -> str:
+        return self.headers[name]
+
+    def cell(self, record: list[str], name: str) -> str:
+        index = self.columns.get(name)
+        return record[index].strip() if index is not None and index < len(record) else ""
+
+    def read(self, line: int, record: list[str]) -> tuple[TransferRow | None, list[str]]:
+        problems: list[str] = []
+        number = self._number(record, problems)
+        registration_date = self._date(record, "registration_date", problems, required=True)
+        execution_date = self._date(record, "execution_date", problems)
+        grant_date = self._date(record, "grant_date", problems)
+        if execution_date and registration_date and execution_date > registration_date:
+            problems.append(
+                _("%(executed)s is later than %(registered)s: an assignment is registered after it is executed.")
+                % {"executed": self.header("execution_date"), "registered": self.header("registration_date")}
+            )
+        status = self._status(record, problems)
+        assignors = self._parties(record, "assignors", "assignor_codes", "assignor_provinces", problems)
+        assignees = self._parties(record, "assignees", "assignee_codes", "assignee_provinces", problems)
+        if assignors and assignees and {p.name for p in assignors} == {p.name for p in assignees}:
+            problems.append(_("The assignees are the same as the assignors."))
+        ipc = self._ipc(record, problems)
+        title = self.cell(record, "title")
+        if len(title) > Patent._meta.get_field("title").max_length:
+            problems.append(_("%(column)s is too long.") % {"column": self.header("title")})
+        if grant_date and number and grant_date.year < parse_application_number(number).filing_year:
+            problems.append(
+                _("%(column)s %(date)s is before the patent was filed.")
+                % {"column": self.header("grant_date"), "date": grant_date.isoformat()}
+            )
+        if problems:
+            return None, problems
+        return (
+            TransferRow(
+                line=line,
+                number=number,
+                assignors=assignors,
+                assignees=assignees,
+                execution_date=execution_date,
+                registration_date=registration_date,
+                status=status,
+                title=title,
+                ipc=ipc,
+                grant_date=grant_date,
+            ),
+            [],
+        )
+
+    def _number(self, record, problems) -> str:
+        text = self.cell(record, "number")
+        if not text:
+            problems.append(_("%(column)s is empty.") % {"column": self.header("number")})
+            return ""
+        try:
+            return parse_application_number(text).canonical
+        except InvalidPatentNumber as error:
+            problems.append(
+                _("%(column)s %(value)s: %(reason)s")
+                % {"column": self.header("number"), "value": text, "reason": error}
+            )
+            return ""
+
+    def _date(self, record, name: str, problems, *, required: bool = False) -> datetime.date | None:
+        if name not in self.columns:
+            return None
+        text = self.cell(record, name)
+        if not text:
+            if required:
+                problems.append(_("%(column)s is empty.") % {"column": self.header(name)})
+            return None
+        try:
+            value = parse_date(text)
+        except ValueError:
+            problems.append(
+                _("%(column)s %(value)s is not a date; write it as 2023-05-01, 2023/5/1, 20230501 or 2023年5月1日.")
+                % {"column": self.header(name), "value": text}
+            )
+            return None
+        if value > self.today:
+            problems.append(
+                _("%(column)s %(value)s is in the future.") % {"column": self.header(name), "value": value.isoformat()}
+            )
+            return None
+        return value
+
+    def _status(self, record, problems) -> str:
+        text = self.cell(record, "status")
+        if not text:
+            problems.append(_("%(column)s is empty.") % {"column": self.header("status")})
+            return ""
+        status = legal_status_of(text)
+        if status is None:
+            problems.append(
+                _("%(column)s: unknown legal status %(value)s; use one of %(known)s.")
+                % {"column": self.header("status"), "value": text, "known": KNOWN_STATUS_EXAMPLES}
+            )
+            return ""
+        return status
+
+    def _ipc(self, record, problems) -> str:
+        text = self.cell(record, "ipc")
+        if not text:
+            return ""
+        try:
+            validate_ipc(text)
+        except ValidationError as error:
+            problems.extend(error.messages)
+            return ""
+        return normalize_ipc(text)
+
+    def _parties(self, record, names: str, codes: str, provinces: str, problems) -> list[Party]:
+        column = self.header(names)
+        parties = [Party(name=name.strip()) for name in _PARTY_SEPARATOR.split(self.cell(record, names))]
+        parties = [party for party in parties if party.name]
+        if not parties:
+            problems.append(_("%(column)s is empty.") % {"column": column})
+            return []
+        seen = [party.name for party in parties]
+        twice = sorted({name for name in seen if seen.count(name) > 1})
+        if twice:
+            problems.append(_("%(column)s names %(names)s twice.") % {"column": column, "names": "、".join(twice)})
+        ok = not twice
+        code_cell = self.cell(record, codes)
+        if code_cell:
+            values = [value.strip() for value in _PARTY_SEPARATOR.split(code_cell)]
+            if len(values) != len(parties):
+                problems.append(
+                    _("%(codes)s lists %(count)d codes for %(parties)d parties in %(column)s; separate them with ；.")
+                    % {"codes": self.header(codes), "count": len(values), "parties": len(parties), "column": column}
+                )
+                ok = False
+            else:
+                for party, value in zip(parties, values, strict=True):
+                    if not value:
+                        continue
+                    try:
+                        validate_credit_code(value)
+                    except ValidationError as error:
+                        problems.append(f"{self.header(codes)} {value} ({party.name}): {' '.join(error.messages)}")
+                        ok = False
+                    else:
+                        party.credit_code = normalize_credit_code(value)
+        province_cell = self.cell(record, provinces)
+        if province_cell:
+            values = [value.strip() for value in _PARTY_SEPARATOR.split(province_cell)]
+            if len(values) == 1:
+                values = values * len(parties)
+            if len(values) != len(parties):
+                problems.append(
+                    _("%(provinces)s lists %(count)d provinces for %(parties)d parties in %(column)s.")
+                    % {
+                        "provinces": self.header(provinces),
+                        "count": len(values),
+                        "parties": len(parties),
+                        "column": column,
+                    }
+                )
+                ok = False
+            else:
+                for party, value in zip(parties, values, strict=True):
+                    if not value:
+                        continue
+                    code = province_of(value)
+                    if code is None:
+                        problems.append(
+                            _("%(column)s: %(value)s is not a province.")
+                            % {"column": self.header(provinces), "value": value}
+                        )
+                        ok = False
+                    party.province = code or ""
+        return parties if ok else []
+
+
+@dataclass
+class TransferFile:
+    """A parsed file: its good rows, what is wrong with the others, and the header each column has in it."""
+
+    rows: list[TransferRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    headers: dict[str, str] = field(default_factory=dict)
+    records: int = 0  # data rows read, good or bad (blank lines are not counted)
+
+
+def read_transfers(data: bytes) -> TransferFile:
+    """Phase 1, first half: decode and parse the file, without looking at the database."""
+    try:
+        text = decode(data)
+    except ValueError as error:
+        return TransferFile(errors=[RowError(None, str(error))])
+    records = _records(text)
+    try:
+        header_line, header = next(records)
+    except (StopIteration, csv.Error):
+        return TransferFile(errors=[RowError(None, _("The file is empty."))])
+    headers = [_header_key(cell) for cell in header]
+    aliases = {alias: name for name, accepted in COLUMNS.items() for alias in accepted}
+    columns: dict[str, int] = {}
+    errors: list[RowError] = []
+    for index, key in enumerate(headers):
+        name = aliases.get(key)
+        if name is None:
+            continue  # other columns CNIPA exports (IPC, inventors, ...) are ignored
+        if name in columns:
+            errors.append(
+                RowError(header_line, _("The column %(column)s appears twice.") % {"column": header[index].strip()})
+            )
+        columns[name] = index
+    missing = [COLUMNS[name] for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        names = "、".join(" / ".join(accepted) for accepted in missing)
+        errors.append(RowError(header_line, _("The header lacks the columns %(columns)s.") % {"columns": names}))
+    if errors:
+        return TransferFile(errors=errors)
+    parsed = TransferFile(headers={name: header[index].strip().lstrip("\ufeff") for name, index in columns.items()})
+    reader = _RowReader(columns, parsed.headers)
+    rows, errors = parsed.rows, parsed.errors
+    try:
+        for line, record in records:
+            if not any(cell.strip() for cell in record):
+                continue
+            parsed.records += 1
+            if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
+                errors.append(RowError(line, _("This row has more cells than the header has columns.")))
+                continue
+            row, problems = reader.read(line, record)
+            errors.extend(RowError(line, problem) for problem in problems)
+            if row:
+                rows.append(row)
+    except csv.Error as error:
+        errors.append(RowError(None, _("The file is not valid CSV: %(error)s") % {"error": error}))
+    if not parsed.records and not errors:
+        errors.append(RowError(None, _("The file has a header but no records.")))
+    return parsed
