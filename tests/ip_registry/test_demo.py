@@ -13,7 +13,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ip_registry import demo
+from ip_registry import demo, demo_plan
 from ip_registry.choices import TRANSFER_KINDS, EntryKind, LegalStatus, PatentType
 from ip_registry.ledger import is_cross_province
 from ip_registry.models import Patent, RegistryEntry, RightHolder
@@ -25,13 +25,13 @@ from techmarket.accounts.management.commands import seed_demo
 from techmarket.accounts.models import Organisation
 from techmarket.audit.models import AuditEvent
 
-PLAN = demo.plan_patents()
+PLAN = demo_plan.plan_patents()
 SMALL = 40
 YEARS = range(2019, 2026)
 
 
 def _party(key: str) -> dict:
-    return {"province": demo._ORGANISATIONS[key].province}
+    return {"province": demo_plan.ORGANISATIONS_BY_KEY[key].province}
 
 
 def _transfers(plan) -> list[tuple[datetime.date, bool]]:
@@ -52,8 +52,8 @@ def _transfers(plan) -> list[tuple[datetime.date, bool]]:
 
 
 def test_plan_is_the_same_every_time_and_a_short_plan_is_its_start():
-    assert demo.plan_patents() == PLAN
-    assert demo.plan_patents(SMALL) == PLAN[:SMALL]
+    assert demo_plan.plan_patents() == PLAN
+    assert demo_plan.plan_patents(SMALL) == PLAN[:SMALL]
 
 
 def test_plan_has_300_patents_and_about_1000_ledger_entries():
