@@ -9,6 +9,7 @@ from stdnum.cn import uscc
 
 from techmarket.accounts.choices import MembershipStatus, OrganisationKind
 from techmarket.accounts.demo import BROKER, DEMO_PASSWORD, LOGINS, PLATFORM_STAFF, SUPERUSER, demo_credit_code
+from techmarket.accounts.management.commands import seed_demo
 from techmarket.accounts.models import BrokerProfile, Membership, Organisation, User
 from techmarket.accounts.permissions import can_verify_organisations
 from techmarket.audit.models import AuditEvent
@@ -29,6 +30,12 @@ def _counts() -> dict[str, int]:
         "brokers": BrokerProfile.objects.count(),
         "audit events": AuditEvent.objects.count(),
     }
+
+
+@pytest.fixture(autouse=True)
+def accounts_steps_only(monkeypatch):
+    """These tests are about the accounts' demo data; the registry's steps have their own tests."""
+    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo",))
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from techmarket.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, LOGINS
 from techmarket.demo import DemoStep
 
 # Apps whose ``demo`` module contributes ``STEPS``, in order: later apps use earlier apps' data.
-STEP_MODULES = ("techmarket.accounts.demo",)
+STEP_MODULES = ("techmarket.accounts.demo", "ip_registry.demo")
 
 # The services e-mail people through background tasks queued on commit. While
 # seeding, the task backend is swapped for django-tasks' dummy backend, which

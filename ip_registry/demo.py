@@ -1,0 +1,119 @@
+"""Demo registry for ``manage.py seed_demo``: about 300 patents of the demo universities and institutes, with histories.
+
+One item is one patent with its whole story: its application, its grant, then
+assignments to the demo firms, licence recordals (exclusive, sole, ordinary,
+open), pledges to banks and their release, open-licence declarations and
+right-holder renames. The story is planned in Python, in date order, before
+anything is written, so that each service call is legal when it is made; the
+services then write every ledger entry (``actor=None``: the system).
+
+The plan comes from ``random.Random(2026)``, so every run plans the same
+patents with the same application numbers and the same events; an item whose
+application number is already registered is skipped, so a rerun adds nothing.
+Patents are planned one after the other from the same generator, so a smaller
+plan (``steps(patent_count=40)``, for tests) is the start of the full one.
+
+The numbers are shaped like real ones and their check characters are right,
+but they are not real patents; titles, inventors and registration numbers are
+made up in the style of CNIPA's records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from techmarket.accounts.demo import seed_organisation
+from techmarket.accounts.models import Organisation
+from techmarket.demo import DemoStep
+
+from .choices import EntryKind, LegalStatus
+from .demo_plan import ORGANISATIONS_BY_KEY, PATENT_COUNT, PLEDGEES, DemoPatent, Party, plan_patents
+from .models import Patent
+from .services import (
+    Holding,
+    holder_rename,
+    licence_record,
+    open_licence_declare,
+    patent_assign,
+    patent_grant,
+    patent_register,
+    patent_update,
+    pledge_record,
+    pledge_release,
+)
+
+
+def seed_patent(plan: DemoPatent) -> bool:
+    """Register the patent and play its story through the services; skip it if its number is already registered."""
+    if Patent.objects.filter(application_number=plan.application_number).exists():
+        return False
+    codes = {key: ORGANISATIONS_BY_KEY[key].credit_code for key in plan.organisation_keys()}
+    by_code = {org.credit_code: org for org in Organisation.objects.filter(credit_code__in=codes.values())}
+
+    def holdings(parties: Sequence[Party]) -> list[Holding]:
+        return [Holding(by_code[codes[key]], share) for key, share in parties]
+
+    patent = patent_register(
+        actor=None,
+        application_number=plan.application_number,
+        holders=holdings(plan.holders),
+        title=plan.title,
+        filing_date=plan.filing_date,
+        abstract=plan.abstract,
+        ipc_codes=list(plan.ipc_codes),
+        inventors=list(plan.inventors),
+        has_evaluation_report=plan.has_evaluation_report,
+    )
+    if plan.grant_date:
+        patent_grant(
+            actor=None, patent=patent, grant_date=plan.grant_date, annual_fee_paid_until=plan.annual_fee_paid_until
+        )
+    pledge = None
+    for event in plan.events:
+        common = {"actor": None, "registration_date": event.registration_date}
+        if event.kind == EntryKind.ASSIGNMENT:
+            patent_assign(
+                patent=patent, assignees=holdings(event.parties), execution_date=event.execution_date, **common
+            )
+        elif event.kind == EntryKind.LICENCE:
+            licence_record(
+                patent=patent,
+                licensees=holdings(event.parties),
+                licence_type=event.licence_type,
+                term_start=event.term_start,
+                term_end=event.term_end,
+                execution_date=event.execution_date,
+                registration_number=event.registration_number,
+                **common,
+            )
+        elif event.kind == EntryKind.PLEDGE:
+            pledge = pledge_record(
+                patent=patent,
+                pledgees=holdings(event.parties),
+                execution_date=event.execution_date,
+                registration_number=event.registration_number,
+                details=event.details,
+                **common,
+            )
+        elif event.kind == EntryKind.PLEDGE_RELEASE:
+            pledge_release(pledge=pledge, **common)
+        elif event.kind == EntryKind.OPEN_LICENCE_DECLARATION:
+            open_licence_declare(patent=patent, terms=event.details, term_end=event.term_end, **common)
+        elif event.kind == EntryKind.NAME_CHANGE:
+            (renamed,) = holdings(event.parties)
+            holder_rename(patent=patent, organisation=renamed.organisation, new_name=event.new_name, **common)
+        else:
+            raise ValueError(f"no demo step for {event.kind}")
+    if plan.legal_status in (LegalStatus.LAPSED, LegalStatus.EXPIRED):
+        patent_update(actor=None, patent=patent, legal_status=plan.legal_status)
+    return True
+
+
+def steps(patent_count: int = PATENT_COUNT) -> tuple[DemoStep, ...]:
+    return (
+        DemoStep("banks and guarantors", PLEDGEES, seed_organisation),
+        DemoStep("patents and their registry history", plan_patents(patent_count), seed_patent),
+    )
+
+
+STEPS: tuple[DemoStep, ...] = steps()
