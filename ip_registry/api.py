@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import string
 
-from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
@@ -63,7 +62,7 @@ class PatentSerializer(serializers.ModelSerializer):
     ipc_codes = serializers.ListField(child=serializers.CharField(), help_text="e.g. H01M 10/0525")
     inventors = serializers.ListField(child=serializers.CharField())
     right_holders = RightHolderSerializer(many=True)
-    url = serializers.SerializerMethodField(help_text="The patent's page on the site.")
+    url = serializers.CharField(source="get_absolute_url", read_only=True, help_text="The patent's page on the site.")
 
     class Meta:
         model = Patent
@@ -84,12 +83,6 @@ class PatentSerializer(serializers.ModelSerializer):
 
     def get_patent_number(self, patent: Patent) -> str | None:
         return patent.number.patent_number if patent.grant_date else None
-
-    def get_url(self, patent: Patent) -> str | None:
-        try:
-            return reverse("ip_registry:patent_detail", args=[patent.application_number])
-        except NoReverseMatch:
-            return None
 
 
 class PartySerializer(serializers.Serializer):

@@ -101,6 +101,7 @@ def test_patent_list_shows_each_patent_with_its_current_holders(api, ledger, org
     assert battery["grant_date"] == "2021-06-01"
     assert battery["ipc_codes"] == ["H01M 10/0525"]
     assert battery["right_holders"] == [{"organisation": orgs[JS].pk, "name": orgs[JS].name_zh, "share": "100.00"}]
+    assert battery["url"].endswith(f"/registry/patents/{number}/")
     pending = next(row for row in body["results"] if row["application_number"] == X_NUMBER)
     assert pending["patent_number"] is None
     assert pending["legal_status"] == "pending"
