@@ -362,7 +362,7 @@ def entry_rows(rng: random.Random, count: int, patent_sections: list[tuple[int, 
             f"{year}99{sequence:08d}",  # registration_number
             rng.choice(LICENCE_TYPES) if licence else "",  # licence_type
             registered.isoformat() if licence else None,  # term_start
-            registered.replace(year=year + 5).isoformat() if licence else None,  # term_end
+            (registered + datetime.timedelta(days=5 * 365)).isoformat() if licence else None,  # term_end
             None,  # related_entry_id
             f'{{"from":[{from_party}],"to":[{to_party}]}}',  # parties
             "{}",  # details
