@@ -189,6 +189,11 @@ def populate(entries: int) -> None:
     patents = max(1, entries // PATENTS_PER_ENTRY)
     sections: list[str] = []
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # A durable commit, whatever the server's setting: VACUUM cannot mark pages all-visible (which
+            # index-only scans need) while the commit of the rows on them may still be unflushed.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO on")
         insert(Patent, PATENT_FIELDS, patent_rows(rng, patents, sections), patents, "patents")
         ids = Patent.objects.order_by("pk").values_list("pk", flat=True)
         patent_sections = list(zip(ids, sections, strict=True))
