@@ -203,10 +203,28 @@ def populate(entries: int) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for model in (Patent, RegistryEntry):
-                cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+                vacuum(cursor, model._meta.db_table)
         else:
             cursor.execute("ANALYZE")
     print(f"analysed in {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def vacuum(cursor, table: str) -> None:
+    """VACUUM ANALYZE until the table's pages are all-visible (index-only scans read the heap for the others).
+
+    A VACUUM right after a large load can leave many pages unmarked (the server
+    may not yet see their rows' commit as settled); a second pass marks them.
+    """
+    from django.db import connection
+
+    for _attempt in range(3):
+        cursor.execute(f"VACUUM ANALYZE {connection.ops.quote_name(table)}")
+        cursor.execute("SELECT relpages, relallvisible FROM pg_class WHERE relname = %s", [table])
+        pages, visible = cursor.fetchone()
+        print(f"  {table}: {visible:,} of {pages:,} pages all-visible", flush=True)
+        if visible >= pages:
+            return
+        time.sleep(1)
 
 
 def insert(model, names: tuple[str, ...], rows, total: int, label: str) -> None:

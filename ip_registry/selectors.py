@@ -1,8 +1,9 @@
 """Reads of the registry: patents and their history, the chain check, and the statistics.
 
-Every statistic is one aggregate query over the ledger's statistics columns
-(covered by the ``registry_stats`` index): rows are counted in the database,
-never loaded into Python. Flows are attributed to the first-named party on each
+Every statistic is one aggregate query over the ledger's statistics columns,
+which indexes hold entirely (``registry_stats``, and the transfers' partial
+indexes of migration 0003), so PostgreSQL counts from the indexes alone: rows
+are counted in the database, never loaded into Python. Flows are attributed to the first-named party on each
 side (as CNIPA lists them); whether an entry is cross-province follows the rule
 for all parties (any assignor's province differs from any assignee's).
 """
