@@ -18,6 +18,7 @@ from techmarket.regions import gbt2260
 
 from .choices import (
     REGIONS,
+    TRANSFER_KINDS,
     EntryKind,
     LegalStatus,
     LicenceType,
@@ -221,6 +222,19 @@ class RegistryEntry(models.Model):
                 name="registry_stats",
             ),
             models.Index(fields=["patent", "sequence"], name="registry_patent_history"),
+            # The transfers alone, holding every column the dashboard reads, so PostgreSQL counts them
+            # from the index without touching the table: in date order (trend, target periods) and in
+            # flow order (the flow matrix). Measured in bench/registry_stats.py.
+            models.Index(
+                fields=["registration_date", "cross_province", "from_region", "to_region", "ipc_section"],
+                condition=models.Q(kind__in=TRANSFER_KINDS),
+                name="registry_transfers_by_date",
+            ),
+            models.Index(
+                fields=["from_region", "to_region", "cross_province", "registration_date", "ipc_section"],
+                condition=models.Q(kind__in=TRANSFER_KINDS),
+                name="registry_transfers_by_flow",
+            ),
         ]
 
     def __str__(self) -> str:
