@@ -6,8 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from ip_registry import services
-from ip_registry.choices import EntryKind, LicenceType, TargetMetric
+from ip_registry.choices import EntryKind, TargetMetric
 from ip_registry.models import Target
 from ip_registry.selectors import FlowFilter, flow_matrix, ipc_breakdown, target_progress, yearly_trend
 from tests.factories import make_patent, organisation_in
@@ -15,37 +14,6 @@ from tests.factories import make_patent, organisation_in
 pytestmark = pytest.mark.django_db
 D = datetime.date
 SH, JS, ZJ, AH, BJ = "310000", "320000", "330000", "340000", "110000"
-
-
-@pytest.fixture
-def orgs():
-    return {code: organisation_in(code) for code in (SH, JS, ZJ, AH, BJ)}
-
-
-def transfer(patent, to, on):
-    return services.patent_assign(actor=None, patent=patent, assignees=[services.Holding(to)], registration_date=on)
-
-
-@pytest.fixture
-def history(orgs):
-    """SH->JS (2021), JS->ZJ (2022, a chain), SH->SH (2022), SH->Beijing (2023), AH->SH licence (2023, G06N)."""
-    first = make_patent(orgs[SH], year=2020)
-    transfer(first, orgs[JS], D(2021, 3, 1))
-    transfer(first, orgs[ZJ], D(2022, 7, 1))
-    second = make_patent(orgs[SH], year=2020)
-    transfer(second, organisation_in(SH), D(2022, 9, 1))
-    third = make_patent(orgs[SH], year=2020)
-    transfer(third, orgs[BJ], D(2023, 1, 1))
-    fourth = make_patent(orgs[AH], year=2020, ipc_codes=["G06N 3/08"])
-    services.licence_record(
-        actor=None,
-        patent=fourth,
-        licensees=[services.Holding(orgs[SH])],
-        licence_type=LicenceType.ORDINARY,
-        registration_date=D(2023, 5, 1),
-        term_start=D(2023, 5, 1),
-        term_end=D(2026, 5, 1),
-    )
 
 
 def test_flow_matrix_counts_each_transfer_once_from_its_region_to_its_region(history):

@@ -13,7 +13,7 @@ from ip_registry import services
 from ip_registry.choices import LicenceType, TargetMetric
 from ip_registry.models import RegistryEntry, Target
 from techmarket.audit.models import AuditEvent
-from tests.factories import UserFactory, make_patent, organisation_in, platform_staff_user
+from tests.factories import UserFactory, make_patent, platform_staff_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -35,33 +35,6 @@ def zh(name, *args):
 def assign(patent, to, on, **fields):
     return services.patent_assign(
         actor=None, patent=patent, assignees=[services.Holding(to)], registration_date=on, **fields
-    )
-
-
-@pytest.fixture
-def orgs():
-    return {code: organisation_in(code) for code in (SH, JS, ZJ, AH, BJ)}
-
-
-@pytest.fixture
-def history(orgs):
-    """SH->JS (2021), JS->ZJ (2022), SH->SH (2022), SH->Beijing (2023), AH->SH licence (2023, IPC G)."""
-    first = make_patent(orgs[SH], year=2020)
-    assign(first, orgs[JS], D(2021, 3, 1))
-    assign(first, orgs[ZJ], D(2022, 7, 1))
-    second = make_patent(orgs[SH], year=2020)
-    assign(second, organisation_in(SH), D(2022, 9, 1))
-    third = make_patent(orgs[SH], year=2020)
-    assign(third, orgs[BJ], D(2023, 1, 1))
-    fourth = make_patent(orgs[AH], year=2020, ipc_codes=["G06N 3/08"])
-    services.licence_record(
-        actor=None,
-        patent=fourth,
-        licensees=[services.Holding(orgs[SH])],
-        licence_type=LicenceType.ORDINARY,
-        registration_date=D(2023, 5, 1),
-        term_start=D(2023, 5, 1),
-        term_end=D(2026, 5, 1),
     )
 
 

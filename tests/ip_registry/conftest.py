@@ -1,0 +1,43 @@
+"""Fixtures shared by the registry tests: organisations in each province and a small ledger of transfers."""
+
+import datetime
+
+import pytest
+
+from ip_registry import services
+from ip_registry.choices import LicenceType
+from tests.factories import make_patent, organisation_in
+
+D = datetime.date
+SH, JS, ZJ, AH, BJ = "310000", "320000", "330000", "340000", "110000"
+
+
+@pytest.fixture
+def orgs():
+    return {code: organisation_in(code) for code in (SH, JS, ZJ, AH, BJ)}
+
+
+def transfer(patent, to, on):
+    return services.patent_assign(actor=None, patent=patent, assignees=[services.Holding(to)], registration_date=on)
+
+
+@pytest.fixture
+def history(orgs):
+    """SH->JS (2021), JS->ZJ (2022, a chain), SH->SH (2022), SH->Beijing (2023), AH->SH licence (2023, G06N)."""
+    first = make_patent(orgs[SH], year=2020)
+    transfer(first, orgs[JS], D(2021, 3, 1))
+    transfer(first, orgs[ZJ], D(2022, 7, 1))
+    second = make_patent(orgs[SH], year=2020)
+    transfer(second, organisation_in(SH), D(2022, 9, 1))
+    third = make_patent(orgs[SH], year=2020)
+    transfer(third, orgs[BJ], D(2023, 1, 1))
+    fourth = make_patent(orgs[AH], year=2020, ipc_codes=["G06N 3/08"])
+    services.licence_record(
+        actor=None,
+        patent=fourth,
+        licensees=[services.Holding(orgs[SH])],
+        licence_type=LicenceType.ORDINARY,
+        registration_date=D(2023, 5, 1),
+        term_start=D(2023, 5, 1),
+        term_end=D(2026, 5, 1),
+    )
