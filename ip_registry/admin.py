@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from . import services
-from .models import Patent, RegistryEntry, RightHolder, Target
+from .models import Patent, RegistryEntry, RightHolder, Target, TransferTally
 
 
 class RightHolderInline(admin.TabularInline):
@@ -34,13 +34,8 @@ class PatentAdmin(admin.ModelAdmin):
         services.patent_update(actor=request.user, patent=obj, **changes)
 
 
-@admin.register(RegistryEntry)
-class RegistryEntryAdmin(admin.ModelAdmin):
-    list_display = ["sequence", "patent", "kind", "registration_date", "from_region", "to_region", "cross_province"]
-    list_filter = ["kind", "cross_province", "from_region", "to_region"]
-    search_fields = ["patent__application_number", "registration_number"]
-    list_select_related = ["patent"]
-    date_hierarchy = "registration_date"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows staff may look up but not add, change or delete: the services write them."""
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -50,6 +45,24 @@ class RegistryEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(RegistryEntry)
+class RegistryEntryAdmin(ReadOnlyAdmin):
+    list_display = ["sequence", "patent", "kind", "registration_date", "from_region", "to_region", "cross_province"]
+    list_filter = ["kind", "cross_province", "from_region", "to_region"]
+    search_fields = ["patent__application_number", "registration_number"]
+    list_select_related = ["patent"]
+    date_hierarchy = "registration_date"
+
+
+@admin.register(TransferTally)
+class TransferTallyAdmin(ReadOnlyAdmin):
+    """The statistics' monthly counts, for looking up a figure; only the services and the rebuild command write them."""
+
+    list_display = ["month", "kind", "from_region", "to_region", "cross_province", "ipc_section", "entries"]
+    list_filter = ["kind", "cross_province", "from_region", "to_region", "ipc_section"]
+    date_hierarchy = "month"
 
 
 @admin.register(Target)

@@ -37,6 +37,10 @@ OWNERSHIP_KINDS = (EntryKind.APPLICATION, EntryKind.GRANT, EntryKind.ASSIGNMENT,
 TRANSFER_KINDS = (EntryKind.ASSIGNMENT, EntryKind.LICENCE)
 
 
+# Patents the joint-application target counts: invention applications, national or PCT.
+JOINT_APPLICATION_TYPES = (PatentType.INVENTION, PatentType.PCT_INVENTION)
+
+
 class LicenceType(models.TextChoices):
     EXCLUSIVE = "exclusive", _("exclusive")
     SOLE = "sole", _("sole")

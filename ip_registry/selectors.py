@@ -1,28 +1,31 @@
 """Reads of the registry: patents and their history, the chain check, and the statistics.
 
-Every statistic is one aggregate query over the ledger's statistics columns,
-which indexes hold entirely (``registry_stats``, and the transfers' partial
-indexes of migration 0003), so PostgreSQL counts from the indexes alone: rows
-are counted in the database, never loaded into Python. Flows are attributed to the first-named party on each
-side (as CNIPA lists them); whether an entry is cross-province follows the rule
-for all parties (any assignor's province differs from any assignee's).
+The statistics add up the transfer tallies of the whole months in a period
+(:mod:`ip_registry.tallies`, kept by the ledger services) and count the days
+around them from the ledger, both with aggregate queries in the database; no
+rows are loaded into Python. Flows are attributed to the first-named party on
+each side (as CNIPA lists them); whether an entry is cross-province follows the
+rule for all parties (any assignor's province differs from any assignee's).
 """
 
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Min, Q, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 
 from techmarket.regions import gbt2260
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 
-from .choices import OTHER_REGION, REGIONS, TRANSFER_KINDS, YRD, EntryKind, PatentType, TargetMetric
+from .choices import JOINT_APPLICATION_TYPES, OTHER_REGION, REGIONS, TRANSFER_KINDS, YRD, EntryKind, TargetMetric
 from .ledger import entry_hash
-from .models import LedgerHead, Patent, RegistryEntry, Target
+from .models import LedgerHead, Patent, RegistryEntry, RightHolder, Target, TransferTally
 from .numbers import parse_application_number
+from .tallies import split_period
 
 
 def region_name(code: str) -> str:
@@ -119,6 +122,7 @@ class FlowFilter:
     ipc_section: str = ""
 
     def queryset(self) -> QuerySet[RegistryEntry]:
+        """The ledger's entries in the filter."""
         entries = RegistryEntry.objects.filter(kind__in=self.kinds)
         if self.start:
             entries = entries.filter(registration_date__gte=self.start)
@@ -128,13 +132,34 @@ class FlowFilter:
             entries = entries.filter(ipc_section=self.ipc_section)
         return entries.order_by()
 
+    def counts(self, *columns: str) -> Counter[tuple]:
+        """Transfers in the filter per combination of the columns' values (``month`` or any of ``tallies.CELL``).
+
+        The tallies of the period's whole months, plus the ledger's entries on
+        the days before the first whole month and after the last: at most two
+        GROUP BY queries.
+        """
+        period, counts = split_period(self.start, self.end), Counter()
+        if period.months is not None:
+            tallies = TransferTally.objects.filter(period.months, kind__in=self.kinds).order_by()
+            if self.ipc_section:
+                tallies = tallies.filter(ipc_section=self.ipc_section)
+            for *key, count in tallies.values(*columns).annotate(n=Sum("entries")).values_list(*columns, "n"):
+                counts[tuple(key)] += count
+        if period.days is not None:
+            entries = self.queryset().filter(period.days)
+            if "month" in columns:
+                entries = entries.annotate(month=TruncMonth("registration_date"))
+            for *key, count in entries.values(*columns).annotate(n=_count()).values_list(*columns, "n"):
+                counts[tuple(key)] += count
+        return counts
+
 
 def _count(condition: Q | None = None) -> Count:
-    """Count entries by a column of the ``registry_stats`` index that is never null, not by ``id``.
+    """Count ledger entries by a column of the ``registry_stats`` index that is never null, not by ``id``.
 
     The same number as COUNT(*), but every column the query reads is in the
-    index, so PostgreSQL answers from the index alone (an index-only scan)
-    instead of reading the table with its parties and hashes.
+    index, so PostgreSQL can answer from the index alone.
     """
     return Count("registration_date", filter=condition)
 
@@ -176,15 +201,10 @@ class FlowMatrix:
 
 
 def flow_matrix(filters: FlowFilter = FlowFilter()) -> FlowMatrix:
-    """The flow matrix, outflow and inflow per region: one GROUP BY query of at most 50 rows."""
-    rows = (
-        filters.queryset()
-        .values("from_region", "to_region", "cross_province")
-        .annotate(entries=_count())
-        .values_list("from_region", "to_region", "cross_province", "entries")
-    )
+    """The flow matrix, outflow and inflow per region."""
+    rows = filters.counts("from_region", "to_region", "cross_province")
     matrix = FlowMatrix(regions=REGIONS, by_region={code: RegionFlows(code, region_name(code)) for code in REGIONS})
-    for source, target, cross, count in rows:
+    for (source, target, cross), count in rows.items():
         matrix.cells[(source, target)] = matrix.cells.get((source, target), 0) + count
         matrix.total += count
         if cross:
@@ -215,21 +235,11 @@ def data_years(filters: FlowFilter = FlowFilter()) -> tuple[int, int] | None:
 def yearly_trend(filters: FlowFilter = FlowFilter()) -> list[YearCounts]:
     """Transfers and cross-province transfers per year, from the first to the last year (the filter's, or the data's).
 
-    One GROUP BY query on the registration date and the cross-province flag (at
-    most two rows a day, read in date order from the transfers' index); the days
-    are added up per year here. Grouping by an extracted year would compute a
-    value for every entry (on SQLite by calling a Python function), which costs
-    more than the few thousand daily rows.
+    Counted per month and cross-province flag (a few hundred rows) and added up per year here.
     """
-    rows = (
-        filters.queryset()
-        .values("registration_date", "cross_province")
-        .annotate(entries=_count())
-        .values_list("registration_date", "cross_province", "entries")
-    )
     totals: dict[int, list[int]] = {}
-    for day, cross, count in rows:
-        year = totals.setdefault(day.year, [0, 0])
+    for (month, cross), count in filters.counts("month", "cross_province").items():
+        year = totals.setdefault(month.year, [0, 0])
         year[0] += count
         if cross:
             year[1] += count
@@ -265,21 +275,25 @@ def _region_condition(region: str) -> Q:
     return Q(from_region=region) | Q(to_region=region)
 
 
+def _with_cross(counts: Counter[tuple]) -> dict[str, dict[str, int]]:
+    """{value: {"all": n, "cross": m}} from counts keyed by (value, cross_province)."""
+    result: dict[str, dict[str, int]] = {}
+    for (value, cross), count in sorted(counts.items()):
+        row = result.setdefault(value, {"all": 0, "cross": 0})
+        row["all"] += count
+        if cross:
+            row["cross"] += count
+    return result
+
+
 def kind_breakdown(filters: FlowFilter = FlowFilter()) -> dict[str, dict[str, int]]:
     """Transfers and cross-province transfers per entry kind."""
-    rows = filters.queryset().values("kind").annotate(all=_count(), cross=_count(Q(cross_province=True)))
-    return {row["kind"]: {"all": row["all"], "cross": row["cross"]} for row in rows}
+    return _with_cross(filters.counts("kind", "cross_province"))
 
 
 def ipc_breakdown(filters: FlowFilter = FlowFilter()) -> dict[str, dict[str, int]]:
     """Transfers and cross-province transfers per IPC section (A-H; "" when the patent has no IPC code)."""
-    rows = (
-        filters.queryset()
-        .values("ipc_section")
-        .annotate(all=_count(), cross=_count(Q(cross_province=True)))
-        .order_by("ipc_section")
-    )
-    return {row["ipc_section"]: {"all": row["all"], "cross": row["cross"]} for row in rows}
+    return _with_cross(filters.counts("ipc_section", "cross_province"))
 
 
 ASSIGNMENT_ONLY = (EntryKind.ASSIGNMENT,)
@@ -290,29 +304,37 @@ def targets_progress(targets: Iterable[Target] | None = None) -> list[Progress]:
     """How far the registry has come towards each target over its period (cumulative).
 
     At most three queries however many targets there are: each target becomes
-    one conditional count, all transfer targets in one aggregate over the
-    ledger, all joint-application targets in one over patents.
+    a conditional sum over the tallies of its whole months (plus a conditional
+    count of the ledger's entries on the days around them, when its period does
+    not start and end with a month), and each joint-application target a
+    conditional count over patents.
     """
     targets = list(targets if targets is not None else Target.objects.all())
-    transfers, joint = {}, {}
+    tallied, counted, joint = {}, {}, {}
     for target in targets:
+        key = f"t{target.pk}"
         if target.metric == TargetMetric.CROSS_PROVINCE_TRANSFERS:
-            in_period = Q(registration_date__gte=target.period_start, registration_date__lte=target.period_end)
-            transfers[f"t{target.pk}"] = Count(
-                "id", filter=in_period & Q(cross_province=True) & _region_condition(target.region)
-            )
+            concerned = Q(cross_province=True) & _region_condition(target.region)
+            period = split_period(target.period_start, target.period_end)
+            if period.months is not None:
+                tallied[key] = Sum("entries", filter=period.months & concerned, default=0)
+            if period.days is not None:
+                counted[key] = _count(period.days & concerned)
         else:
             in_period = Q(filing_date__gte=target.period_start, filing_date__lte=target.period_end)
             if target.region != YRD:
-                in_period &= Q(right_holders__organisation__province=target.region)
-            joint[f"t{target.pk}"] = Count("id", filter=in_period, distinct=True)
-    achieved = {}
-    if transfers:
-        achieved |= FlowFilter().queryset().aggregate(**transfers)
+                held_there = RightHolder.objects.filter(organisation__province=target.region).values("patent")
+                in_period &= Q(pk__in=held_there)
+            joint[key] = Count("id", filter=in_period)
+    achieved: Counter[str] = Counter()
+    if tallied:
+        achieved.update(TransferTally.objects.filter(kind__in=TRANSFER_KINDS).aggregate(**tallied))
+    if counted:
+        achieved.update(FlowFilter().queryset().aggregate(**counted))
     if joint:
-        achieved |= Patent.objects.filter(
-            patent_type__in=(PatentType.INVENTION, PatentType.PCT_INVENTION), joint_cross_province=True
-        ).aggregate(**joint)
+        achieved.update(
+            Patent.objects.filter(patent_type__in=JOINT_APPLICATION_TYPES, joint_cross_province=True).aggregate(**joint)
+        )
     return [Progress(target, achieved[f"t{target.pk}"]) for target in targets]
 
 

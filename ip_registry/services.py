@@ -2,10 +2,11 @@
 
 Each service locks the patent row first (``select_for_update``), replays the
 patent's entries to learn its current owners, licences and pledges, checks the
-event against them, then locks the ledger head, appends the hash-chained entry
-and, for ownership events, rewrites the derived right holders. Two concurrent
-assignments of one patent therefore run one after the other, and the second
-finds that its assignors no longer own the patent.
+event against them, then locks the ledger head, appends the hash-chained entry,
+counts a transfer in its monthly tally and, for ownership events, rewrites the
+derived right holders. Two concurrent assignments of one patent therefore run
+one after the other, and the second finds that its assignors no longer own the
+patent.
 
 ``actor`` is the person recording the event, or ``None`` for the system itself
 (management commands such as ``import_transfers``, and other apps' services
@@ -32,6 +33,7 @@ from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind, LegalStat
 from .exceptions import RegistryError
 from .ledger import PatentState, derive_state, entry_hash, is_cross_province
 from .models import LedgerHead, Patent, RegistryEntry, RightHolder
+from .tallies import tally_add
 
 HUNDRED = Decimal("100.00")
 PATENT_EDITABLE_FIELDS = (
@@ -137,6 +139,7 @@ def _append(
         raise RegistryError(_("An event cannot be registered before it was executed."))
     entry.hash = entry_hash(head.hash, entry)
     entry.save()
+    tally_add(entry)
     head.sequence, head.hash = entry.sequence, entry.hash
     head.save(update_fields=["sequence", "hash"])
     if kind in OWNERSHIP_KINDS:

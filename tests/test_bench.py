@@ -22,3 +22,4 @@ def test_registry_stats_bench_runs_and_prints_its_result_line(tmp_path):
     assert completed.returncode == 0, completed.stderr
     assert "same numbers both ways" in completed.stdout
     assert re.search(r"^sqlite\s+2,000\s+\d+\.\d{3} s\s+\d+\.\d{3} s\s+[\d,.]+x", completed.stdout, re.MULTILINE)
+    assert re.search(r"^sqlite: [\d,]+ monthly tallies, recounted from the ledger in", completed.stdout, re.MULTILINE)

@@ -21,6 +21,19 @@ def transfer(patent, to, on):
     return services.patent_assign(actor=None, patent=patent, assignees=[services.Holding(to)], registration_date=on)
 
 
+def licence(patent, to, on, *, licence_type=LicenceType.ORDINARY, years=3):
+    """Record a licence of the patent to the organisation, registered and starting on ``on``."""
+    return services.licence_record(
+        actor=None,
+        patent=patent,
+        licensees=[services.Holding(to)],
+        licence_type=licence_type,
+        registration_date=on,
+        term_start=on,
+        term_end=on.replace(year=on.year + years),
+    )
+
+
 @pytest.fixture
 def history(orgs):
     """SH->JS (2021), JS->ZJ (2022, a chain), SH->SH (2022), SH->Beijing (2023), AH->SH licence (2023, G06N)."""
@@ -32,12 +45,4 @@ def history(orgs):
     third = make_patent(orgs[SH], year=2020)
     transfer(third, orgs[BJ], D(2023, 1, 1))
     fourth = make_patent(orgs[AH], year=2020, ipc_codes=["G06N 3/08"])
-    services.licence_record(
-        actor=None,
-        patent=fourth,
-        licensees=[services.Holding(orgs[SH])],
-        licence_type=LicenceType.ORDINARY,
-        registration_date=D(2023, 5, 1),
-        term_start=D(2023, 5, 1),
-        term_end=D(2026, 5, 1),
-    )
+    licence(fourth, orgs[SH], D(2023, 5, 1))

@@ -1,13 +1,20 @@
-"""``manage.py verify_registry``: recompute the ledger's hash chain; exit 1 naming the first broken entry."""
+"""``manage.py verify_registry``: recompute the ledger's hash chain and recount the transfer tallies.
+
+Exits 1 naming the first broken entry, or the tallies that disagree with the ledger.
+"""
 
 from django.core.management.base import BaseCommand, CommandError
 
 from ip_registry.models import RegistryEntry
 from ip_registry.selectors import ChainStatus, ledger_verify
+from ip_registry.tallies import tally_differences
 
 
 class Command(BaseCommand):
-    help = "Recompute every registry entry's hash in order and report the first entry that was changed by hand."
+    help = (
+        "Recompute every registry entry's hash in order and report the first entry that was changed by hand; "
+        "then recount the monthly transfer tallies the statistics use."
+    )
 
     def handle(self, *args, **options) -> None:
         total = RegistryEntry.objects.count()
@@ -31,4 +38,19 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Registry chain broken at {where}: {status.reason}. {status.checked} entries before it are intact."
             )
-        self.stdout.write(self.style.SUCCESS(f"Registry chain intact: {status.checked} entries verified."))
+        differences = tally_differences()
+        if differences:
+            first = differences[0]
+            month, kind, source, target, cross, section = first.cell
+            raise CommandError(
+                f"Registry chain intact ({status.checked} entries), but the transfer tallies disagree with the ledger "
+                f"in {len(differences)} cell(s); the first: {month:%Y-%m} {kind} {source or '-'} -> {target or '-'} "
+                f"(cross-province: {'yes' if cross else 'no'}, IPC section {section or '-'}) tallies "
+                f"{first.tallied} but the ledger has {first.in_ledger}. "
+                "Run `manage.py rebuild_transfer_tallies` to recount them."
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Registry chain intact: {status.checked} entries verified; the transfer tallies agree with them."
+            )
+        )
