@@ -109,9 +109,9 @@ def transfers_import(
     """Import a CSV file of CNIPA assignment records: all its rows, or (if any row is bad) nothing.
 
     ``actor`` is the platform staff member importing, or None for the system.
-    ``dry_run`` checks the file against the registry and counts what would be
-    imported, writing nothing; the ledger's own rules (for example, that the
-    assignors are the current holders) are checked only when writing.
+    ``dry_run`` does the whole import, the ledger's own rules included (for
+    example, that the assignors are the current holders), and then rolls it
+    back: it counts what would be imported and writes nothing.
     ``progress(done, total)`` is called after each row written.
     """
     if actor is not None and not permissions.can_record_entries(actor):
@@ -127,9 +127,6 @@ def transfers_import(
         result.errors = sorted(plan.errors, key=lambda error: error.line or 0)
         return result
     ordered = sorted(rows, key=lambda row: row.order)
-    if dry_run:
-        _simulate(plan, ordered, result)
-        return result
     importer = _Importer(plan, actor, result)
     try:
         with transaction.atomic():
@@ -145,6 +142,8 @@ def transfers_import(
             for row, change in plan.status_changes():
                 _guarded(row, importer.update_status, row, change)
                 result.statuses_updated += 1
+            if dry_run:
+                transaction.set_rollback(True)
     except _RowFailed as failure:
         return ImportResult(rows=result.rows, errors=[failure.error], dry_run=dry_run)
     return result
@@ -155,20 +154,3 @@ def _guarded(row: TransferRow, function, *args) -> None:
         function(*args)
     except (RegistryError, ValidationError, IntegrityError) as error:
         raise _RowFailed(RowError(row.line, _message(error))) from error
-
-
-def _simulate(plan: Plan, ordered: list[TransferRow], result: ImportResult) -> None:
-    new_patents: set[str] = set()
-    new_organisations: set[str] = set()
-    for row in ordered:
-        if plan.is_recorded(row):
-            result.skipped += 1
-            continue
-        result.created += 1
-        plan.record(row)
-        if row.number not in plan.patents:
-            new_patents.add(row.number)
-        new_organisations.update(p.name for p in (*row.assignors, *row.assignees) if p.organisation.pk is None)
-    result.patents_created = len(new_patents)
-    result.organisations_created = len(new_organisations)
-    result.statuses_updated = len(plan.status_changes())

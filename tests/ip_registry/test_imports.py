@@ -14,11 +14,12 @@ from stdnum.cn import uscc
 
 from ip_registry.choices import EntryKind, LegalStatus
 from ip_registry.imports import legal_status_of, parse_date, transfers_import
-from ip_registry.models import Patent, RegistryEntry
+from ip_registry.models import Patent, RegistryEntry, TransferTally
 from ip_registry.numbers import check_character
 from ip_registry.selectors import patent_chain_status
 from techmarket.accounts.choices import OrganisationKind, VerificationStatus
 from techmarket.accounts.models import Organisation
+from techmarket.audit.models import AuditEvent
 from tests.factories import make_patent, organisation_in, platform_staff_user
 
 pytestmark = pytest.mark.django_db
@@ -369,7 +370,8 @@ def test_a_chain_is_recorded_in_date_order_whatever_the_file_order(fudan, nju, z
     assert patent_chain_status(patent).intact
 
 
-def test_a_refusal_by_the_ledger_rolls_everything_back_and_names_the_row(fudan, nju, zju):
+@pytest.mark.parametrize("dry_run", [False, True], ids=["import", "dry run"])
+def test_a_refusal_by_the_ledger_rolls_everything_back_and_names_the_row(fudan, nju, zju, dry_run):
     held_by_fudan = make_patent(fudan)
     header = [*HEADER, "受让人统一社会信用代码"]
     data = csv_file(
@@ -382,7 +384,7 @@ def test_a_refusal_by_the_ledger_rolls_everything_back_and_names_the_row(fudan, 
     )
     before = counts()
 
-    result = run(data)
+    result = run(data, dry_run=dry_run)
 
     assert [error.line for error in result.errors] == [3]
     assert "The assignors must be all the current right holders: 复旦大学." in result.errors[0].reason
@@ -458,6 +460,8 @@ def test_dry_run_checks_and_counts_but_writes_nothing():
 
     assert "10 assignments would be imported" in out.getvalue()
     assert counts() == (0, 0, 0)
+    assert not AuditEvent.objects.exists()
+    assert not TransferTally.objects.exists()
 
 
 def test_dry_run_still_reports_bad_rows(bad_file):

@@ -20,7 +20,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("file", help="The CSV file, e.g. ip_registry/samples/transfers-sample.csv.")
-        parser.add_argument("--dry-run", action="store_true", help="Check the file and count, but write nothing.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Import the file with every check the ledger makes, count what would be written, then undo it all.",
+        )
         parser.add_argument(
             "--actor",
             metavar="EMAIL",
