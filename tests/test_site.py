@@ -120,3 +120,26 @@ def test_home_page_counts_verified_organisations_by_province(client):
     html = client.get("/").content.decode()
     row = re.search(r"江苏省</a></th><td>(\d+)</td><td>(\d+)</td>", html)
     assert row.groups() == ("2", "1")
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "language", "message"),
+    [
+        ("", "zh-hans", "身份认证信息未提供。"),
+        ("en-US,en;q=0.9", "en", "Authentication credentials were not provided."),
+        ("zh-CN,zh;q=0.9,en;q=0.8", "zh-hans", "身份认证信息未提供。"),
+    ],
+)
+def test_the_api_answers_in_the_language_the_client_asks_for(client, accept_language, language, message):
+    response = client.post("/api/v1/organisations/", {}, HTTP_ACCEPT_LANGUAGE=accept_language)
+
+    assert response.status_code == 403
+    assert response.json() == {"detail": message}
+    assert response["Content-Language"] == language
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_pages_stay_chinese_at_the_root_whatever_the_browser_asks(client):
+    response = client.get("/organisations/", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response["Content-Language"] == "zh-hans"
