@@ -1,7 +1,20 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from techmarket.accounts.choices import MembershipRole
 from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language, whatever ran before it.
+
+    ``migrate`` (run when the test database is set up) leaves translations
+    deactivated, and each request leaves its own language active.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture
