@@ -120,3 +120,75 @@ def province_choices() -> list[tuple[str, str]]:
 def city_choices(province_code: str | None = None) -> list[tuple[str, str]]:
     chosen = [province_code] if province_code else [p.code for p in provinces()]
     return [(d.code, d.name) for code in chosen for d in cities(code)]
+
+
+# Provinces and prefecture-level cities are also written without their suffix: 江苏省 -> 江苏, 苏州市 -> 苏州.
+_SHORT = re.compile(r"^(?P<short>.{2,}?)(?:省|市|(?:壮族|回族|维吾尔)?自治区|特别行政区)$")
+
+
+@cache
+def _places() -> dict[str, tuple[str, str]]:
+    """Place names an organisation's name may begin with -> (province, city or "").
+
+    Provinces and prefecture-level cities by full and short name (江苏省, 江苏;
+    苏州市, 苏州); prefectures, leagues and autonomous prefectures by full name
+    only; county-level cities by full name (昆山市), standing for their
+    prefecture. Short names of those would catch too many brand names (阿里,
+    东方). Districts and counties are left out: their names repeat across the
+    country. A name shared by places in two provinces is left out too; one
+    shared within a province keeps the province only.
+    """
+    found: dict[str, set[tuple[str, str]]] = {}
+    for division in _table().values():
+        if not division.current:
+            continue
+        province, names = division.province_code, {division.name}
+        if division.code == province:
+            place = (province, "")
+        elif province in MUNICIPALITIES:
+            continue
+        elif _is_city_level(division):
+            place = (province, division.code)
+        elif division.name.endswith("市"):
+            prefecture = get_division(division.code[:4] + "00")
+            place = (province, prefecture.code if prefecture and _is_city_level(prefecture) else "")
+            names = {division.name}
+        else:
+            continue
+        short = _SHORT.match(division.name)
+        if short and (division.code == province or _is_city_level(division)):
+            names.add(short["short"])
+        for name in names:
+            found.setdefault(name, set()).add(place)
+    places = {}
+    for name, candidates in found.items():
+        if len({province for province, _ in candidates}) == 1:
+            places[name] = candidates.pop() if len(candidates) == 1 else (next(iter(candidates))[0], "")
+    return places
+
+
+def _place_at_start(text: str) -> tuple[tuple[str, str], int] | None:
+    """The place the longest place name at the start of ``text`` names, and that name's length."""
+    places = _places()
+    for length in range(min(len(text), 12), 1, -1):
+        if text[:length] in places:
+            return places[text[:length]], length
+    return None
+
+
+def place_in_name(name: str) -> tuple[str, str] | None:
+    """Where an organisation named after its place is: (province, city or "") or None.
+
+    Chinese organisation names usually begin with their place: 浙江大学,
+    南京大学, 苏州某某科技有限公司, 江苏省南京市某某研究院 (a province, then
+    one of its cities). Names that do not (中国科学技术大学) give None.
+    """
+    found = _place_at_start(name)
+    if found is None:
+        return None
+    place, length = found
+    if not place[1]:
+        then = _place_at_start(name[length:])
+        if then and then[0][0] == place[0] and then[0][1]:
+            return then[0]
+    return place

@@ -106,3 +106,27 @@ def test_regions_list_the_delta_first_with_their_cities():
     assert gbt2260.is_city_of("310115", "310000")
     # Historical codes still resolve to a name.
     assert gbt2260.division_name("320103") == "白下区"
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        ("浙江大学", ("330000", "")),
+        ("南京大学", ("320000", "320100")),
+        ("上海交通大学", ("310000", "")),
+        ("苏州纳微新材料科技有限公司", ("320000", "320500")),
+        ("江苏省南京市江北新区产业技术研究院", ("320000", "320100")),  # a province, then its city
+        ("江苏南京某某科技有限公司", ("320000", "320100")),
+        ("昆山市精密模具有限公司", ("320000", "320500")),  # a county-level city, for its prefecture
+        ("安徽省农业科学院", ("340000", "")),
+        ("广西大学", ("450000", "")),
+        ("延边朝鲜族自治州农业科学院", ("220000", "222400")),
+        ("吉林大学", ("220000", "")),  # 吉林 is the province and one of its cities: the province only
+        ("中国科学技术大学", None),
+        ("华东师范大学", None),
+        ("阿里巴巴（中国）有限公司", None),  # short names of prefectures (阿里地区) are not used
+        ("东方电气集团有限公司", None),  # nor those of county-level cities (东方市)
+    ],
+)
+def test_an_organisation_is_placed_by_the_place_its_name_begins_with(name, place):
+    assert gbt2260.place_in_name(name) == place
