@@ -69,7 +69,7 @@ def _party(holding: Holding, share: Decimal | None) -> dict:
     return {
         "organisation": organisation.pk,
         "name": organisation.name_zh,
-        "credit_code": organisation.credit_code,
+        "credit_code": organisation.credit_code or "",
         "province": organisation.province,
         "city": organisation.city,
         "share": None if share is None else f"{share:.2f}",

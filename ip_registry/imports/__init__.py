@@ -54,10 +54,14 @@ recorded as a ledger entry, because an assignment record does not say to whom
 the patent was granted: the grant date and status are set on the patent.
 
 Organisations are matched by credit code, else by exact Chinese name, else
-added awaiting verification (they appear in the staff's verification queue).
-A new organisation needs its credit code, which the register requires; its
-province comes from the province column, else from the area code in
-characters 3 to 8 of the credit code.
+added awaiting verification. A new organisation's province comes from the
+province column, else from the area code in characters 3 to 8 of its credit
+code, else from the place its name begins with (浙江大学, 苏州某某科技有限公司,
+江苏省南京市某某研究院); a row whose new party has none of these is refused
+with the column to add. The command lists every organisation it adds with the
+province it was given. One added with a credit code appears in the staff's
+verification queue; one without waits until someone from it registers on the
+platform, which takes the record over (see ``Organisation.objects.claimable``).
 
 Importing is idempotent: a row is skipped when the patent already has an
 assignment registered on the same date between the same assignors and

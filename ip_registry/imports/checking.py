@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from techmarket.accounts.models import Organisation
+from techmarket.regions import gbt2260
 
 from ..choices import EntryKind, LegalStatus
 from ..models import Patent, RegistryEntry
@@ -117,6 +118,8 @@ class Plan:
             if organisation:
                 return organisation
             registered = by_name.get(party.name)
+            if registered and registered.credit_code is None:
+                return registered  # an earlier import added it without a code; its claimant will give one
             if registered:
                 problems.append(
                     _("%(name)s is registered with the credit code %(registered)s, not %(given)s.")
@@ -141,34 +144,45 @@ class Plan:
             organisation = by_name.get(party.name)
             if organisation:
                 return organisation
-            if party.name not in code_of:
-                problems.append(
-                    _(
-                        "%(name)s is not in the registry yet: give its unified social credit code in a "
-                        "%(column)s column so that it can be added."
-                    )
-                    % {"name": party.name, "column": self.column(f"{side}_codes")}
-                )
-                return None
-        return self._new_organisation(party.name, code_of[party.name][0], side, province_of_name, problems)
+        code = code_of[party.name][0] if party.name in code_of else None
+        return self._new_organisation(party.name, code, side, province_of_name, problems)
 
     def _new_organisation(self, name, credit_code, side, province_of_name, problems) -> Organisation | None:
-        """The organisation to add (unsaved), checked once however many rows name it."""
+        """The organisation to add (unsaved, unverified), checked once however many rows name it.
+
+        Its province comes from the file's province column, else from its credit
+        code, else from a place its name begins with; its city from the code or
+        the name. Without a credit code it waits for someone from it to register
+        and claim it (``Organisation.objects.claimable()``).
+        """
         if name not in self.new_organisations and name not in self._new_problems:
-            province = province_of_name.get(name) or province_from_credit_code(credit_code)
+            named_place = gbt2260.place_in_name(name) or ("", "")
+            province = (
+                province_of_name.get(name)
+                or (province_from_credit_code(credit_code) if credit_code else "")
+                or named_place[0]
+            )
             found: list[str] = []
             if not province:
                 found.append(
-                    _("The province of %(name)s cannot be told from its credit code; give it in a %(column)s column.")
-                    % {"name": name, "column": self.column(f"{side}_provinces")}
+                    _(
+                        "The province of %(name)s cannot be told from its name; give it in a %(column)s column "
+                        "(or the credit code in a %(code_column)s column)."
+                    )
+                    % {
+                        "name": name,
+                        "column": self.column(f"{side}_provinces"),
+                        "code_column": self.column(f"{side}_codes"),
+                    }
                 )
             else:
+                city = city_from_credit_code(credit_code, province) if credit_code else ""
                 organisation = Organisation(
                     kind=kind_from_name(name),
                     name_zh=name,
                     credit_code=credit_code,
                     province=province,
-                    city=city_from_credit_code(credit_code, province),
+                    city=city or (named_place[1] if named_place[0] == province else ""),
                 )
                 try:
                     organisation.full_clean()

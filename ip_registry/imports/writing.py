@@ -28,7 +28,7 @@ class ImportResult:
     created: int = 0  # assignments recorded
     skipped: int = 0  # rows already in the registry
     patents_created: int = 0
-    organisations_created: int = 0
+    organisations: list[Organisation] = field(default_factory=list)  # added, in the order first named
     statuses_updated: int = 0
     errors: list[RowError] = field(default_factory=list)
     dry_run: bool = False
@@ -36,6 +36,10 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def organisations_created(self) -> int:
+        return len(self.organisations)
 
 
 class _RowFailed(Exception):
@@ -68,7 +72,7 @@ class _Importer:
                 summary=organisation.name_zh,
                 data={"source": "import_transfers"},
             )
-            self.result.organisations_created += 1
+            self.result.organisations.append(organisation)
         return organisation
 
     def patent(self, row: TransferRow) -> Patent:

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from . import services
+from .exceptions import AccountsError
 from .models import BrokerProfile, Membership, Organisation, User
 
 
@@ -43,13 +44,18 @@ class OrganisationAdmin(GuardedModelAdmin):
 
     @admin.action(description=_("Verify the selected organisations"))
     def verify_selected(self, request, queryset):
-        try:
-            for organisation in queryset:
+        verified = 0
+        for organisation in queryset:
+            try:
                 services.organisation_verify(actor=request.user, organisation=organisation, approve=True)
-        except PermissionDenied:
-            self.message_user(request, _("Only platform staff verify organisations."), messages.ERROR)
-            return
-        self.message_user(request, _("%(count)d organisations verified.") % {"count": queryset.count()})
+            except PermissionDenied:
+                self.message_user(request, _("Only platform staff verify organisations."), messages.ERROR)
+                return
+            except AccountsError as error:
+                self.message_user(request, str(error), messages.ERROR)
+            else:
+                verified += 1
+        self.message_user(request, _("%(count)d organisations verified.") % {"count": verified})
 
     @admin.display(description=_("province"), ordering="province")
     def province_display(self, obj):

@@ -38,7 +38,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["verification_status"]
         # Uniqueness and code checks run in the service's full_clean, the one place every path shares.
-        extra_kwargs = {"credit_code": {"validators": []}, "name_zh": {"validators": []}}
+        # Imported records may lack a credit code, but whoever registers an organisation gives one.
+        extra_kwargs = {
+            "credit_code": {"validators": [], "required": True, "allow_null": False},
+            "name_zh": {"validators": []},
+        }
 
 
 class OrganisationUpdateSerializer(OrganisationSerializer):

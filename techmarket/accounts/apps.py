@@ -27,6 +27,7 @@ class AccountsConfig(AppConfig):
             {
                 "user.register": _("Account created"),
                 "organisation.create": _("Organisation registered"),
+                "organisation.claim": _("Organisation registered, taking over its record from the registry"),
                 "organisation.update": _("Details changed"),
                 "organisation.verify": _("Verified by the platform"),
                 "organisation.reject": _("Verification refused"),

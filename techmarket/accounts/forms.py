@@ -45,9 +45,21 @@ class OrganisationForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "credit_code" in self.fields:
+            self.fields["credit_code"].required = True  # optional on the model only for imported records
         self.fields["city"].widget.choices = grouped_city_choices()
         self.fields["city"].widget.attrs["data-city-select"] = "1"
         self.fields["province"].widget.attrs["data-province-select"] = "1"
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            # Registering an organisation the registry only knows from imported records takes that record
+            # over (see services.organisation_create), so its name is not "taken": validate against it.
+            claimable = Organisation.objects.claimable().filter(name_zh=cleaned.get("name_zh")).first()
+            if claimable is not None:
+                self.instance = claimable
+        return cleaned
 
 
 class OrganisationEditForm(OrganisationForm):

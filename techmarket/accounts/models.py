@@ -96,11 +96,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class CreditCodeField(models.CharField):
-    """A unified social credit code, normalised (upper case, no separators) before validation."""
+    """A unified social credit code, normalised (upper case, no separators) before validation; None if not known."""
 
     def to_python(self, value):
         value = super().to_python(value)
-        return normalize_credit_code(value) if value else value
+        return normalize_credit_code(value) if value else None
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -116,12 +116,28 @@ class OrganisationQuerySet(models.QuerySet):
     def in_province(self, province_code: str) -> OrganisationQuerySet:
         return self.filter(province=province_code)
 
+    def claimable(self) -> OrganisationQuerySet:
+        """Records the registry added from imported transfers, without credit code or members.
+
+        The first person to register an organisation of the same Chinese name
+        takes the record over (with its ledger history) instead of being told
+        the name is taken; platform staff then verify it as any other.
+        """
+        members = Membership.objects.filter(organisation=models.OuterRef("pk"))
+        return self.filter(
+            ~models.Exists(members), credit_code__isnull=True, verification_status=VerificationStatus.PENDING
+        )
+
 
 class Organisation(models.Model):
     """A university, institute, enterprise, service agency or government body.
 
     Identified by its unified social credit code; located by GB/T 2260 codes so
-    that every transfer it takes part in can be counted by province.
+    that every transfer it takes part in can be counted by province. Everyone
+    who registers an organisation gives its credit code; only organisations the
+    registry learns of from CNIPA's records (``import_transfers``) may lack one
+    until someone from them registers and claims the record (see
+    :meth:`OrganisationQuerySet.claimable`).
     """
 
     kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
@@ -131,6 +147,8 @@ class Organisation(models.Model):
         _("unified social credit code"),
         max_length=18,
         unique=True,
+        null=True,  # unknown for some organisations named in imported records; unique when known
+        blank=True,
         validators=[validate_credit_code],
         help_text=_("18 characters, as on the business licence or registration certificate."),
         error_messages={"unique": _("An organisation with this credit code is already registered.")},

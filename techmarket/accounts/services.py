@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -13,7 +13,7 @@ from techmarket.notifications import absolute_url, email_on_commit
 
 from . import permissions
 from .choices import MembershipRole, MembershipStatus, VerificationStatus
-from .exceptions import LastAdminError, MembershipExists
+from .exceptions import AccountsError, LastAdminError, MembershipExists
 from .models import BrokerProfile, Membership, Organisation, User
 
 ORGANISATION_EDITABLE_FIELDS = ("kind", "name_zh", "name_en", "province", "city", "website", "description")
@@ -36,8 +36,20 @@ def _admin_emails(organisation: Organisation) -> list[str]:
 
 @transaction.atomic
 def organisation_create(*, actor: User, **fields) -> Organisation:
-    """Register an organisation; the person registering it becomes its first administrator."""
-    organisation = Organisation(**fields)
+    """Register an organisation; the person registering it becomes its first administrator.
+
+    Its credit code is required. If the registry already holds a claimable
+    record of the same Chinese name (added by an import, without credit code or
+    members), that record is completed and taken over, ledger history and all.
+    """
+    if not fields.get("credit_code"):
+        raise ValidationError({"credit_code": _("Enter the organisation's unified social credit code.")})
+    organisation = Organisation.objects.claimable().select_for_update().filter(name_zh=fields.get("name_zh")).first()
+    claimed = organisation is not None
+    if organisation is None:
+        organisation = Organisation()
+    for name, value in fields.items():
+        setattr(organisation, name, value)
     organisation.verification_status = VerificationStatus.PENDING
     organisation.full_clean()
     organisation.save()
@@ -49,7 +61,12 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
         approved_at=timezone.now(),
     )
     permissions.sync_membership_permissions(membership)
-    audit_record(actor=actor, action="organisation.create", target=organisation, summary=organisation.name_zh)
+    audit_record(
+        actor=actor,
+        action="organisation.claim" if claimed else "organisation.create",
+        target=organisation,
+        summary=organisation.name_zh,
+    )
     email_on_commit(
         template="organisation_registered",
         to=permissions.platform_staff_emails(),
@@ -88,6 +105,11 @@ def organisation_verify(*, actor: User, organisation: Organisation, approve: boo
     if not permissions.can_verify_organisations(actor):
         raise PermissionDenied
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if approve and not organisation.credit_code:
+        raise AccountsError(
+            _("%(org)s has no credit code yet; it can be verified once someone from it registers it.")
+            % {"org": organisation}
+        )
     organisation.verification_status = VerificationStatus.VERIFIED if approve else VerificationStatus.REJECTED
     organisation.verification_note = note
     organisation.verified_at = timezone.now()

@@ -305,16 +305,24 @@ def organisation_verify(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, f"{organisation}: {error}")
         return redirect("accounts:verification_queue")
     approve = form.cleaned_data["decision"] == "approve"
-    services.organisation_verify(
-        actor=request.user, organisation=organisation, approve=approve, note=form.cleaned_data["note"]
-    )
+    try:
+        services.organisation_verify(
+            actor=request.user, organisation=organisation, approve=approve, note=form.cleaned_data["note"]
+        )
+    except AccountsError as error:
+        messages.error(request, str(error))
+    else:
+        _say_verified(request, organisation, approve)
+    return redirect("accounts:verification_queue")
+
+
+def _say_verified(request: HttpRequest, organisation: Organisation, approve: bool) -> None:
     if approve:
         messages.success(request, _("%(org)s is verified.") % {"org": organisation})
     else:
         messages.warning(
             request, _("%(org)s has been rejected; its administrators were told why.") % {"org": organisation}
         )
-    return redirect("accounts:verification_queue")
 
 
 @login_required

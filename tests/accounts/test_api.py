@@ -60,6 +60,8 @@ def test_create_makes_the_caller_admin(api, user):
         ({"province": "990000"}, "province"),
         ({"city": "320500"}, "city"),
         ({"verification_status": "verified", "credit_code": "bad"}, "credit_code"),
+        ({"credit_code": ""}, "credit_code"),
+        ({"credit_code": None}, "credit_code"),
     ],
 )
 def test_bad_input_is_a_400_with_the_field_and_writes_nothing(api, user, overrides, field):
@@ -69,6 +71,16 @@ def test_bad_input_is_a_400_with_the_field_and_writes_nothing(api, user, overrid
     assert field in response.json()
     assert not Organisation.objects.exists()
     assert not Membership.objects.exists()
+
+
+def test_leaving_out_the_credit_code_is_a_400(api, user):
+    api.force_authenticate(user)
+    body = payload()
+    del body["credit_code"]
+    response = api.post(URL, body, format="json")
+    assert response.status_code == 400
+    assert "credit_code" in response.json()
+    assert not Organisation.objects.exists()
 
 
 def test_duplicate_organisation_is_a_400(api, user):

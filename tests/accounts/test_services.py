@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from techmarket.accounts import permissions, services
 from techmarket.accounts.choices import MembershipRole, MembershipStatus, VerificationStatus
-from techmarket.accounts.exceptions import LastAdminError, MembershipExists
+from techmarket.accounts.exceptions import AccountsError, LastAdminError, MembershipExists
 from techmarket.accounts.models import Membership, Organisation, User
 from techmarket.audit.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_credit_code
@@ -31,6 +31,37 @@ def test_creating_an_organisation_makes_the_creator_its_admin(user):
     assert permissions.can_manage_members(user, organisation)
     assert permissions.can_edit_organisation(user, organisation)
     assert AuditEvent.objects.for_object(organisation).filter(action="organisation.create").exists()
+
+
+@pytest.mark.parametrize("code", ["", None])
+def test_registering_an_organisation_needs_its_credit_code(user, code):
+    with pytest.raises(ValidationError) as refused:
+        services.organisation_create(actor=user, **org_fields(credit_code=code))
+    assert "credit_code" in refused.value.message_dict
+    assert not Organisation.objects.exists()
+
+
+def test_registering_takes_over_an_imported_record_of_the_same_name(user):
+    record = OrganisationFactory(
+        name_zh="苏州纳微新材料科技有限公司", credit_code=None, verification_status=VerificationStatus.PENDING
+    )
+    other_record = OrganisationFactory(credit_code=None, verification_status=VerificationStatus.PENDING)
+
+    organisation = services.organisation_create(actor=user, **org_fields())
+
+    assert organisation.pk == record.pk
+    assert organisation.credit_code
+    assert Organisation.objects.count() == 2
+    assert list(Organisation.objects.claimable()) == [other_record]
+    assert AuditEvent.objects.for_object(organisation).filter(action="organisation.claim").exists()
+
+
+def test_an_organisation_without_credit_code_cannot_be_verified(staff_user):
+    record = OrganisationFactory(credit_code=None, verification_status=VerificationStatus.PENDING)
+    with pytest.raises(AccountsError, match="尚无统一社会信用代码"):
+        services.organisation_verify(actor=staff_user, organisation=record, approve=True)
+    record.refresh_from_db()
+    assert record.verification_status == VerificationStatus.PENDING
 
 
 def test_platform_staff_hear_of_new_organisations(user, staff_user, django_capture_on_commit_callbacks):

@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from techmarket.accounts.choices import MembershipStatus, VerificationStatus
 from techmarket.accounts.models import Membership, Organisation, User
-from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory, add_member, platform_staff_user
 
 pytestmark = pytest.mark.django_db
 
@@ -221,3 +221,55 @@ def test_broker_profile_is_saved_from_the_form(client, user):
     )
     assert response.status_code == 200
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def imported_record(name_zh="上海芯研微电子有限公司", **fields) -> Organisation:
+    """An organisation the registry learnt of from imported transfer records: no credit code, no members."""
+    return OrganisationFactory(
+        name_zh=name_zh, credit_code=None, verification_status=VerificationStatus.PENDING, **fields
+    )
+
+
+def test_signing_up_takes_over_the_record_an_import_added(client):
+    record = imported_record(kind="university", city="310115")
+
+    response = client.post(reverse("accounts:signup"), signup_data())
+
+    assert response.status_code == 302
+    assert Organisation.objects.count() == 1
+    record.refresh_from_db()
+    assert record.credit_code == "91310109MACHK7GN2R"
+    assert (record.kind, record.city) == ("enterprise", "310109")  # what the registrant says wins
+    assert record.verification_status == VerificationStatus.PENDING
+    assert Membership.objects.get(organisation=record).user.email == "wang@example.cn"
+    assert record in Organisation.objects.awaiting_verification().filter(credit_code__isnull=False)
+    client.force_login(platform_staff_user())
+    assert "上海芯研微电子有限公司" in client.get(reverse("accounts:verification_queue")).content.decode()
+
+
+def test_a_record_someone_already_claimed_is_a_taken_name(client):
+    record = imported_record()
+    add_member(record, role="admin")
+
+    response = client.post(reverse("accounts:signup"), signup_data())
+
+    assert response.status_code == 200
+    assert 'id="id_org-name_zh_error"' in response.content.decode()
+    assert not User.objects.filter(email="wang@example.cn").exists()
+
+
+def test_a_record_without_credit_code_waits_outside_the_queue_and_cannot_be_verified(client, staff_user):
+    record = imported_record()
+    client.force_login(staff_user)
+
+    assert "上海芯研微电子有限公司" not in client.get(reverse("accounts:verification_queue")).content.decode()
+    response = client.post(
+        reverse("accounts:organisation_verify", args=[record.pk]), {"decision": "approve"}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "尚无统一社会信用代码" in response.content.decode()
+    record.refresh_from_db()
+    assert record.verification_status == VerificationStatus.PENDING
+    page = client.get(record.get_absolute_url()).content.decode()
+    assert "尚未知晓（来自转让登记记录）" in page

@@ -322,21 +322,71 @@ def test_unknown_organisations_are_added_unverified_with_their_province(fudan):
     assert ningbo.verification_status == VerificationStatus.PENDING
     assert ningbo.kind == OrganisationKind.ENTERPRISE
     hfut = Organisation.objects.get(name_zh="合肥工业大学")
-    assert (hfut.province, hfut.city, hfut.kind) == ("340000", "", OrganisationKind.UNIVERSITY)
+    # The code's district is in Shanghai, so the city comes from the name.
+    assert (hfut.province, hfut.city, hfut.kind) == ("340000", "340100", OrganisationKind.UNIVERSITY)
     assert hfut.verification_status == VerificationStatus.PENDING
     entry = RegistryEntry.objects.filter(patent__application_number=number(10)).get()
     assert entry.to_parties[0]["province"] == "340000"
 
 
-def test_an_unknown_organisation_without_credit_code_is_a_row_error(fudan):
-    data = csv_file([row(number(12), "复旦大学", "无锡太湖半导体有限公司")])
+def test_an_unknown_organisation_without_credit_code_is_placed_by_its_name(fudan):
+    data = csv_file(
+        [
+            row(number(12), "复旦大学", "无锡太湖半导体有限公司"),
+            row(number(14), "复旦大学", "江苏省南京市江北新区产业技术研究院"),
+        ]
+    )
+
+    result = run(data)
+
+    assert result.ok, result.errors
+    wuxi = Organisation.objects.get(name_zh="无锡太湖半导体有限公司")
+    assert (wuxi.credit_code, wuxi.province, wuxi.city) == (None, "320000", "320200")
+    assert wuxi.verification_status == VerificationStatus.PENDING
+    institute = Organisation.objects.get(name_zh="江苏省南京市江北新区产业技术研究院")
+    assert (institute.province, institute.city, institute.kind) == ("320000", "320100", OrganisationKind.INSTITUTE)
+    entry = RegistryEntry.objects.get(patent__application_number=number(12))
+    assert entry.cross_province
+    assert (entry.to_parties[0]["province"], entry.to_parties[0]["credit_code"]) == ("320000", "")
+    assert patent_chain_status(entry.patent).intact
+    # Waiting for someone from it to register, not for staff to verify it.
+    assert list(Organisation.objects.claimable().order_by("pk")) == [wuxi, institute]
+
+
+def test_the_command_lists_the_organisations_it_adds_with_their_place(fudan, tmp_path):
+    path = tmp_path / "transfers.csv"
+    path.write_bytes(csv_file([row(number(12), "复旦大学", "无锡太湖半导体有限公司")]))
+    out = io.StringIO()
+
+    with translation.override("zh-hans"):
+        call_command("import_transfers", str(path), stdout=out)
+
+    assert "新增 无锡太湖半导体有限公司（江苏省 无锡市），暂无统一社会信用代码，待其机构注册认领" in out.getvalue()
+
+
+def test_a_later_file_finds_an_organisation_added_without_a_code_by_name_even_with_its_code(fudan):
+    run(csv_file([row(number(12), "复旦大学", "无锡太湖半导体有限公司")]))
+    header = [*HEADER, "受让人统一社会信用代码"]
+    code = credit_code("320214", 5)
+
+    result = run(csv_file([[*row(number(15), "复旦大学", "无锡太湖半导体有限公司"), code]], header=header))
+
+    assert result.ok, result.errors
+    assert result.organisations_created == 0
+    assert Organisation.objects.filter(name_zh="无锡太湖半导体有限公司").count() == 1
+
+
+def test_an_unknown_organisation_whose_province_cannot_be_told_is_a_row_error(fudan):
+    data = csv_file([row(number(12), "复旦大学", "华东精密仪器有限公司")])
 
     result = run(data)
 
     assert [error.line for error in result.errors] == [2]
-    assert "无锡太湖半导体有限公司 is not in the registry yet" in result.errors[0].reason
-    assert "受让人统一社会信用代码" in result.errors[0].reason
+    reason = result.errors[0].reason
+    assert "华东精密仪器有限公司" in reason
+    assert "受让人省份" in reason and "受让人统一社会信用代码" in reason
     assert Organisation.objects.count() == 1
+    assert not RegistryEntry.objects.exists()
 
 
 def test_a_credit_code_that_contradicts_the_registry_is_a_row_error(fudan, nju):
@@ -442,14 +492,19 @@ def test_the_command_prints_each_bad_row_to_stderr_and_exits_1(bad_file, capsys,
 
 
 def test_the_command_reports_what_it_imported(tmp_path):
-    out = io.StringIO()
+    first, second = io.StringIO(), io.StringIO()
     with translation.override("en"):
-        call_command("import_transfers", str(SAMPLE), stdout=out)
-        call_command("import_transfers", str(SAMPLE), stdout=out)
+        call_command("import_transfers", str(SAMPLE), stdout=first)
+        call_command("import_transfers", str(SAMPLE), stdout=second)
 
-    first, second = out.getvalue().splitlines()
-    assert "10 assignments imported, 0 already there" in first
-    assert "0 assignments imported, 10 already there" in second
+    summary, *added = first.getvalue().splitlines()
+    assert "10 assignments imported, 0 already there" in summary
+    assert f"{len(added)} organisations (awaiting verification) added" in summary
+    assert len(added) == Organisation.objects.count() > 0
+    assert all(line.startswith("  Added ") for line in added)
+    (again,) = second.getvalue().splitlines()
+    assert "0 assignments imported, 10 already there" in again
+    assert "0 organisations" in again
     assert RegistryEntry.objects.count() == 10
 
 
