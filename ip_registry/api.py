@@ -82,7 +82,7 @@ class PatentSerializer(serializers.ModelSerializer):
         ]
 
     def get_patent_number(self, patent: Patent) -> str | None:
-        return patent.number.patent_number if patent.grant_date else None
+        return patent.number.patent_number if patent.is_granted else None
 
 
 class PartySerializer(serializers.Serializer):

@@ -19,6 +19,10 @@ class LegalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("withdrawn")
 
 
+# Statuses a patent reaches only after its grant (it then has a patent number, ZL...).
+GRANTED_STATUSES = (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED, LegalStatus.INVALIDATED)
+
+
 class EntryKind(models.TextChoices):
     APPLICATION = "application", _("application recorded")
     GRANT = "grant", _("grant")

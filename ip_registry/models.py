@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from techmarket.regions import gbt2260
 
 from .choices import (
+    GRANTED_STATUSES,
     JOINT_APPLICATION_TYPES,
     REGIONS,
     EntryKind,
@@ -114,6 +115,11 @@ class Patent(models.Model):
         return self.ipc_codes[0][0] if self.ipc_codes else ""
 
     @property
+    def is_granted(self) -> bool:
+        """Granted, by its grant date or by its status (assignment records give the status, not always the date)."""
+        return self.grant_date is not None or self.legal_status in GRANTED_STATUSES
+
+    @property
     def needs_evaluation_report(self) -> bool:
         return self.patent_type not in (PatentType.INVENTION, PatentType.PCT_INVENTION)
 
@@ -133,8 +139,6 @@ class Patent(models.Model):
         self.inventors = [name.strip() for name in self.inventors or [] if name.strip()]
         if self.grant_date and self.filing_date and self.grant_date < self.filing_date:
             errors["grant_date"] = _("A patent cannot be granted before it was filed.")
-        if self.legal_status in (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED) and not self.grant_date:
-            errors["grant_date"] = _("A granted patent needs its grant date.")
         if self.has_evaluation_report and number and not self.needs_evaluation_report:
             errors["has_evaluation_report"] = _("Evaluation reports are made for utility models and designs only.")
         if errors:

@@ -21,9 +21,9 @@ Optional columns:
 
 - ``专利名称``: the title; ``主分类号`` (or ``IPC分类号``): the main IPC code, e.g.
   H01M 10/0525. Both are used when the registry does not know the patent yet.
-- ``授权公告日``: the grant date. A patent the registry does not know whose status
-  says it was granted (有效, 未缴年费专利权终止, 期限届满) needs it, because a
-  granted patent always carries its grant date.
+- ``授权公告日``: the grant date, set on a patent that lacks one. Without it, a
+  patent whose status says it was granted (有效, 未缴年费专利权终止, 期限届满, 无效)
+  is known as granted on a date not yet known.
 - ``转让人统一社会信用代码``, ``受让人统一社会信用代码``: the parties' unified social
   credit codes, in the same order as the names, separated the same way.
 - ``转让人省份``, ``受让人省份``: the parties' provinces, by name (上海, 江苏省) or

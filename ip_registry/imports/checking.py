@@ -16,7 +16,6 @@ from ..choices import EntryKind, LegalStatus
 from ..models import Patent, RegistryEntry
 from .reading import (
     COLUMNS,
-    GRANTED_STATUSES,
     RowError,
     TransferRow,
     city_from_credit_code,
@@ -58,7 +57,7 @@ class Plan:
         self.recorded: dict[tuple[str, datetime.date], list[_Recorded]] = {}
         self._load_patents()
         self._resolve_parties()
-        self._check_grant_dates()
+        self._note_patent_details()
         self._load_recorded()
 
     def _load_patents(self) -> None:
@@ -194,11 +193,12 @@ class Plan:
         problems.extend(self._new_problems[name])
         return self.new_organisations.get(name)
 
-    def _check_grant_dates(self) -> None:
-        """A patent the file says was granted needs a grant date, from the registry or from the file.
+    def _note_patent_details(self) -> None:
+        """Per patent, its latest row (whose legal status is the one applied) and the first grant date,
+        title and IPC code the file gives.
 
-        Also notes, per patent, its latest row (whose legal status is the one applied) and the
-        first grant date, title and IPC code the file gives.
+        A patent whose status says it was granted may come without its grant date (CNIPA's assignment
+        records often lack it); the registry then knows it as granted on a date not yet known.
         """
         latest: dict[str, TransferRow] = {}
         grant_dates: dict[str, datetime.date] = {}
@@ -212,20 +212,6 @@ class Plan:
                 titles.setdefault(row.number, row.title)
             if row.ipc:
                 ipc_codes.setdefault(row.number, row.ipc)
-        for number, row in latest.items():
-            patent = self.patents.get(number)
-            has_grant_date = bool(grant_dates.get(number) or (patent and patent.grant_date))
-            if row.status in GRANTED_STATUSES and not has_grant_date:
-                self.errors.append(
-                    RowError(
-                        row.line,
-                        _(
-                            "The legal status says patent %(number)s was granted, but the registry does not know "
-                            "its grant date: give it in a %(column)s column."
-                        )
-                        % {"number": number, "column": self.column("grant_date")},
-                    )
-                )
         self.latest_rows = latest
         self.grant_dates = grant_dates
         self.titles = titles

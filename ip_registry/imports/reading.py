@@ -69,8 +69,6 @@ LEGAL_STATUS_TEXT: dict[str, str] = {
     **{status.value: status for status in LegalStatus},
 }
 KNOWN_STATUS_EXAMPLES = "有效、专利权维持、审中、未缴年费专利权终止、失效、期限届满、无效、撤回"
-# Statuses under which a patent has been granted, so it has a grant date.
-GRANTED_STATUSES = (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED)
 
 _PARTY_SEPARATOR = re.compile(r"[;；]")
 _DATE_FORMS = (

@@ -155,7 +155,7 @@ def test_legal_status_texts(text, status):
         ("当前法律状态", "存续", "当前法律状态: unknown legal status 存续; use one of 有效"),
         ("受让人", "", "受让人 is empty."),
         ("转让人", " ； ", "转让人 is empty."),
-        ("授权公告日", "", "give it in a 授权公告日 column"),
+        ("授权公告日", "2018-12-31", "授权公告日 2018-12-31 is before the patent was filed."),
     ],
 )
 def test_a_bad_row_is_named_by_its_line_and_reason_and_nothing_is_written(column, value, reason, fudan, nju):
@@ -441,6 +441,16 @@ def test_a_refusal_by_the_ledger_rolls_everything_back_and_names_the_row(fudan, 
     assert (result.created, result.patents_created, result.organisations_created) == (0, 0, 0)
     assert counts() == before
     assert not Patent.objects.filter(application_number=number(15)).exists()
+
+
+def test_a_granted_patent_without_its_grant_date_is_known_as_granted(fudan, nju):
+    data = csv_file([row(number(16), "复旦大学", "南京大学", status="有效", granted="")])
+
+    result = run(data)
+
+    assert result.ok, result.errors
+    patent = Patent.objects.get(application_number=number(16))
+    assert (patent.legal_status, patent.grant_date, patent.is_granted) == (LegalStatus.VALID, None, True)
 
 
 def test_a_known_patent_keeps_its_grant_date_and_takes_the_files_status(fudan, nju):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from ip_registry import services
-from ip_registry.choices import LicenceType, TargetMetric
+from ip_registry.choices import LegalStatus, LicenceType, TargetMetric
 from ip_registry.models import RegistryEntry, Target
 from techmarket.audit.models import AuditEvent
 from tests.factories import UserFactory, make_patent, platform_staff_user
@@ -329,6 +329,16 @@ def test_patent_page_shows_owners_history_and_chain_status(client, patent, orgs)
     assert "cross-province" in row
     assert "Chain intact: 3 entries checked" in html
     assert response.context["chain"].intact
+
+
+def test_a_patent_granted_on_an_unknown_date_shows_its_patent_number(client, orgs):
+    patent = make_patent(orgs[SH], granted=False, legal_status=LegalStatus.VALID)
+
+    html = client.get(en("patent_detail", patent.application_number)).content.decode()
+
+    assert f"ZL{patent.application_number}" in html
+    grant = html[html.index("Grant date") :]
+    assert grant[: grant.index("</dd>")].endswith("—")
 
 
 def test_patent_page_shows_licences_pledges_and_the_open_licence_in_force(client, patent, orgs):
