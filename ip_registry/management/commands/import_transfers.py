@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from ip_registry.imports import ImportResult, transfers_import
+from techmarket.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -37,19 +38,13 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": error.strerror}) from None
         user = self.actor(actor) if actor else None
-        tty = self.stdout.isatty()
-
-        def progress(done: int, total: int) -> None:
-            if tty:
-                self.stdout.write("\r" + _("Importing %(done)d/%(total)d") % {"done": done, "total": total}, ending="")
-                self.stdout.flush()
-
+        bar = ProgressBar(self.stdout, _("Importing"))
         try:
-            result = transfers_import(data=data, actor=user, dry_run=dry_run, progress=progress)
+            result = transfers_import(data=data, actor=user, dry_run=dry_run, progress=bar.update)
         except PermissionDenied:
             raise CommandError(_("%(email)s may not record registry entries.") % {"email": actor}) from None
-        if tty:
-            self.stdout.write("\r", ending="")
+        finally:
+            bar.clear()
         if result.errors:
             for error in result.errors:
                 self.stderr.write(str(error))

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 from ip_registry.models import RegistryEntry
 from ip_registry.selectors import ChainStatus, ledger_verify
 from ip_registry.tallies import tally_differences
+from techmarket.progress import ProgressBar
 
 
 class Command(BaseCommand):
@@ -17,17 +18,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options) -> None:
-        total = RegistryEntry.objects.count()
-        tty = self.stdout.isatty()
+        bar = ProgressBar(self.stdout, "Checking the chain", RegistryEntry.objects.count())
         status = ChainStatus(0)
         for step in ledger_verify():
             if isinstance(step, ChainStatus):
                 status = step
-            elif tty:
-                self.stdout.write(f"\rChecked {step}/{total}", ending="")
-                self.stdout.flush()
-        if tty:
-            self.stdout.write("\r", ending="")
+            else:
+                bar.update(step)
+        bar.clear()
         if not status.intact:
             where = (
                 f"entry #{status.broken.sequence} ({status.broken.get_kind_display()}, "

@@ -12,6 +12,7 @@ from django.test.utils import override_settings
 
 from techmarket.accounts.demo import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, LOGINS
 from techmarket.demo import DemoStep
+from techmarket.progress import ProgressBar
 
 # Apps whose ``demo`` module contributes ``STEPS``, in order: later apps use earlier apps' data.
 STEP_MODULES = ("techmarket.accounts.demo", "ip_registry.demo")
@@ -36,17 +37,16 @@ class Command(BaseCommand):
         self.print_logins()
 
     def run_step(self, step: DemoStep) -> None:
-        """Seed every item of the step, each in its own transaction, updating one progress line on a terminal."""
-        tty = self.stdout.isatty()
+        """Seed every item of the step, each in its own transaction, with a progress bar on a terminal."""
         total, created = len(step.items), 0
+        bar = ProgressBar(self.stdout, step.label, total)
         for done, item in enumerate(step.items, start=1):
             with transaction.atomic():
                 created += bool(step.apply(item))
-            if tty:
-                self.stdout.write(f"\r{step.label} {done}/{total}", ending="")
-                self.stdout.flush()
+            bar.update(done)
+        bar.clear()
         summary = f"{step.label} {total}/{total} ({created} new, {total - created} already there)"
-        self.stdout.write(("\r" if tty else "") + self.style.SUCCESS(summary))
+        self.stdout.write(self.style.SUCCESS(summary))
 
     def print_logins(self) -> None:
         rows = [("Role", "E-mail", "Phone", "Password")]
