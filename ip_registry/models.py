@@ -261,6 +261,10 @@ class RegistryEntry(models.Model):
         return self.side("to")
 
 
+# A tally's cell besides its month: columns named alike on the tallies and the ledger entries.
+TALLY_CELL = ("kind", "from_region", "to_region", "cross_province", "ipc_section")
+
+
 class TransferTally(models.Model):
     """How many transfers of one kind, between two regions, in one IPC section, were registered in a month.
 
@@ -284,10 +288,7 @@ class TransferTally(models.Model):
         verbose_name = _("transfer tally")
         verbose_name_plural = _("transfer tallies")
         constraints = [
-            models.UniqueConstraint(
-                fields=["month", "kind", "from_region", "to_region", "cross_province", "ipc_section"],
-                name="one_tally_per_cell",
-            ),
+            models.UniqueConstraint(fields=["month", *TALLY_CELL], name="one_tally_per_cell"),
         ]
 
     def __str__(self) -> str:

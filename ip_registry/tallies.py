@@ -30,9 +30,8 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import TruncMonth
 
 from .choices import TRANSFER_KINDS
-
-# The columns of a cell besides its month, named alike on the tallies and the ledger entries.
-CELL = ("kind", "from_region", "to_region", "cross_province", "ipc_section")
+from .models import TALLY_CELL as CELL
+from .models import TransferTally
 
 
 def month_of(day: datetime.date) -> datetime.date:
@@ -43,8 +42,6 @@ def tally_add(entry) -> None:
     """Count one entry appended to the ledger, if it is a transfer. The caller holds the ledger head's lock."""
     if entry.kind not in TRANSFER_KINDS:
         return
-    from .models import TransferTally
-
     cell = {"month": month_of(entry.registration_date), **{name: getattr(entry, name) for name in CELL}}
     if not TransferTally.objects.filter(**cell).update(entries=F("entries") + 1):
         TransferTally.objects.create(**cell, entries=1)

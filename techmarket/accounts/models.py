@@ -108,7 +108,8 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(verification_status=VerificationStatus.VERIFIED)
 
     def awaiting_verification(self) -> OrganisationQuerySet:
-        return self.filter(verification_status=VerificationStatus.PENDING)
+        """Pending organisations staff can verify; those without a credit code wait for a claimant instead."""
+        return self.filter(verification_status=VerificationStatus.PENDING, credit_code__isnull=False)
 
     def suppliers(self) -> OrganisationQuerySet:
         return self.filter(kind__in=SUPPLIER_KINDS)

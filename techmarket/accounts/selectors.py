@@ -26,10 +26,8 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
 
 
 def organisations_awaiting_verification() -> QuerySet[Organisation]:
-    """Pending organisations staff can verify: those without a credit code wait until someone claims them."""
     return (
         Organisation.objects.awaiting_verification()
-        .filter(credit_code__isnull=False)
         .annotate(member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE)))
         .order_by("created_at")
     )

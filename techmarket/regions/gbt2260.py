@@ -152,7 +152,6 @@ def _places() -> dict[str, tuple[str, str]]:
         elif division.name.endswith("市"):
             prefecture = get_division(division.code[:4] + "00")
             place = (province, prefecture.code if prefecture and _is_city_level(prefecture) else "")
-            names = {division.name}
         else:
             continue
         short = _SHORT.match(division.name)
