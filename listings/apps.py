@@ -1,7 +1,50 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _grant_platform_staff(sender, using, **kwargs):
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.auth.models import Permission
+
+    from techmarket.accounts.permissions import platform_staff_group
+
+    from .permissions import PLATFORM_STAFF_PERMISSIONS
+
+    create_permissions(sender, verbosity=0, using=using)
+    platform_staff_group().permissions.add(
+        *Permission.objects.filter(content_type__app_label=sender.label, codename__in=PLATFORM_STAFF_PERMISSIONS)
+    )
 
 
 class ListingsConfig(AppConfig):
     name = "listings"
     verbose_name = _("Listings")
+
+    def ready(self):
+        from techmarket.audit.models import register_actions
+
+        from .choices import TRANSITIONS
+
+        post_migrate.connect(_grant_platform_staff, sender=self)
+        register_actions({f"listing.{name}": t.label for name, t in TRANSITIONS.items()})
+        register_actions(
+            {
+                "listing.create": _("Listing created"),
+                "listing.update": _("Listing edited"),
+                "listing.broker": _("Broker assigned"),
+                "listing.image_add": _("Image added"),
+                "listing.image_delete": _("Image removed"),
+                "listing.file_add": _("File attached"),
+                "listing.file_delete": _("File removed"),
+                "inquiry.create": _("Inquiry sent"),
+                "inquiry.reply": _("Inquiry answered"),
+                "inquiry.close": _("Inquiry closed"),
+                "demand.create": _("Demand posted"),
+                "demand.update": _("Demand edited"),
+                "demand.close": _("Demand closed"),
+                "proposal.create": _("Proposal sent"),
+                "proposal.shortlist": _("Proposal shortlisted"),
+                "proposal.select": _("Proposal selected"),
+            }
+        )

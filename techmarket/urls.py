@@ -37,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path("", include("techmarket.accounts.urls")),
     path("", include("ip_registry.urls")),
+    path("", include("listings.urls")),
     prefix_default_language=False,
 )
 

@@ -104,3 +104,61 @@ def make_patent(*holders: Organisation, granted: bool = True, year: int = 2021, 
         holders=[services.Holding(organisation) for organisation in holders],
         **{"ipc_codes": ["H01M 10/0525"], **fields},
     )
+
+
+# Listings -------------------------------------------------------------------------------------------------------
+
+
+def university_in(province: str = "310000", **fields) -> Organisation:
+    return organisation_in(province, kind=OrganisationKind.UNIVERSITY, **fields)
+
+
+def make_listing(organisation: Organisation, *, status: str = "draft", patents=None, terms=None, **fields):
+    """A listing created through the service (by the platform), moved to ``status`` along the transition table.
+
+    Patent listings get a fresh patent of the organisation unless ``patents`` names them.
+    """
+    from listings.choices import PATENT_KINDS, ListingKind, ListingStatus
+    from listings.services import listings as listing_services
+    from techmarket.regions.models import TechnologyField
+
+    kind = fields.pop("kind", ListingKind.PATENT)
+    if patents is None:
+        patents = [make_patent(organisation)] if kind in PATENT_KINDS else []
+        if kind == ListingKind.PORTFOLIO:
+            patents.append(make_patent(organisation))
+    field = fields.pop("field", None) or TechnologyField.objects.get(slug=fields.pop("field_slug", "new-energy"))
+    listing = listing_services.listing_create(
+        actor=None,
+        organisation=organisation,
+        patents=patents,
+        terms=terms or [listing_services.Term("assignment", None), listing_services.Term("ordinary_licence", 200000)],
+        kind=kind,
+        field=field,
+        **{
+            "title_zh": "高能量密度锂离子电池正极材料",
+            "summary_zh": "一种高镍三元正极材料的制备方法，循环寿命提高百分之三十。",
+            "trl": 6,
+            "contact_name": "王老师",
+            "contact_email": "tech@example.cn",
+            **fields,
+        },
+    )
+    path = {
+        ListingStatus.DRAFT: [],
+        ListingStatus.SUBMITTED: ["submit"],
+        ListingStatus.PUBLISHED: ["submit", "approve"],
+        ListingStatus.SUSPENDED: ["submit", "approve", "suspend"],
+        ListingStatus.WITHDRAWN: ["withdraw"],
+        ListingStatus.CLOSED: ["submit", "approve", "close"],
+    }[status]
+    for name in path:
+        listing = listing_services.listing_transition(actor=None, listing=listing, name=name, reason="测试")
+    return listing
+
+
+def make_broker(**fields):
+    from techmarket.accounts.models import BrokerProfile
+
+    user = UserFactory(name=fields.pop("name", "李经理"))
+    return BrokerProfile.objects.create(user=user, certificate_number=f"JL{next(_serial):08d}", **fields)

@@ -230,3 +230,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# Listings: limits on uploaded images and files (checked by the model fields' validators).
+LISTING_MAX_IMAGES = 8
+LISTING_IMAGE_MAX_BYTES = env_int("LISTING_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+LISTING_IMAGE_MAX_PIXELS = env_int("LISTING_IMAGE_MAX_PIXELS", 40_000_000)
+LISTING_ATTACHMENT_MAX_BYTES = env_int("LISTING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
+LISTING_ATTACHMENTS_MAX = 5
+# Inquiries a person may send in a rolling day (stops spam without getting in a real buyer's way).
+INQUIRY_DAILY_LIMIT = env_int("INQUIRY_DAILY_LIMIT", 10)

@@ -1,0 +1,9 @@
+"""Errors of the market. A :class:`ListingError`'s message is shown to the user as it is."""
+
+
+class ListingError(Exception):
+    """The request is refused: the listing's state or the rules do not allow it. The message says why."""
+
+
+class RateLimited(ListingError):
+    """Too many inquiries in too short a time."""

@@ -1,0 +1,3 @@
+"""Pages for demands (being built)."""
+
+urlpatterns: list = []

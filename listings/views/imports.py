@@ -1,0 +1,3 @@
+"""Pages for imports (being built)."""
+
+urlpatterns: list = []

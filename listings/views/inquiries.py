@@ -1,0 +1,3 @@
+"""Pages for inquiries (being built)."""
+
+urlpatterns: list = []
