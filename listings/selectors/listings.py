@@ -8,9 +8,9 @@ from django.db.models import Prefetch, QuerySet
 
 from techmarket.audit.models import AuditEvent
 
-from . import permissions
-from .choices import ListingStatus
-from .models import DealTerm, Listing, ListingImage
+from .. import permissions
+from ..choices import ListingStatus
+from ..models import DealTerm, Listing, ListingImage
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""Reads of the market, one module per area (as in ``services``)."""
