@@ -174,8 +174,8 @@ def _rendition(image: Image.Image, width: int, height: int, crop: bool) -> Image
 class ListingImageField(models.ImageField):
     """An image field that cleans each new file on save and writes its renditions beside it.
 
-    The model must have a ``renditions`` JSONField declared after this field
-    (fields are saved in declaration order, so the value set here is the one written).
+    The model must have ``width``, ``height`` and ``renditions`` fields declared after this one
+    (fields are saved in declaration order, so the values set here are the ones written).
     """
 
     def __init__(self, *args, **kwargs):
@@ -196,8 +196,7 @@ class ListingImageField(models.ImageField):
             image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
         stem = uuid.uuid4().hex
         file.save(f"{stem}.{IMAGE_FORMATS[fmt]}", ContentFile(_encode(image, fmt)), save=False)
-        setattr(instance, self.width_field, image.width)
-        setattr(instance, self.height_field, image.height)
+        instance.width, instance.height = image.width, image.height
         folder = file.name.rsplit("/", 1)[0]
         renditions = {}
         for name, (width, height, crop) in RENDITIONS.items():

@@ -224,7 +224,9 @@ class ListingImage(models.Model):
     """A picture of the technology. The file is cleaned on save (see ``files.py``) and has two renditions."""
 
     listing = models.ForeignKey(Listing, on_delete=models.CASCADE, related_name="images")
-    image = ListingImageField(_("image"), upload_to=_listing_upload, width_field="width", height_field="height")
+    # No width_field/height_field: Django would read the dimensions of every new file as soon as it is assigned,
+    # before the validators run, and a decompression bomb would raise there. The field's pre_save sets them.
+    image = ListingImageField(_("image"), upload_to=_listing_upload)
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     # Declared after ``image``: its pre_save fills this in.

@@ -1,0 +1,184 @@
+"""Images and PDF files on listings: what is accepted, what is refused with which message, and what is stored."""
+
+import io
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from listings.models import ListingAttachment, ListingImage
+from listings.services import listings as services
+from techmarket.accounts.choices import OrganisationKind
+from tests.factories import OrganisationFactory, add_member, make_listing
+
+from .conftest import MINIMAL_PDF, image_bytes
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def university():
+    return OrganisationFactory(kind=OrganisationKind.UNIVERSITY, name_zh="复旦大学")
+
+
+@pytest.fixture
+def member(university):
+    return add_member(university)
+
+
+@pytest.fixture
+def listing(university):
+    return make_listing(university)
+
+
+def _files(root) -> list:
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def _add(member, listing, content: bytes, name: str = "photo.jpg"):
+    return services.listing_image_add(actor=member, listing=listing, image=SimpleUploadedFile(name, content))
+
+
+def _refused(member, listing, content: bytes, name: str, media_root) -> str:
+    with pytest.raises(ValidationError) as caught:
+        _add(member, listing, content, name)
+    assert not ListingImage.objects.exists()
+    assert _files(media_root) == []
+    return " ".join(caught.value.messages)
+
+
+def test_a_jpeg_is_cleaned_renamed_and_rendered_once(member, listing, media_root):
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"  # camera maker
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}  # GPS in Shanghai
+    row = _add(member, listing, image_bytes(size=(2400, 1800), exif=exif.tobytes()), "IMG_0001.html")
+    assert row.image.name.endswith(".jpg") and "IMG_0001" not in row.image.name
+    stored = Image.open(row.image.path)
+    assert not stored.getexif() and "exif" not in stored.info
+    assert (row.width, row.height) == (2400, 1800)
+    assert row.renditions["thumb"]["width"] == 480 and row.renditions["thumb"]["height"] == 360
+    assert (row.detail.width, row.detail.height) == (1200, 900)
+    assert len(_files(media_root)) == 3  # the original and its two renditions
+
+
+def test_orientation_is_applied_before_exif_is_dropped(member, listing):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # rotate 90° clockwise when shown
+    row = _add(member, listing, image_bytes(size=(800, 600), exif=exif.tobytes()))
+    assert (row.width, row.height) == (600, 800)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_png_and_webp_keep_their_format(member, listing, fmt):
+    row = _add(member, listing, image_bytes(fmt, mode="RGB"), "drawing.bin")
+    assert Image.open(row.image.path).format == fmt
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "photo.jpg", "not a JPEG, PNG or WebP"),
+        (
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+            "logo.png",
+            "not a JPEG, PNG or WebP",
+        ),
+        (image_bytes("GIF", mode="P"), "anim.jpg", "GIF images are not accepted"),
+        (image_bytes("BMP"), "scan.png", "BMP images are not accepted"),
+        (image_bytes()[:4000], "cut.jpg", "damaged or incomplete"),
+        (b"", "empty.jpg", ""),
+    ],
+    ids=["html", "svg", "gif", "bmp", "truncated-jpeg", "empty"],
+)
+def test_bad_files_are_refused_by_content_and_nothing_is_written(member, listing, media_root, content, name, message):
+    text = _refused(member, listing, content, name, media_root)
+    assert message in text
+
+
+def test_truncated_png_is_refused(member, listing, media_root):
+    data = image_bytes("PNG", size=(1200, 900), mode="RGB")
+    assert "damaged or incomplete" in _refused(member, listing, data[: len(data) // 2], "cut.png", media_root)
+
+
+def test_decompression_bomb_is_refused_before_decoding(member, listing, media_root):
+    # 30,000 × 30,000 one-bit pixels: about 100 kB of PNG that would decode to 900 million pixels.
+    bomb = image_bytes("PNG", size=(30_000, 30_000), mode="1")
+    assert len(bomb) < 1_000_000
+    assert "too many pixels" in _refused(member, listing, bomb, "bomb.png", media_root)
+
+
+def test_image_over_the_pixel_limit_names_its_size(member, listing, media_root, settings):
+    settings.LISTING_IMAGE_MAX_PIXELS = 1_000_000
+    text = _refused(member, listing, image_bytes("PNG", size=(1500, 1000), mode="1"), "big.png", media_root)
+    assert "1500 × 1000" in text and "1 million" in text
+
+
+def test_image_over_the_byte_limit_is_refused(member, listing, media_root, settings):
+    settings.LISTING_IMAGE_MAX_BYTES = 10_000
+    assert "may be at most" in _refused(member, listing, image_bytes(size=(1600, 1200)), "big.jpg", media_root)
+
+
+def test_at_most_eight_images(member, listing, media_root):
+    for _ in range(8):
+        _add(member, listing, image_bytes(size=(64, 48)))
+    with pytest.raises(ValidationError, match="at most 8 images"):
+        _add(member, listing, image_bytes(size=(64, 48)))
+    assert listing.images.count() == 8
+    assert len(_files(media_root)) == 8 * 3
+
+
+def test_pdf_attachments(member, listing, media_root):
+    row = services.listing_attachment_add(
+        actor=member, listing=listing, file=SimpleUploadedFile("brochure.pdf", MINIMAL_PDF), title="技术简介"
+    )
+    assert row.file.name.endswith(".pdf") and row.size == len(MINIMAL_PDF)
+    for content, message in [
+        (b"<html><body>not a pdf</body></html>", "not a PDF"),
+        (MINIMAL_PDF[:60], "incomplete"),
+    ]:
+        with pytest.raises(ValidationError, match=message):
+            services.listing_attachment_add(
+                actor=member, listing=listing, file=SimpleUploadedFile("x.pdf", content), title="坏文件"
+            )
+    assert ListingAttachment.objects.count() == 1
+    assert len(_files(media_root)) == 1
+
+
+# Through the page ------------------------------------------------------------------------------------------------
+
+
+def test_the_upload_page_shows_the_message_with_a_400(client, member, listing, media_root):
+    client.force_login(member)
+    url = reverse("listings:listing_files", args=[listing.pk])
+    response = client.post(
+        url, {"kind": "image", "image-image": SimpleUploadedFile("x.jpg", b"<html></html>"), "image-caption": ""}
+    )
+    assert response.status_code == 400
+    assert "不是 JPEG、PNG 或 WebP 图片" in response.content.decode()
+    truncated = SimpleUploadedFile("y.jpg", image_bytes()[:3000])
+    response = client.post(url, {"kind": "image", "image-image": truncated, "image-caption": ""})
+    assert response.status_code == 400
+    assert not ListingImage.objects.exists() and _files(media_root) == []
+    response = client.post(
+        url, {"kind": "image", "image-image": SimpleUploadedFile("ok.png", image_bytes("PNG")), "image-caption": "样机"}
+    )
+    assert response.status_code == 302
+    page = client.get(listing.get_absolute_url()).content.decode()
+    image = ListingImage.objects.get()
+    assert f'src="{image.detail.url}" width="{image.detail.width}" height="{image.detail.height}"' in page
+
+
+def test_a_broken_file_already_stored_does_not_break_the_page(client, member, listing):
+    row = _add(member, listing, image_bytes())
+    with open(row.image.path, "wb") as broken:
+        broken.write(b"garbage")
+    client.force_login(member)
+    assert client.get(listing.get_absolute_url()).status_code == 200
+
+
+def test_uploaded_image_bytes_are_not_trusted_by_name(member, listing):
+    png = io.BytesIO(image_bytes("PNG"))
+    row = _add(member, listing, png.getvalue(), "photo.jpeg")
+    assert row.image.name.endswith(".png")
