@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from ip_registry.models import Patent
 from ip_registry.numbers import InvalidPatentNumber, parse_application_number
 from techmarket.accounts.models import BrokerProfile
+from techmarket.accounts.validators import normalize_phone
 from techmarket.regions import gbt2260
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 from techmarket.regions.models import TechnologyField
@@ -33,6 +34,13 @@ class ListingForm(forms.ModelForm):
             "One or more application numbers from the registry, separated by spaces, commas or new lines. "
             "A single-patent listing names one; a portfolio names several."
         ),
+    )
+
+    contact_phone = forms.CharField(
+        label=gettext_lazy("contact mobile"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
 
     class Meta:
@@ -71,6 +79,11 @@ class ListingForm(forms.ModelForm):
 
     def deal_rows(self):
         return [(self[f"offer_{mode}"], self[f"price_{mode}"]) for mode in DealMode.values]
+
+    def clean_contact_phone(self) -> str | None:
+        """Spaces, dashes and +86 are fine: the number is stored as its 11 digits, then validated."""
+        phone = self.cleaned_data["contact_phone"]
+        return normalize_phone(phone) or None if phone else None
 
     def clean_patent_numbers(self) -> list[Patent]:
         text = self.cleaned_data["patent_numbers"]
