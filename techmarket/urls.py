@@ -41,10 +41,15 @@ urlpatterns += i18n_patterns(
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # Uploaded files from MEDIA_ROOT, for the embedded deployment and tests; production serves them from its storage.
+    from django.urls import re_path
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    def media(request, path):
+        return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests move it
+
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
 
 # Wagtail serves the editorial pages; it comes last so it never shadows an app's URL.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)

@@ -8,6 +8,7 @@ from .env import env_str
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = True
+SERVE_MEDIA = True
 # A fixed key is fine on a developer's machine; production refuses to start without a real one.
 SECRET_KEY = env_str("SECRET_KEY", "dev-only-insecure-key-5f0c8a2e7d1b4c39a6e2f8d0b7c5a1e3")
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]

@@ -6,6 +6,7 @@ from .env import env_str
 
 SECRET_KEY = "test-only-key-3c1f9b7e5a2d4c6b8e0f1a3c5e7d9b2f4a6c8e0d"
 DEBUG = False
+SERVE_MEDIA = True
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
