@@ -566,23 +566,19 @@ def _read_file(data: bytes) -> tuple[list[_Row], dict[str, str], list[str]]:
             raise _FileRefused(_("The file is empty."))
         columns, headers, ignored = _columns(header)
         rows: list[_Row] = []
-        extra: list[RowError] = []
         for number, record in enumerate(records, start=2):
             if not any(cell.strip() for cell in record):
                 continue
+            row = _Row(number=number, cells={name: record[i] if i < len(record) else "" for name, i in columns.items()})
             if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
-                extra.append(
-                    RowError(
-                        number,
-                        "",
-                        _(
-                            "This row has more cells than the header has columns; a cell with a comma in it must be "
-                            "in double quotes."
-                        ),
-                    )
+                row.problem(
+                    "",
+                    _(
+                        "This row has more cells than the header has columns; a cell with a comma in it must be "
+                        "in double quotes."
+                    ),
                 )
-            cells = {name: record[index] if index < len(record) else "" for name, index in columns.items()}
-            rows.append(_Row(number=number, cells=cells))
+            rows.append(row)
             if len(rows) > max_rows():
                 raise _FileRefused(
                     _("The file has more than %(limit)d rows; at most %(limit)d can be imported at once.")
@@ -592,10 +588,6 @@ def _read_file(data: bytes) -> tuple[list[_Row], dict[str, str], list[str]]:
         raise _FileRefused(_("The file is not valid CSV: %(error)s") % {"error": error}) from None
     if not rows:
         raise _FileRefused(_("The file has a header but no rows of listings."))
-    for row in rows:
-        for error in extra:
-            if error.row == row.number:
-                row.problem("", error.message)
     return rows, headers, ignored
 
 
@@ -627,7 +619,7 @@ def listings_import(
     with transaction.atomic():
         # One import per organisation at a time: a second one (a double-clicked confirmation) waits here, then
         # sees the first one's titles and refuses the duplicates.
-        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        Organisation.objects.select_for_update().get(pk=organisation.pk)
         reader = _Reader(organisation, headers, rows)
         for done, row in enumerate(rows, start=1):
             reader.read(row)

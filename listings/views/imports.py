@@ -16,6 +16,7 @@ import zlib
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
@@ -151,7 +152,15 @@ def listing_import(request: HttpRequest, pk: int) -> HttpResponse:
     if not report.ok:
         messages.error(request, _("Nothing can be imported from this file yet: see the problems below."))
         return _render(request, organisation, report=report)
-    return _render(request, organisation, report=report, payload=_sign(request, organisation, filename, data))
+    payload = _sign(request, organisation, filename, data)
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and len(payload) > limit - 4096:  # the confirmation must fit in a form Django will read
+        messages.error(
+            request,
+            _("This file is too large to confirm through the page. Split it into smaller files and import each."),
+        )
+        return _render(request, organisation, report=report)
+    return _render(request, organisation, report=report, payload=payload)
 
 
 def _confirm(request: HttpRequest, organisation: Organisation) -> HttpResponse:

@@ -772,3 +772,13 @@ def test_the_import_link_is_shown_to_members_only(rf, fudan, member):
         request.user = user
         html = link.render(Context({"request": request, "organisation": fudan}))
         assert (reverse("listings:listing_import", args=[fudan.pk]) in html) is shown
+
+
+def test_a_preview_whose_confirmation_would_not_fit_in_a_request_offers_none(client, fudan, member, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 5000
+    client.force_login(member)
+
+    response = upload(client, fudan, SAMPLE.read_bytes())
+
+    assert "too large to confirm through the page" in response.content.decode()
+    assert 'name="payload"' not in response.content.decode()
