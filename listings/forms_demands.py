@@ -86,7 +86,8 @@ class ProposalForm(forms.ModelForm):
         self.fields["listings"].label_from_instance = lambda listing: (
             f"{listing.title} · {listing.organisation.display_name}" if several else listing.title
         )
-        if len(organisations) == 1:
+        self.single_organisation = organisations[0] if len(organisations) == 1 else None
+        if self.single_organisation:
             self.fields["organisation"].widget = forms.HiddenInput()
             self.fields["organisation"].initial = organisations[0].pk
 

@@ -270,7 +270,8 @@ def proposal_create(
     _check_can_propose(demand, organisation)
     if actor is not None:
         _check(permissions.can_propose(actor, demand, organisation))
-    listings = list(dict.fromkeys(listings))
+    # Read afresh: the caller's objects may be older than a withdrawal that happened since.
+    listings = list(Listing.objects.filter(pk__in=[listing.pk for listing in listings]).order_by("pk"))
     _check_listings(organisation, listings)
     proposal = Proposal(
         demand=demand,

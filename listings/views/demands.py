@@ -81,10 +81,10 @@ def _proposing_organisations(user, demand: Demand) -> tuple[list[Organisation], 
         return [], ""  # the page says so in its header
     if not user.is_authenticated:
         return [], ""  # the page invites them to sign in
-    suppliers = list(permissions.supplier_organisations(user))
+    suppliers = [org for org in permissions.supplier_organisations(user) if org.pk != demand.organisation_id]
     if not suppliers:
         if permissions.can_manage_demand(user, demand):
-            return [], ""
+            return [], ""  # a university's own demand: it decides, it does not answer
         return [], _("Only members of verified universities and research institutes can answer technology demands.")
     allowed = [org for org in suppliers if permissions.can_propose(user, demand, org)]
     if not allowed:

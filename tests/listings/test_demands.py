@@ -315,11 +315,14 @@ def test_enterprises_do_not_answer_demands(enterprise):
     assert not Proposal.objects.exists()
 
 
-def test_an_organisation_does_not_answer_its_own_demand(nju, nju_member):
+def test_an_organisation_does_not_answer_its_own_demand(client, nju, nju_member):
     demand = post_demand(nju)
     with translation.override("en"), pytest.raises(ListingError) as caught:
         propose(demand, nju, actor=nju_member)
     assert str(caught.value) == "An organisation cannot answer its own demand."
+    client.force_login(nju_member)
+    page = client.get(en("demand_detail", demand.pk)).content.decode()
+    assert 'name="summary"' not in page and 'id="propose"' not in page and "Close the demand" in page
 
 
 def test_only_members_propose_for_their_organisation(enterprise, nju, fudan_member):
