@@ -164,7 +164,7 @@ def test_one_ongoing_inquiry_per_listing_until_it_is_closed(world):
     first = world.ask()
     with pytest.raises(ValidationError) as caught:
         world.ask()
-    assert "already have an open inquiry" in caught.value.messages[0]
+    assert "已有进行中的询价" in caught.value.messages[0]
     inquiry_reply(actor=world.owner_member, inquiry=first, body="您好，可以详谈。")
     with pytest.raises(ValidationError):  # answered is still ongoing
         world.ask()
@@ -246,9 +246,9 @@ def test_any_party_closes_and_a_closed_thread_takes_no_replies(world, closer):
     inquiry.refresh_from_db()
     assert inquiry.status == InquiryStatus.CLOSED
     assert AuditEvent.objects.for_object(inquiry).filter(action="inquiry.close", actor=world.users[closer]).exists()
-    with pytest.raises(ListingError, match="closed"):
+    with pytest.raises(ListingError, match="已关闭"):
         inquiry_reply(actor=world.sme_member, inquiry=inquiry, body="还在吗？")
-    with pytest.raises(ListingError, match="already closed"):
+    with pytest.raises(ListingError, match="已经关闭"):
         inquiry_close(actor=world.owner_member, inquiry=inquiry)
     assert not InquiryMessage.objects.exists()
 
