@@ -408,7 +408,7 @@ def test_selecting_one_proposal_declines_the_others_and_marks_the_demand(
     assert set(by_recipient) == {(nju_member.email,), (fudan_member.email,), (ustc_member.email,)}
     with translation.override("en"):
         assert by_recipient[(nju_member.email,)].subject.startswith("您的方案已中选")
-        assert by_recipient[(fudan_member.email,)].subject.startswith("Your proposal was not selected")
+        assert by_recipient[(fudan_member.email,)].subject.startswith("您的方案未中选")
     event = AuditEvent.objects.for_object(chosen).get(action="proposal.select")
     assert sorted(event.data["declined"]) == sorted([shortlisted.pk, plain.pk])
     with translation.override("en"), pytest.raises(ListingError) as caught:
