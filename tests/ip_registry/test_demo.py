@@ -139,6 +139,8 @@ def test_transfers_rise_every_year_and_about_a_third_cross_a_provincial_border()
 @pytest.fixture
 def small_plan(monkeypatch):
     monkeypatch.setattr(demo, "STEPS", demo.steps(patent_count=SMALL))
+    # The market's demo listings build on the full registry plan; they have their own test.
+    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo", "ip_registry.demo"))
     return PLAN[:SMALL]
 
 
