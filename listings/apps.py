@@ -37,6 +37,7 @@ class ListingsConfig(AppConfig):
                 "listing.image_delete": _("Image removed"),
                 "listing.file_add": _("File attached"),
                 "listing.file_delete": _("File removed"),
+                "listing.import": _("Listings imported from a file"),
                 "inquiry.create": _("Inquiry sent"),
                 "inquiry.reply": _("Inquiry answered"),
                 "inquiry.close": _("Inquiry closed"),

@@ -182,6 +182,13 @@ class ListingImageField(models.ImageField):
         kwargs.setdefault("validators", [validate_image])
         super().__init__(*args, **kwargs)
 
+    def formfield(self, **kwargs):
+        """A plain file field: the validators above give every form (the admin's too) the same specific messages."""
+        from django import forms
+
+        widget = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        return models.FileField.formfield(self, **{"form_class": forms.FileField, "widget": widget, **kwargs})
+
     def pre_save(self, model_instance, add):
         file = getattr(model_instance, self.attname)
         if file and not file._committed:

@@ -167,3 +167,11 @@ def can_propose(user, demand: Demand, organisation) -> bool:
         and can_create_listing(user, organisation)
         and (demand.open_to_all_provinces or organisation.province == demand.province)
     )
+
+
+# Imports --------------------------------------------------------------------------------------------------------
+
+
+def is_supplier(organisation) -> bool:
+    """A verified university or research institute: an organisation that may list technologies."""
+    return organisation.is_verified and organisation.kind in SUPPLIER_KINDS

@@ -20,7 +20,7 @@ def unescape(text: str) -> str:
 
 
 def read_po(path: Path) -> dict[str, str]:
-    """msgid -> msgstr (first plural form) of a .po file."""
+    """msgid -> msgstr (first plural form) of a .po file; a msgid with a context is keyed "context\x04msgid"."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         if re.search(r"^#, .*fuzzy", block, re.M) and 'msgid ""\nmsgstr ""' not in block:
@@ -31,6 +31,9 @@ def read_po(path: Path) -> dict[str, str]:
         if not msgid or not msgstr:
             continue
         key = unescape("".join(re.findall(r'"(.*)"', msgid.group(1))))
+        context = re.search(r'^msgctxt "(.*)"', block, re.M)
+        if key and context:
+            key = f"{unescape(context.group(1))}\x04{key}"  # how gettext catalogues key messages with a context
         if key:
             entries[key] = unescape("".join(re.findall(r'"(.*)"', msgstr.group(1))))
     return entries

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from techmarket.audit.models import AuditEvent
 
@@ -70,9 +70,10 @@ def organisation_listings(organisation) -> QuerySet[Listing]:
 
 
 def listings_of_user(user) -> QuerySet[Listing]:
-    """Every listing of the organisations the user is an active member of, whatever its status."""
+    """The listings of the organisations the user is an active member of, and those they broker, in any status."""
     organisations = permissions.supplier_organisations(user).values("pk")
-    return _with_cards(Listing.objects.filter(organisation__in=organisations).order_by("-updated_at", "-id"))
+    mine = Q(organisation__in=organisations) | Q(broker__user=user)
+    return _with_cards(Listing.objects.filter(mine).order_by("-updated_at", "-id"))
 
 
 def review_queue() -> QuerySet[Listing]:

@@ -242,7 +242,8 @@ def _notify(listing: Listing, name: str, reason: str) -> None:
 @transaction.atomic
 def listing_assign_broker(*, actor, listing: Listing, broker: BrokerProfile | None) -> Listing:
     """Assign (or, with ``None``, unassign) the technology-transfer manager who may see and answer for the listing."""
-    listing = Listing.objects.select_for_update().select_related("broker__user").get(pk=listing.pk)
+    # Lock the listing row only: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to the broker.
+    listing = Listing.objects.select_for_update(of=("self",)).select_related("broker__user").get(pk=listing.pk)
     if actor is not None:
         _check(permissions.can_assign_broker(actor, listing))
     if broker is not None and not broker.is_active:

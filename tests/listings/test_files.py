@@ -79,15 +79,15 @@ def test_png_and_webp_keep_their_format(member, listing, fmt):
 @pytest.mark.parametrize(
     ("content", "name", "message"),
     [
-        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "photo.jpg", "not a JPEG, PNG or WebP"),
+        (b"<!DOCTYPE html><html><script>alert(1)</script></html>", "photo.jpg", "不是 JPEG、PNG 或 WebP 图片"),
         (
             b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
             "logo.png",
-            "not a JPEG, PNG or WebP",
+            "不是 JPEG、PNG 或 WebP 图片",
         ),
-        (image_bytes("GIF", mode="P"), "anim.jpg", "GIF images are not accepted"),
-        (image_bytes("BMP"), "scan.png", "BMP images are not accepted"),
-        (image_bytes()[:4000], "cut.jpg", "damaged or incomplete"),
+        (image_bytes("GIF", mode="P"), "anim.jpg", "不接受 GIF 格式"),
+        (image_bytes("BMP"), "scan.png", "不接受 BMP 格式"),
+        (image_bytes()[:4000], "cut.jpg", "已损坏或不完整"),
         (b"", "empty.jpg", ""),
     ],
     ids=["html", "svg", "gif", "bmp", "truncated-jpeg", "empty"],
@@ -99,31 +99,31 @@ def test_bad_files_are_refused_by_content_and_nothing_is_written(member, listing
 
 def test_truncated_png_is_refused(member, listing, media_root):
     data = image_bytes("PNG", size=(1200, 900), mode="RGB")
-    assert "damaged or incomplete" in _refused(member, listing, data[: len(data) // 2], "cut.png", media_root)
+    assert "已损坏或不完整" in _refused(member, listing, data[: len(data) // 2], "cut.png", media_root)
 
 
 def test_decompression_bomb_is_refused_before_decoding(member, listing, media_root):
     # 30,000 × 30,000 one-bit pixels: about 100 kB of PNG that would decode to 900 million pixels.
     bomb = image_bytes("PNG", size=(30_000, 30_000), mode="1")
     assert len(bomb) < 1_000_000
-    assert "too many pixels" in _refused(member, listing, bomb, "bomb.png", media_root)
+    assert "像素过多" in _refused(member, listing, bomb, "bomb.png", media_root)
 
 
 def test_image_over_the_pixel_limit_names_its_size(member, listing, media_root, settings):
     settings.LISTING_IMAGE_MAX_PIXELS = 1_000_000
     text = _refused(member, listing, image_bytes("PNG", size=(1500, 1000), mode="1"), "big.png", media_root)
-    assert "1500 × 1000" in text and "1 million" in text
+    assert "1500 × 1000" in text and "上限为 1 百万像素" in text
 
 
 def test_image_over_the_byte_limit_is_refused(member, listing, media_root, settings):
     settings.LISTING_IMAGE_MAX_BYTES = 10_000
-    assert "may be at most" in _refused(member, listing, image_bytes(size=(1600, 1200)), "big.jpg", media_root)
+    assert "上限为 9.8" in _refused(member, listing, image_bytes(size=(1600, 1200)), "big.jpg", media_root)
 
 
 def test_at_most_eight_images(member, listing, media_root):
     for _ in range(8):
         _add(member, listing, image_bytes(size=(64, 48)))
-    with pytest.raises(ValidationError, match="at most 8 images"):
+    with pytest.raises(ValidationError, match="最多 8 张图片"):
         _add(member, listing, image_bytes(size=(64, 48)))
     assert listing.images.count() == 8
     assert len(_files(media_root)) == 8 * 3
@@ -135,8 +135,8 @@ def test_pdf_attachments(member, listing, media_root):
     )
     assert row.file.name.endswith(".pdf") and row.size == len(MINIMAL_PDF)
     for content, message in [
-        (b"<html><body>not a pdf</body></html>", "not a PDF"),
-        (MINIMAL_PDF[:60], "incomplete"),
+        (b"<html><body>not a pdf</body></html>", "不是 PDF 文档"),
+        (MINIMAL_PDF[:60], "不完整"),
     ]:
         with pytest.raises(ValidationError, match=message):
             services.listing_attachment_add(

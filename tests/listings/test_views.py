@@ -198,3 +198,16 @@ def test_rejecting_without_a_reason_shows_a_message_and_changes_nothing(client):
     )
     assert "原因" in response.content.decode()
     assert Listing.objects.get().status == ListingStatus.SUBMITTED
+
+
+def test_a_broker_finds_the_listings_assigned_to_them(client):
+    from listings.services.listings import listing_assign_broker
+    from tests.factories import make_broker
+
+    broker = make_broker()
+    assigned = make_listing(university(), status="draft", title_zh="指派给经理人的草稿")
+    make_listing(university("320000", "320100", "东南大学"), status="published", title_zh="别人的项目")
+    listing_assign_broker(actor=None, listing=assigned, broker=broker)
+    client.force_login(broker.user)
+    page = client.get(reverse("listings:my_listings")).content.decode()
+    assert "指派给经理人的草稿" in page and "别人的项目" not in page

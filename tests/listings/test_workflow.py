@@ -129,7 +129,7 @@ def test_the_journey_submit_approve_with_mail(
 
 
 def test_rejection_needs_a_reason_and_mails_it(
-    member, moderator, university, mailoutbox, django_capture_on_commit_callbacks
+    admin, moderator, university, mailoutbox, django_capture_on_commit_callbacks
 ):
     listing = make_listing(university, status="submitted")
     with pytest.raises(ValidationError):
@@ -140,6 +140,7 @@ def test_rejection_needs_a_reason_and_mails_it(
         )
     assert listing.status == ListingStatus.DRAFT
     assert listing.moderation_note.startswith("摘要包含")
+    assert mailoutbox[-1].to == [admin.email]
     assert "摘要包含未公开的工艺参数" in mailoutbox[-1].body
 
 

@@ -1,0 +1,45 @@
+"""The same file confirmed twice at the same moment (a double click): the organisation lock lets one import win."""
+
+import threading
+
+import pytest
+from django.db import close_old_connections, connection
+
+from listings.models import Listing
+from listings.services.imports import listings_import
+from tests.factories import university_in
+
+from .test_imports import SAMPLE, SAMPLE_NUMBERS, SAMPLE_TITLES, register
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="needs PostgreSQL's row locks; SQLite serialises whole-database writes instead",
+    ),
+]
+
+
+def test_two_concurrent_imports_of_one_file_create_its_listings_once():
+    university = university_in("310000", name_zh="复旦大学")
+    for number in SAMPLE_NUMBERS:
+        register(number, university)
+    data = SAMPLE.read_bytes()
+    start = threading.Barrier(2)
+    outcomes: list[bool] = []
+
+    def run():
+        try:
+            start.wait()
+            outcomes.append(listings_import(actor=None, organisation=university, data=data).ok)
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes) == [False, True]
+    assert sorted(Listing.objects.values_list("title_zh", flat=True)) == sorted(SAMPLE_TITLES)
