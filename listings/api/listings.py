@@ -2,9 +2,10 @@
 
 Reads: anyone lists the published listings, with the public page's filters
 (validated, so a bad value is a 400 naming the parameter); ``?mine=1`` lists
-the listings of the caller's organisations in any status. A listing that is not
-public is a 404 for whoever may not see it (``permissions.can_view_listing``),
-so its existence does not leak; one the caller may see but not change is a 403.
+the listings of the caller's organisations, and those they broker, in any
+status. A listing that is not public is a 404 for whoever may not see it
+(``permissions.can_view_listing``), so its existence does not leak; one the
+caller may see but not change is a 403.
 
 Writes go through ``services.listings`` only: they check the permissions again,
 validate the whole listing (the model's checks, its patents, its deal terms),
@@ -321,8 +322,8 @@ class ListingQuerySerializer(serializers.Serializer):
     mine = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="The listings of the caller's organisations, in any status, most recently changed first "
-        "(signed-in callers only).",
+        help_text="The listings of the caller's organisations and those they broker, in any status, most recently "
+        "changed first (signed-in callers only).",
     )
 
     def validate_field(self, value: str) -> str:
@@ -358,8 +359,8 @@ ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParam
     list=extend_schema(
         parameters=[ListingQuerySerializer],
         responses={200: ListingSerializer, 400: REFUSED, 403: FORBIDDEN},
-        description="Published listings, newest first; with mine=1, the caller's organisations' listings in any "
-        "status.",
+        description="Published listings, newest first; with mine=1, the caller's organisations' listings and those "
+        "they broker, in any status.",
     ),
     retrieve=extend_schema(
         parameters=[LISTING_ID],
@@ -418,7 +419,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def get_serializer_context(self):
         context = super().get_serializer_context()
         if self.action == "list" and not getattr(self, "swagger_fake_view", False):
-            # The caller's own listings: their members may read the moderators' notes.
+            # The caller's own or brokered listings: they may read the moderators' notes.
             context["show_notes"] = self._query().validated_data["mine"]
         return context
 

@@ -219,6 +219,9 @@ SPECTACULAR_SETTINGS = {
         "ListingStatusEnum": "listings.choices.ListingStatus",
         "DealModeEnum": "listings.choices.DealMode",
         "ListingTransitionEnum": "listings.api.listings.TRANSITION_CHOICES",
+        "InquiryStatusEnum": "listings.choices.InquiryStatus",
+        "DemandStatusEnum": "listings.choices.DemandStatus",
+        "ProposalStatusEnum": "listings.choices.ProposalStatus",
     },
 }
 

@@ -1,4 +1,4 @@
-"""Every listing endpoint of the API, for each kind of caller: the same rules as the pages.
+"""Every listing and inquiry endpoint of the API, for each kind of caller: the same rules as the pages.
 
 Listings that are not public are a 404 for anyone who may not see them (their
 existence does not leak); a listing someone may see but not change is a 403.
@@ -11,7 +11,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from listings.models import Listing
+from listings.models import Inquiry, InquiryMessage, Listing
+from listings.services import inquiries as inquiry_services
 from listings.services import listings as services
 from techmarket.accounts.choices import MembershipRole, OrganisationKind
 from tests.factories import OrganisationFactory, add_member, make_broker, make_listing, platform_staff_user
@@ -171,7 +172,7 @@ def test_permission_matrix(endpoint, method, status, expected, role):
 
 
 @pytest.mark.django_db
-def test_the_owner_sees_its_draft_in_mine_and_no_one_else_does():
+def test_the_owner_and_its_broker_see_the_draft_in_mine_and_no_one_else_does():
     listing, users = _make_world("draft", "mine")
     for role, user in users.items():
         if user is None:
@@ -179,5 +180,60 @@ def test_the_owner_sees_its_draft_in_mine_and_no_one_else_does():
         api = APIClient()
         api.force_authenticate(user)
         ids = [row["id"] for row in api.get("/api/v1/listings/?mine=1").json()["results"]]
-        assert ids == ([listing.pk] if role in ("owner_member", "owner_admin") else []), role
+        assert ids == ([listing.pk] if role in ("owner_member", "owner_admin", "assigned_broker") else []), role
         assert api.get("/api/v1/listings/").json()["count"] == 0, role
+
+
+# Inquiries -----------------------------------------------------------------------------------------------------
+
+PARTIES = _row(403, 200, 200, 200, 404, 200, 404, 404)  # the SME member sent the inquiry
+# (endpoint, status of the listing, expected per role). A listing the caller may not see is a 400 naming the
+# listing field, exactly as one that does not exist; one they see but may not inquire about is a 403.
+INQUIRY_MATRIX = [
+    ("list", "published", _row(403, 200, 200, 200, 200, 200, 200, 200)),
+    ("send", "published", _row(403, 201, 403, 403, 201, 403, 201, 201)),
+    ("send", "draft", _row(403, 400, 403, 403, 400, 403, 400, 403)),
+    ("send", "closed", _row(403, 403, 403, 403, 403, 403, 403, 403)),
+    ("thread", "published", PARTIES),
+    ("reply", "published", {**PARTIES, **{role: 201 for role, code in PARTIES.items() if code == 200}}),
+    ("close", "published", PARTIES),
+]
+
+
+def _inquiry_state(listing) -> tuple:
+    inquiries = Inquiry.objects.filter(listing=listing)
+    return (inquiries.count(), InquiryMessage.objects.count(), sorted(inquiries.values_list("status", flat=True)))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("endpoint", "status", "expected"), INQUIRY_MATRIX)
+@pytest.mark.parametrize("role", ROLES)
+def test_inquiry_permission_matrix(endpoint, status, expected, role):
+    listing, users = _make_world(status, endpoint)
+    inquiry = None
+    if endpoint in ("list", "thread", "reply", "close"):
+        inquiry = inquiry_services.inquiry_create(
+            actor=users["sme_member"], listing=listing, intended_use="用于产线升级", budget="10-50", timeline="3m"
+        )
+    api = APIClient()
+    api.force_authenticate(users[role])
+    before = _inquiry_state(listing)
+    if endpoint == "list":
+        response = api.get("/api/v1/inquiries/")
+    elif endpoint == "send":
+        body = {"listing": listing.pk, "intended_use": "用于产线升级", "budget": "10-50", "timeline": "3m"}
+        response = api.post("/api/v1/inquiries/", body, format="json")
+    elif endpoint == "thread":
+        response = api.get(f"/api/v1/inquiries/{inquiry.pk}/")
+    elif endpoint == "reply":
+        response = api.post(f"/api/v1/inquiries/{inquiry.pk}/reply/", {"body": "您好"}, format="json")
+    else:
+        response = api.post(f"/api/v1/inquiries/{inquiry.pk}/close/")
+    assert response.status_code == expected[role], f"{role} {endpoint} {status}: {response.content[:300]}"
+    changed = _inquiry_state(listing) != before
+    assert changed == (endpoint not in ("list", "thread") and response.status_code < 300), f"{role} {endpoint}"
+    if endpoint == "list" and response.status_code == 200:
+        ids = [row["id"] for row in response.json()["results"]]
+        assert ids == ([inquiry.pk] if PARTIES[role] == 200 else []), role
+    if response.status_code == 404:
+        assert "用于产线升级" not in response.content.decode()
