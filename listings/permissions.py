@@ -14,11 +14,12 @@ their existence does not leak.
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils import timezone
 
 from techmarket.accounts.choices import SUPPLIER_KINDS, MembershipStatus
 
 from .choices import EDITABLE_STATUSES, PUBLIC_STATUSES, TRANSITIONS, Actor, DemandStatus, ListingStatus
-from .models import Demand, Inquiry, Listing
+from .models import Demand, Inquiry, Listing, Proposal
 
 PLATFORM_STAFF_PERMISSIONS = (
     "moderate_listing",
@@ -161,12 +162,49 @@ def can_manage_demand(user, demand: Demand) -> bool:
 
 
 def can_propose(user, demand: Demand, organisation) -> bool:
-    """A member of a verified university or institute, from an allowed province, while the demand is open."""
+    """A member of a verified university or institute (not the demand's own), from an allowed province,
+    while the demand is open and its deadline not past."""
     return (
-        demand.status == DemandStatus.OPEN
+        demand_takes_proposals(demand)
+        and organisation.pk != demand.organisation_id
         and can_create_listing(user, organisation)
         and (demand.open_to_all_provinces or organisation.province == demand.province)
     )
+
+
+def demand_takes_proposals(demand: Demand) -> bool:
+    """Open, and its deadline (the last day proposals are due) not yet past in the platform's time zone."""
+    return demand.status == DemandStatus.OPEN and demand.deadline >= timezone.localdate()
+
+
+def demand_organisations(user):
+    """The verified organisations the user is an active member of: on whose behalf they may post demands."""
+    from techmarket.accounts.models import Organisation
+
+    if not _authenticated(user):
+        return Organisation.objects.none()
+    return Organisation.objects.verified().filter(memberships__user=user, memberships__status=MembershipStatus.ACTIVE)
+
+
+def can_view_demand(user, demand: Demand) -> bool:
+    """Open and selected demands are public; a closed one only to its enterprise, its proposers and moderators."""
+    if demand.status != DemandStatus.CLOSED or can_manage_demand(user, demand) or is_moderator(user):
+        return True
+    return (
+        _authenticated(user)
+        and demand.proposals.filter(
+            organisation__memberships__user=user, organisation__memberships__status=MembershipStatus.ACTIVE
+        ).exists()
+    )
+
+
+def can_see_all_proposals(user, demand: Demand) -> bool:
+    """The demand's own members and moderators see every proposal; a proposer sees only its own."""
+    return can_manage_demand(user, demand) or is_moderator(user)
+
+
+def can_see_proposal(user, proposal: Proposal) -> bool:
+    return can_see_all_proposals(user, proposal.demand) or is_member(user, proposal.organisation)
 
 
 # Imports --------------------------------------------------------------------------------------------------------

@@ -319,5 +319,5 @@ urlpatterns = [
     path("listings/<int:pk>/images/<int:image_pk>/delete/", image_delete, name="image_delete"),
     path("listings/<int:pk>/files/<int:attachment_pk>/delete/", attachment_delete, name="attachment_delete"),
     path("listings/<int:pk>/broker/", listing_broker, name="listing_broker"),
-    path("listings/<int:pk>/<slug:name>/", listing_transition, name="listing_transition"),
+    path("listings/<int:pk>/actions/<slug:name>/", listing_transition, name="listing_transition"),
 ]

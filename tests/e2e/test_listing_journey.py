@@ -85,7 +85,7 @@ def test_university_lists_moderator_publishes_public_finds(live_server, page, sc
 
     # Submitted for review.
     page.goto(f"{base}/listings/{listing.pk}/")
-    page.click(f'form[action="/listings/{listing.pk}/submit/"] button')
+    page.click(f'form[action="/listings/{listing.pk}/actions/submit/"] button')
     expect(page.locator(".message-success")).to_be_visible()
     screenshot("listing-submitted")
     _sign_out(page)
@@ -95,7 +95,7 @@ def test_university_lists_moderator_publishes_public_finds(live_server, page, sc
     page.goto(f"{base}/listings/review/")
     expect(page.locator(".review-item h2")).to_have_text(TITLE)
     screenshot("review-queue")
-    page.click(f'form[action="/listings/{listing.pk}/approve/"] button')
+    page.click(f'form[action="/listings/{listing.pk}/actions/approve/"] button')
     expect(page.locator(".empty-state")).to_be_visible()
     _sign_out(page)
 
