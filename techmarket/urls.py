@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, TargetViewSet
+from listings.api.demands import DemandViewSet
 from listings.api.inquiries import InquiryViewSet
 from listings.api.listings import ListingViewSet
 from techmarket.accounts.api import MeViewSet, OrganisationViewSet, RegionViewSet
@@ -24,6 +25,7 @@ router.register("registry/flows", FlowViewSet, basename="registry-flow")
 router.register("registry/targets", TargetViewSet, basename="registry-target")
 router.register("listings", ListingViewSet, basename="listing")
 router.register("inquiries", InquiryViewSet, basename="inquiry")
+router.register("demands", DemandViewSet, basename="demand")
 
 # Language-neutral: the admin sites, the API, and the language switch itself.
 urlpatterns = [

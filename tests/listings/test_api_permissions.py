@@ -1,4 +1,4 @@
-"""Every listing and inquiry endpoint of the API, for each kind of caller: the same rules as the pages.
+"""Every listing, inquiry and demand endpoint of the API, for each kind of caller: the same rules as the pages.
 
 Listings that are not public are a 404 for anyone who may not see them (their
 existence does not leak); a listing someone may see but not change is a 403.
@@ -7,14 +7,20 @@ which asks for no credentials). Each refusal also leaves the listing as it was,
 and each success changes it.
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
-from listings.models import Inquiry, InquiryMessage, Listing
+from listings import permissions as listing_permissions
+from listings.models import Demand, Inquiry, InquiryMessage, Listing, Proposal
+from listings.services import demands as demand_services
 from listings.services import inquiries as inquiry_services
 from listings.services import listings as services
 from techmarket.accounts.choices import MembershipRole, OrganisationKind
+from techmarket.regions.models import TechnologyField
 from tests.factories import OrganisationFactory, add_member, make_broker, make_listing, platform_staff_user
 
 from .conftest import MINIMAL_PDF, image_bytes
@@ -237,3 +243,99 @@ def test_inquiry_permission_matrix(endpoint, status, expected, role):
         assert ids == ([inquiry.pk] if PARTIES[role] == 200 else []), role
     if response.status_code == 404:
         assert "用于产线升级" not in response.content.decode()
+
+
+# Demands -------------------------------------------------------------------------------------------------------
+
+# The SME member's enterprise posted the demand; the owner university (浙江大学) sent the proposal the decision
+# rows act on; the other university sent none.
+SEES_CLOSED = _row(404, 200, 200, 200, 404, 404, 404, 200)
+SEES_PROPOSAL = _row(0, 1, 1, 1, 0, 0, 0, 1)
+DECIDES = _row(403, 200, 403, 403, 404, 404, 404, 403)
+DEMAND_MATRIX = [
+    ("list", "get", "open", EVERYONE),
+    ("retrieve", "get", "open", EVERYONE),
+    ("retrieve", "get", "closed", SEES_CLOSED),
+    ("create", "post", "open", _row(403, 201, 403, 403, 403, 403, 403, 403)),
+    ("update", "patch", "open", _row(403, 200, 403, 403, 403, 403, 403, 403)),
+    ("update", "patch", "closed", _row(403, 400, 403, 403, 404, 404, 404, 403)),
+    ("close", "post", "open", _row(403, 200, 403, 403, 403, 403, 403, 403)),
+    ("proposals", "get", "open", EVERYONE),
+    ("proposals", "get", "closed", SEES_CLOSED),
+    ("propose", "post", "open", _row(403, 403, 201, 201, 201, 403, 403, 403)),
+    ("shortlist", "post", "open", DECIDES),
+    ("select", "post", "open", DECIDES),
+]
+
+
+def _demand_world(status: str, endpoint: str):
+    listing, users = _make_world("published", endpoint)
+    enterprise = users["sme_member"].memberships.get().organisation
+    demand = demand_services.demand_create(
+        actor=None,
+        organisation=enterprise,
+        title="高倍率快充电池的热管理方案",
+        problem="需要一种低成本的热管理方案。",
+        field=TechnologyField.objects.get(slug="new-energy"),
+        budget=None,
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    proposal = None
+    if endpoint != "propose":
+        proposal = demand_services.proposal_create(
+            actor=None, demand=demand, organisation=listing.organisation, summary="相变材料方案", listings=[listing]
+        )
+    if status == "closed":
+        demand_services.demand_close(actor=None, demand=demand)
+    return demand, proposal, users
+
+
+def _demand_state(demand) -> tuple:
+    demand = Demand.objects.get(pk=demand.pk)
+    statuses = sorted(Proposal.objects.values_list("status", flat=True))
+    return Demand.objects.count(), demand.status, demand.title, statuses
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("endpoint", "method", "status", "expected"), DEMAND_MATRIX)
+@pytest.mark.parametrize("role", ROLES)
+def test_demand_permission_matrix(endpoint, method, status, expected, role):
+    demand, proposal, users = _demand_world(status, endpoint)
+    caller = users[role]
+    api = APIClient()
+    api.force_authenticate(caller)
+    base = f"/api/v1/demands/{demand.pk}/"
+    before = _demand_state(demand)
+    if endpoint == "list":
+        response = api.get("/api/v1/demands/")
+    elif endpoint == "retrieve":
+        response = api.get(base)
+    elif endpoint == "create":
+        body = {
+            "organisation": demand.organisation_id,
+            "title": "晶圆缺陷的在线检测",
+            "problem": "需要在线检测晶圆表面缺陷。",
+            "field": "integrated-circuits",
+            "deadline": demand.deadline.isoformat(),
+        }
+        response = api.post("/api/v1/demands/", body, format="json")
+    elif endpoint == "update":
+        response = api.patch(base, {"title": "修改后的需求"}, format="json")
+    elif endpoint == "close":
+        response = api.post(f"{base}close/")
+    elif endpoint == "proposals":
+        response = api.get(f"{base}proposals/")
+    elif endpoint == "propose":
+        suppliers = list(listing_permissions.supplier_organisations(caller)) if caller else []
+        organisation = suppliers[0] if suppliers else demand.organisation
+        response = api.post(f"{base}proposals/", {"organisation": organisation.pk, "summary": "方案"}, format="json")
+    else:
+        response = api.post(f"{base}proposals/{proposal.pk}/{endpoint}/")
+    assert response.status_code == expected[role], f"{role} {method} {endpoint} {status}: {response.content[:300]}"
+    changed = _demand_state(demand) != before
+    assert changed == (method != "get" and response.status_code < 300), f"{role} {method} {endpoint}"
+    if endpoint == "proposals" and response.status_code == 200:
+        assert len(response.json()) == SEES_PROPOSAL[role], role
+    if response.status_code == 404:
+        assert "高倍率快充电池" not in response.content.decode()
+        assert "相变材料方案" not in response.content.decode()
