@@ -1,7 +1,9 @@
 """Shared REST API plumbing: the v1 router and the exception handler."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import exceptions, routers
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from techmarket.accounts.exceptions import AccountsError
@@ -17,7 +19,10 @@ def public_api_only(endpoints, **kwargs):
 def exception_handler(exc, context):
     """Turn the domain's refusals into 400s with field errors, as the forms show them."""
     if isinstance(exc, DjangoValidationError):
-        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        # A model's clean() files its errors under "__all__"; the API names them as DRF does.
+        if NON_FIELD_ERRORS in detail:
+            detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, AccountsError):
         exc = exceptions.ValidationError(detail={"non_field_errors": [str(exc)]})

@@ -8,6 +8,9 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, TargetViewSet
+from listings.api.demands import DemandViewSet
+from listings.api.inquiries import InquiryViewSet
+from listings.api.listings import ListingViewSet
 from techmarket.accounts.api import MeViewSet, OrganisationViewSet, RegionViewSet
 from techmarket.api import router
 
@@ -20,6 +23,9 @@ router.register("registry/patents", PatentViewSet, basename="registry-patent")
 router.register("registry/entries", EntryViewSet, basename="registry-entry")
 router.register("registry/flows", FlowViewSet, basename="registry-flow")
 router.register("registry/targets", TargetViewSet, basename="registry-target")
+router.register("listings", ListingViewSet, basename="listing")
+router.register("inquiries", InquiryViewSet, basename="inquiry")
+router.register("demands", DemandViewSet, basename="demand")
 
 # Language-neutral: the admin sites, the API, and the language switch itself.
 urlpatterns = [

@@ -215,6 +215,13 @@ SPECTACULAR_SETTINGS = {
         "PatentTypeEnum": "ip_registry.numbers.PatentType",
         "RegistryEntryKindEnum": "ip_registry.choices.EntryKind",
         "RegistryRegionEnum": "ip_registry.choices.REGIONS",
+        "ListingKindEnum": "listings.choices.ListingKind",
+        "ListingStatusEnum": "listings.choices.ListingStatus",
+        "DealModeEnum": "listings.choices.DealMode",
+        "ListingTransitionEnum": "listings.api.listings.TRANSITION_CHOICES",
+        "InquiryStatusEnum": "listings.choices.InquiryStatus",
+        "DemandStatusEnum": "listings.choices.DemandStatus",
+        "ProposalStatusEnum": "listings.choices.ProposalStatus",
     },
 }
 
