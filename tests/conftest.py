@@ -1,4 +1,7 @@
+import importlib
+
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.utils import translation
 
@@ -15,6 +18,30 @@ def default_language():
     """
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+# The migrations that seed rows: the technology fields, the ledger's head and the plan's targets.
+SEEDING_MIGRATIONS = [
+    ("techmarket.regions.migrations.0002_technology_fields", "add_fields"),
+    ("ip_registry.migrations.0002_ledger_head_and_plan_targets", "seed"),
+]
+
+
+@pytest.fixture(autouse=True)
+def migrated_rows(request):
+    """Put back the rows the migrations seed before a transactional test.
+
+    A transactional test (``transaction=True``, the live server) ends by flushing every table, which also
+    removes those rows; the tests after it would otherwise find no technology fields and no ledger head.
+    """
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        request.getfixturevalue("transactional_db")
+        for module, function in SEEDING_MIGRATIONS:
+            getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import expect
 
 from ip_registry import services
-from ip_registry.choices import YRD, LegalStatus, LicenceType, TargetMetric
-from ip_registry.models import LedgerHead, Target
+from ip_registry.choices import LegalStatus, LicenceType
+from ip_registry.models import Target
 from tests.factories import make_patent, organisation_in
 
 pytestmark = pytest.mark.e2e
@@ -18,19 +18,7 @@ NUMBER = "202311432805.9"
 
 @pytest.fixture
 def ledger(transactional_db):
-    """A few years of transfers between the four provinces (and one to Beijing), and one patent with a history.
-
-    The live server needs committed rows, so the database is flushed after each of these tests; that also
-    removes the rows the migrations seeded, which are put back here for the next test.
-    """
-    LedgerHead.objects.get_or_create(pk=1)
-    Target.objects.get_or_create(
-        metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
-        region=YRD,
-        period_start=D(2021, 1, 1),
-        period_end=D(2025, 12, 31),
-        defaults={"value": 15000},
-    )
+    """A few years of transfers between the four provinces (and one to Beijing), and one patent with a history."""
     universities = {
         SH: organisation_in(SH, name_zh="复旦大学", kind="university"),
         JS: organisation_in(JS, name_zh="南京大学", kind="university"),

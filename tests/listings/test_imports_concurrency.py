@@ -26,12 +26,12 @@ def test_two_concurrent_imports_of_one_file_create_its_listings_once():
         register(number, university)
     data = SAMPLE.read_bytes()
     start = threading.Barrier(2)
-    outcomes: list[bool] = []
+    reports = []
 
     def run():
         try:
             start.wait()
-            outcomes.append(listings_import(actor=None, organisation=university, data=data).ok)
+            reports.append(listings_import(actor=None, organisation=university, data=data))
         finally:
             close_old_connections()
 
@@ -41,5 +41,5 @@ def test_two_concurrent_imports_of_one_file_create_its_listings_once():
     for thread in threads:
         thread.join(timeout=60)
 
-    assert sorted(outcomes) == [False, True]
+    assert sorted(report.ok for report in reports) == [False, True], [report.errors for report in reports]
     assert sorted(Listing.objects.values_list("title_zh", flat=True)) == sorted(SAMPLE_TITLES)
