@@ -18,7 +18,7 @@ from ip_registry.choices import LegalStatus
 from ip_registry.demo_plan import LAST_DAY, plan_patents
 from ip_registry.models import Patent
 from ip_registry.numbers import PatentType
-from listings import demo, demo_plan, demo_text
+from listings import demo, demo_market, demo_plan, demo_text
 from listings.choices import PATENT_KINDS, DealMode, ListingKind, ListingStatus
 from listings.demo_images import MOTIFS, demo_picture
 from listings.models import DealTerm, Listing, ListingImage
@@ -176,6 +176,7 @@ def test_pictures_are_reproducible_jpegs():
 def small_plan(monkeypatch):
     monkeypatch.setattr(registry_demo, "STEPS", registry_demo.steps(patent_count=SMALL_PATENTS))
     monkeypatch.setattr(demo, "STEPS", demo.steps(listing_count=SMALL_LISTINGS, patent_count=SMALL_PATENTS))
+    monkeypatch.setattr(demo_market, "STEPS", ())  # the demands and inquiries have their own test
     return demo.STEPS[0].items
 
 

@@ -15,7 +15,7 @@ from techmarket.demo import DemoStep
 from techmarket.progress import ProgressBar
 
 # Apps whose ``demo`` module contributes ``STEPS``, in order: later apps use earlier apps' data.
-STEP_MODULES = ("techmarket.accounts.demo", "ip_registry.demo", "listings.demo")
+STEP_MODULES = ("techmarket.accounts.demo", "ip_registry.demo", "listings.demo", "listings.demo_market")
 
 # The services e-mail people through background tasks queued on commit. While
 # seeding, the task backend is swapped for django-tasks' dummy backend, which
