@@ -255,3 +255,13 @@ def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing
     assert _counts() == before
     assert sorted(path for path in media_root.rglob("*") if path.is_file()) == files
     assert f"{label} {SMALL_LISTINGS}/{SMALL_LISTINGS} (0 new, {SMALL_LISTINGS} already there)" in output
+
+
+@pytest.mark.django_db
+def test_a_patent_listing_is_refused_when_its_organisation_does_not_hold_the_patent(monkeypatch):
+    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo",))  # organisations, no registry
+    _seed()
+    planned = next(listing for listing in PLAN if listing.kind == ListingKind.PATENT)
+    with pytest.raises(demo.DemoDataError, match=planned.patents[0]):
+        demo.seed_listing(planned)
+    assert not Listing.objects.exists()
