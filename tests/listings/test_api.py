@@ -669,3 +669,15 @@ def test_the_schema_documents_the_listing_endpoints_and_builds_without_warnings(
     assert "multipart/form-data" in schema["paths"]["/api/v1/listings/{id}/images/"]["post"]["requestBody"]["content"]
     # The whole API: a name collision between choice sets or an unresolvable field would be a warning.
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+
+
+def test_the_browsable_api_renders_for_a_browser(client, fudan, member):
+    draft = make_listing(fudan, status="draft", title_zh="浏览器里的草稿")
+    client.force_login(member)
+    for url in (URL, f"{URL}?mine=1", f"{URL}{draft.pk}/"):
+        response = client.get(url, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/html")
+    assert "浏览器里的草稿" in response.content.decode()
+    client.logout()
+    assert client.get(f"{URL}{draft.pk}/", HTTP_ACCEPT="text/html").status_code == 404
