@@ -20,10 +20,19 @@ def test_english_lives_under_en(client):
     assert "Yangtze River Delta Technology Transfer Market" in html
 
 
-def test_language_switcher_goes_to_the_english_page(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/organisations/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/en/organisations/"
+def test_language_switcher_links_to_this_page_in_the_other_language(client):
+    html = client.get("/organisations/?page=2").content.decode()
+    assert '<a href="/en/organisations/?page=2" hreflang="en" lang="en">English</a>' in html
+    assert '<span aria-current="true" lang="zh-hans">简体中文</span>' in html
+    html = client.get("/en/organisations/").content.decode()
+    assert '<a href="/organisations/" hreflang="zh-hans" lang="zh-hans">简体中文</a>' in html
+
+
+def test_pages_for_visitors_carry_no_csrf_token(client):
+    """Nothing on a visitor's page posts, so no token (and no CSRF cookie): such pages can be cached whole."""
+    response = client.get("/")
+    assert "csrfmiddlewaretoken" not in response.content.decode()
+    assert not response.cookies
 
 
 def test_navigation_marks_areas_still_to_come(client):
