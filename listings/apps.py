@@ -24,9 +24,11 @@ class ListingsConfig(AppConfig):
     def ready(self):
         from techmarket.audit.models import register_actions
 
+        from . import signals
         from .choices import TRANSITIONS
 
         post_migrate.connect(_grant_platform_staff, sender=self)
+        signals.connect()
         register_actions({f"listing.{name}": t.label for name, t in TRANSITIONS.items()})
         register_actions(
             {

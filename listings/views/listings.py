@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from techmarket.accounts.models import Organisation
 
-from .. import permissions
+from .. import pagecache, permissions
 from ..choices import TRANSITIONS
 from ..exceptions import ListingError
 from ..forms import AttachmentForm, BrokerForm, ImageForm, ListingFilterForm, ListingForm, ReasonForm
@@ -44,6 +44,7 @@ def _visible_listing(request: HttpRequest, pk: int) -> Listing:
     return listing
 
 
+@pagecache.cached_for_visitors
 def listing_list(request: HttpRequest) -> HttpResponse:
     form = ListingFilterForm(request.GET or None)
     filters = selectors.ListingFilters()
@@ -63,6 +64,7 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@pagecache.cached_for_visitors
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _visible_listing(request, pk)
     user = request.user

@@ -240,6 +240,19 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
+# Caches. "pages": the public listing pages kept whole for visitors who are not signed in (listings/pagecache.py),
+# as files that every worker process of the machine shares, so that a change reaches them all at once.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": VAR_DIR / "cache" / "pages",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
+}
+# How long such a page is kept at most (0: never cached); any change to what the pages show forgets them at once.
+LISTING_PAGE_CACHE_SECONDS = env_int("LISTING_PAGE_CACHE_SECONDS", 600)
+
 # Listings: limits on uploaded images and files (checked by the model fields' validators).
 LISTING_MAX_IMAGES = 8
 LISTING_IMAGE_MAX_BYTES = env_int("LISTING_IMAGE_MAX_BYTES", 10 * 1024 * 1024)

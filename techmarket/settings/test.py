@@ -19,3 +19,5 @@ STORAGES = {
 # Static files come from the app finders in tests; no collected STATIC_ROOT to serve.
 MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Each test sees the pages as they are now; tests of the page cache turn it on.
+LISTING_PAGE_CACHE_SECONDS = 0

@@ -1,0 +1,88 @@
+"""The public listing pages, kept whole for visitors who are not signed in.
+
+The market's list and listing pages take tens of milliseconds to build (their
+queries and templates) and look the same to every visitor who is not signed
+in, which is most of their traffic. :func:`cached_for_visitors` keeps such a
+page's HTML in the ``pages`` cache (files, shared by the machine's worker
+processes) for ``LISTING_PAGE_CACHE_SECONDS`` at most (0 turns it off).
+
+- Only GET requests from visitors: no session cookie (nobody signed in) and no
+  messages cookie (nothing waiting to be shown); only 200 responses of pages
+  that used no CSRF token and wrote nothing to the session or the messages.
+  (The language switcher is made of links, not a form, so pages for visitors
+  need no token.)
+- The key is the page's full address (scheme, host, path, query) and language,
+  plus a generation stamp that every write the pages show replaces
+  (``signals.py``: listings, terms, images, files, patents, organisations,
+  fields, brokers), so a change shows at once, a suspension included; the
+  timeout bounds anything else, such as a renamed account.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import time
+
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import get_language
+
+CACHE = "pages"
+GENERATION_KEY = "listings:pages:generation"
+
+
+def _enabled() -> bool:
+    return settings.LISTING_PAGE_CACHE_SECONDS > 0
+
+
+def _visitor(request: HttpRequest) -> bool:
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and CookieStorage.cookie_name not in request.COOKIES
+
+
+def _key(request: HttpRequest) -> str:
+    cache = caches[CACHE]
+    cache.add(GENERATION_KEY, time.time_ns(), None)  # the first page since the cache was emptied
+    page = f"{cache.get(GENERATION_KEY)}|{get_language()}|{request.build_absolute_uri()}"
+    return "listings:page:" + hashlib.sha256(page.encode()).hexdigest()
+
+
+def _the_same_for_every_visitor(request: HttpRequest, response: HttpResponse) -> bool:
+    """Nothing in the response belongs to this visitor: no cookie, no token, no session write, no message."""
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        and not (session is not None and session.modified)
+        and not len(getattr(request, "_messages", ()))
+    )
+
+
+def cached_for_visitors(view):
+    """Serve the view's page from the cache to visitors who are not signed in (see the module's docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not (_enabled() and request.method == "GET" and _visitor(request)):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        cached = caches[CACHE].get(key)
+        if cached is not None:
+            content, content_type = cached
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if _the_same_for_every_visitor(request, response):
+            caches[CACHE].set(key, (response.content, response["Content-Type"]), settings.LISTING_PAGE_CACHE_SECONDS)
+        return response
+
+    return wrapper
+
+
+def pages_changed() -> None:
+    """Forget every cached page: what they show has changed. Pages cached before are never read again."""
+    if _enabled():
+        caches[CACHE].set(GENERATION_KEY, time.time_ns(), None)

@@ -1,0 +1,107 @@
+"""The public listing pages come whole from the cache for visitors who are not signed in, and never stale."""
+
+import pytest
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from django.urls import reverse
+
+from listings import pagecache
+from listings.models import Listing
+from listings.services import listings as services
+from techmarket.accounts.choices import OrganisationKind
+from tests.factories import OrganisationFactory, add_member, make_listing
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.LISTING_PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "listing-page-tests"},
+    }
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def university():
+    return OrganisationFactory(kind=OrganisationKind.UNIVERSITY, name_zh="复旦大学")
+
+
+@pytest.fixture
+def listing(university, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return make_listing(university, status="published", title_zh="高镍正极材料成果")
+
+
+def test_a_visitor_gets_the_page_from_the_cache_without_a_query(client, listing, django_assert_num_queries):
+    first = client.get(listing.get_absolute_url())
+    with django_assert_num_queries(0):
+        again = Client().get(listing.get_absolute_url())
+    assert again.status_code == 200
+    assert "高镍正极材料成果" in again.content.decode()
+    assert again.content == first.content
+    Client().get(reverse("listings:listing_list"))
+    with django_assert_num_queries(0):
+        assert "高镍正极材料成果" in Client().get(reverse("listings:listing_list")).content.decode()
+
+
+def test_a_change_shows_at_once(client, listing, django_capture_on_commit_callbacks):
+    url = listing.get_absolute_url()
+    client.get(url)
+    client.get(reverse("listings:listing_list"))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_update(actor=None, listing=listing, title_zh="改过的标题")
+    assert "改过的标题" in Client().get(url).content.decode()
+    assert "改过的标题" in Client().get(reverse("listings:listing_list")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.listing_transition(actor=None, listing=listing, name="suspend", reason="核查中")
+    assert Client().get(url).status_code == 404
+    assert "改过的标题" not in Client().get(reverse("listings:listing_list")).content.decode()
+
+
+def test_signed_in_people_and_waiting_messages_skip_the_cache(client, listing, university):
+    url = listing.get_absolute_url()
+    client.get(url)
+    Listing.objects.filter(pk=listing.pk).update(title_zh="未经服务改动的标题")  # no signal: the cache keeps the page
+    assert "未经服务改动的标题" not in Client().get(url).content.decode()
+    member = Client()
+    member.force_login(add_member(university))
+    assert "未经服务改动的标题" in member.get(url).content.decode()
+    with_message = Client()
+    with_message.cookies["messages"] = "anything"
+    assert "未经服务改动的标题" in with_message.get(url).content.decode()
+
+
+def test_a_page_with_something_for_this_visitor_is_not_kept(client, listing):
+    """A page that used a CSRF token or set a cookie belongs to its visitor: it is built again for the next one."""
+    calls = []
+
+    @pagecache.cached_for_visitors
+    def with_token(request):
+        calls.append(1)
+        return HttpResponse(get_token(request))
+
+    @pagecache.cached_for_visitors
+    def with_cookie(request):
+        calls.append(1)
+        response = HttpResponse("ok")
+        response.set_cookie("seen", "1")
+        return response
+
+    for view in (with_token, with_cookie):
+        for _ in range(2):
+            view(RequestFactory().get(f"/{view.__name__}/"))
+    assert len(calls) == 4
+
+
+def test_no_cache_when_turned_off(client, listing, settings, django_assert_max_num_queries):
+    settings.LISTING_PAGE_CACHE_SECONDS = 0
+    client.get(listing.get_absolute_url())
+    with django_assert_max_num_queries(20) as captured:
+        Client().get(listing.get_absolute_url())
+    assert len(captured.captured_queries) > 0
