@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techmarket.accounts.models import Organisation
+from techmarket.forms import add_model_errors
 
 from .. import permissions
 from ..choices import DemandStatus
@@ -30,14 +31,6 @@ from ..selectors import demands as selectors
 from ..services import demands as services
 
 PAGE_SIZE = 20
-
-
-def _add_model_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_demand(request: HttpRequest, pk: int) -> Demand:
@@ -161,7 +154,7 @@ def demand_create(request: HttpRequest) -> HttpResponse:
         try:
             demand = services.demand_create(actor=request.user, organisation=organisation, **form.demand_fields())
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Your demand is published. Universities and institutes can now answer it."))
             return redirect(demand)
@@ -190,7 +183,7 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.demand_update(actor=request.user, demand=demand, **form.demand_fields())
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         except ListingError as error:
             messages.error(request, str(error))
             return redirect(demand)
@@ -249,7 +242,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, str(error))
             return redirect(demand)
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Your proposal is sent. The enterprise has been told by e-mail."))
             return redirect(f"{demand.get_absolute_url()}#proposals")

@@ -17,6 +17,8 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from techmarket.forms import add_model_errors
+
 from .. import permissions
 from ..choices import InquiryStatus
 from ..exceptions import ListingError, RateLimited
@@ -26,14 +28,6 @@ from ..selectors import inquiries as selectors
 from ..services import inquiries as services
 
 PAGE_SIZE = 20
-
-
-def _add_model_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _thread(request: HttpRequest, pk: int) -> Inquiry:
@@ -69,7 +63,7 @@ def inquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
                 status = 400
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
                 status = 400
             else:
                 messages.success(
@@ -135,7 +129,7 @@ def inquiry_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
                 return redirect(inquiry)
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, _("Reply sent. The other side has been told by e-mail."))
                 return redirect(inquiry)

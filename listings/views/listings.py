@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techmarket.accounts.models import Organisation
+from techmarket.forms import add_model_errors
 
 from .. import pagecache, permissions
 from ..choices import TRANSITIONS
@@ -27,14 +28,6 @@ from ..selectors import listings as selectors
 from ..services import listings as services
 
 PAGE_SIZE = 12
-
-
-def _add_model_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _visible_listing(request: HttpRequest, pk: int) -> Listing:
@@ -121,7 +114,7 @@ def listing_create(request: HttpRequest) -> HttpResponse:
                 **form.listing_fields(),
             )
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Draft saved. Add images and files, then submit it for review."))
             return redirect("listings:listing_files", pk=listing.pk)
@@ -150,7 +143,7 @@ def listing_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **form.listing_fields(),
             )
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(listing)
@@ -198,7 +191,7 @@ def listing_files(request: HttpRequest, pk: int) -> HttpResponse:
             try:
                 call(form.cleaned_data)
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, done)
                 return redirect("listings:listing_files", pk=listing.pk)

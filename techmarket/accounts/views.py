@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techmarket.audit.models import AuditEvent
+from techmarket.forms import add_model_errors
 from techmarket.regions import gbt2260
 
 from . import permissions, selectors, services
@@ -33,15 +34,6 @@ from .forms import (
     VerificationForm,
 )
 from .models import BrokerProfile, Membership, Organisation
-
-
-def _add_model_errors(form, error: ValidationError) -> None:
-    """Show a service's validation error on the form fields it names."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -64,7 +56,7 @@ def signup(request: HttpRequest) -> HttpResponse:
                     join_organisation=None if creating else form.join_organisation,
                 )
             except ValidationError as error:
-                _add_model_errors(org_form if creating else form, error)
+                add_model_errors(org_form if creating else form, error)
             else:
                 login(request, user, backend="techmarket.accounts.backends.EmailOrPhoneBackend")
                 if creating:
@@ -194,7 +186,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user, organisation=Organisation.objects.get(pk=pk), **changes
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                add_model_errors(form, error)
             else:
                 messages.success(request, _("The organisation's details have been saved."))
                 return redirect(organisation)
@@ -352,7 +344,7 @@ def broker_profile(request: HttpRequest) -> HttpResponse:
                     agency=profile.agency if profile else None,
                 )
         except ValidationError as error:
-            _add_model_errors(form, error)
+            add_model_errors(form, error)
         else:
             messages.success(request, _("Your technology manager profile has been saved."))
             return redirect("accounts:dashboard")
