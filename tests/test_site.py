@@ -152,3 +152,16 @@ def test_pages_stay_chinese_at_the_root_whatever_the_browser_asks(client):
     response = client.get("/organisations/", HTTP_ACCEPT_LANGUAGE="en")
 
     assert response["Content-Language"] == "zh-hans"
+
+
+def test_province_names_follow_the_page_language():
+    from django.utils import translation
+
+    from techmarket.regions import gbt2260
+
+    with translation.override("en"):
+        assert gbt2260.division_name("320000") == "Jiangsu"
+        assert gbt2260.division_name("320500") == "苏州市"  # cities keep their one name
+        assert dict(gbt2260.province_choices())["540000"] == "Tibet"
+    assert gbt2260.division_name("320000") == "江苏省"
+    assert len(gbt2260.PROVINCE_NAMES_EN) == len(gbt2260.provinces())

@@ -17,9 +17,49 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
+from django.utils.translation import get_language
+
 # The Yangtze River Delta: three provinces and one municipality (三省一市), listed first.
 YRD_PROVINCES = ("310000", "320000", "330000", "340000")
 MUNICIPALITIES = ("110000", "120000", "310000", "500000")
+
+# The provinces' names on English pages (cities keep their Chinese names there: the table has no others).
+PROVINCE_NAMES_EN = {
+    "110000": "Beijing",
+    "120000": "Tianjin",
+    "130000": "Hebei",
+    "140000": "Shanxi",
+    "150000": "Inner Mongolia",
+    "210000": "Liaoning",
+    "220000": "Jilin",
+    "230000": "Heilongjiang",
+    "310000": "Shanghai",
+    "320000": "Jiangsu",
+    "330000": "Zhejiang",
+    "340000": "Anhui",
+    "350000": "Fujian",
+    "360000": "Jiangxi",
+    "370000": "Shandong",
+    "410000": "Henan",
+    "420000": "Hubei",
+    "430000": "Hunan",
+    "440000": "Guangdong",
+    "450000": "Guangxi",
+    "460000": "Hainan",
+    "500000": "Chongqing",
+    "510000": "Sichuan",
+    "520000": "Guizhou",
+    "530000": "Yunnan",
+    "540000": "Tibet",
+    "610000": "Shaanxi",
+    "620000": "Gansu",
+    "630000": "Qinghai",
+    "640000": "Ningxia",
+    "650000": "Xinjiang",
+    "710000": "Taiwan",
+    "810000": "Hong Kong",
+    "820000": "Macao",
+}
 
 _LINE = re.compile(r'^(?P<indent>\s*)(?P<code>\d+) (?:province|county)="(?P<name>[^"]*)"')
 _PERIOD = re.compile(r"^\[(?P<start>\d{4})?-(?P<end>\d{4})?\](?P<name>.*)$")
@@ -76,6 +116,9 @@ def get_division(code: str) -> Division | None:
 
 
 def division_name(code: str) -> str:
+    """The division's current name; a province's English name when the page is in English."""
+    if code in PROVINCE_NAMES_EN and (get_language() or "").startswith("en"):
+        return PROVINCE_NAMES_EN[code]
     division = _table().get(code)
     return division.name if division else code
 
@@ -114,7 +157,7 @@ def is_city_of(city_code: str, province_code: str) -> bool:
 
 
 def province_choices() -> list[tuple[str, str]]:
-    return [(d.code, d.name) for d in provinces()]
+    return [(d.code, division_name(d.code)) for d in provinces()]
 
 
 def city_choices(province_code: str | None = None) -> list[tuple[str, str]]:

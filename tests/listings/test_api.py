@@ -103,7 +103,7 @@ def test_the_list_shows_published_listings_with_everything_a_card_needs(api, fud
     image = listing.images.get()
     assert row["url"] == f"http://testserver/en/listings/{listing.pk}/"
     assert row["organisation"] == {"id": fudan.pk, "name": "Fudan University"}
-    assert row["province"] == {"code": "310000", "name": "上海市"}
+    assert row["province"] == {"code": "310000", "name": "Shanghai"}  # the client asks for English
     assert row["field"] == {"slug": "new-energy", "name": "New energy"}
     assert row["trl"] == {"level": 6, "meaning": "TRL 6: prototype system demonstrated in a relevant environment"}
     assert row["ipc_codes"] == ["H01M 10/0525"]

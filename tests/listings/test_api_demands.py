@@ -108,7 +108,7 @@ def test_the_list_shows_open_and_selected_demands(api, enterprise, nju):
     row = rows[1]
     assert row["url"] == f"http://testserver/en/demands/{demand.pk}/"
     assert row["organisation"] == {"id": enterprise.pk, "name": "Suzhou Battery Equipment Co."}
-    assert row["province"] == {"code": "320000", "name": "江苏省"}
+    assert row["province"] == {"code": "320000", "name": "Jiangsu"}
     assert row["field"] == {"slug": "new-energy", "name": "New energy"}
     assert row["budget"] == "800000.00" and row["deadline"] == days(30).isoformat()
     assert row["status"] == "open" and row["takes_proposals"] is True and row["proposal_count"] == 1
@@ -300,7 +300,7 @@ def test_a_proposal_may_point_only_to_the_organisations_own_published_listings(a
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("province", "takes proposals only from organisations in 江苏省"),
+        ("province", "takes proposals only from organisations in Jiangsu"),
         ("twice", "has already sent a proposal for this demand"),
         ("selected", "has selected its solver and takes no more proposals"),
     ],

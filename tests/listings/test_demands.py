@@ -270,7 +270,7 @@ def _only_jiangsu(demand):
         (_close, "This demand is closed and takes no more proposals."),
         (_select_other, "This demand has selected its solver and takes no more proposals."),
         (_past_deadline, "Proposals for this demand were due on {deadline}; the deadline has passed."),
-        (_only_jiangsu, "This demand takes proposals only from organisations in 江苏省."),
+        (_only_jiangsu, "This demand takes proposals only from organisations in Jiangsu."),
     ],
 )
 def test_the_demands_rules_refuse_a_proposal_with_a_message(enterprise, fudan, fudan_member, setup, message):
@@ -528,7 +528,7 @@ def test_the_page_for_each_visitor(client, enterprise, firm_member, nju, nju_mem
 
     client.force_login(fudan_member)  # another province, on a Jiangsu-only demand
     page = client.get(url).content.decode()
-    assert "This demand takes proposals only from organisations in 江苏省." in page
+    assert "This demand takes proposals only from organisations in Jiangsu." in page
     assert 'name="summary"' not in page and "南京大学的方案全文" not in page
 
     client.force_login(add_member(nju))  # the university that has answered: its own proposal, no form
@@ -614,7 +614,7 @@ def test_proposals_refused_by_role(client, enterprise, firm_member, fudan, fudan
     assert client.post(url, {"summary": "企业不能提交"}).status_code == 403
     client.force_login(fudan_member)
     response = client.post(url, {"organisation": fudan.pk, "summary": "外省的方案"}, follow=True)
-    assert "This demand takes proposals only from organisations in 江苏省." in response.content.decode()
+    assert "This demand takes proposals only from organisations in Jiangsu." in response.content.decode()
     assert client.get(url).status_code == 405
     assert not Proposal.objects.exists()
 
