@@ -24,6 +24,7 @@ from ..choices import TRANSITIONS
 from ..exceptions import ListingError
 from ..forms import AttachmentForm, BrokerForm, ImageForm, ListingFilterForm, ListingForm, ReasonForm
 from ..models import Listing, ListingAttachment, ListingImage
+from ..selectors import inquiries as inquiry_selectors
 from ..selectors import listings as selectors
 from ..services import listings as services
 
@@ -62,6 +63,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _visible_listing(request, pk)
     user = request.user
     can_history = permissions.can_view_history(user, listing)
+    can_inquire = permissions.can_send_inquiry(user, listing) or not user.is_authenticated
     return render(
         request,
         "listings/listing_detail.html",
@@ -69,7 +71,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "listing": listing,
             "related": selectors.related_listings(listing) if listing.is_public else [],
             "can_edit": permissions.can_edit_listing(user, listing),
-            "can_inquire": permissions.can_send_inquiry(user, listing) or not user.is_authenticated,
+            "can_inquire": can_inquire,
+            "ongoing_inquiry": inquiry_selectors.ongoing_inquiry(user, listing) if can_inquire else None,
             "can_assign_broker": permissions.can_assign_broker(user, listing),
             "transitions": permissions.available_transitions(user, listing),
             "can_history": can_history,

@@ -409,6 +409,18 @@ def test_the_listing_page_invites_each_visitor_as_fits(client, world):
     assert 'id="inquiry-box-heading"' not in client.get(url).content.decode()
 
 
+def test_a_firm_with_an_ongoing_inquiry_is_taken_back_to_it(client, world):
+    inquiry = world.ask()
+    client.force_login(world.sme_member)
+    page = client.get(world.listing.get_absolute_url()).content.decode()
+    assert f'<a class="button" href="{inquiry.get_absolute_url()}">继续询价</a>' in page
+    assert reverse("listings:inquiry_create", args=[world.listing.pk]) not in page
+    inquiry_close(actor=world.sme_member, inquiry=inquiry)
+    page = client.get(world.listing.get_absolute_url()).content.decode()
+    assert "继续询价" not in page
+    assert f'href="{reverse("listings:inquiry_create", args=[world.listing.pk])}"' in page
+
+
 def test_the_thread_shows_the_messages_and_takes_replies(client, world):
     inquiry = world.ask()
     inquiry_reply(actor=world.assigned_broker, inquiry=inquiry, body="我是本项目的技术经理人。")
