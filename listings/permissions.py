@@ -161,6 +161,11 @@ def can_manage_demand(user, demand: Demand) -> bool:
     return is_member(user, demand.organisation)
 
 
+def can_close_demand(user, demand: Demand) -> bool:
+    """The demand's organisation, or a moderator taking down a demand that breaks the platform's rules."""
+    return can_manage_demand(user, demand) or is_moderator(user)
+
+
 def can_propose(user, demand: Demand, organisation) -> bool:
     """A member of a verified university or institute (not the demand's own), from an allowed province,
     while the demand is open and its deadline not past."""

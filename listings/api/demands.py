@@ -205,6 +205,15 @@ FORBIDDEN = OpenApiResponse(description="Not signed in, or the caller may see th
 REFUSED = OpenApiResponse(description="Invalid input, or refused by the demand's rules; the body says why.")
 
 
+class DemandCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=500,
+        help_text="Why the demand is closed; required from a moderator, and sent to the organisation.",
+    )
+
+
 @extend_schema_view(
     list=extend_schema(
         parameters=[DemandQuerySerializer],
@@ -293,15 +302,20 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 
     @extend_schema(
         parameters=[DEMAND_ID],
-        request=None,
+        request=DemandCloseSerializer,
         responses={200: DemandSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
-        description="Close the demand: it leaves the public list, and the proposals still waiting are declined.",
+        description="Close the demand: it leaves the public list, and the proposals still waiting are declined. "
+        "The demand's organisation closes it; a moderator may too, with a reason the organisation is sent.",
     )
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        demand = self._managed(pk)
+        demand = self._visible(pk)
+        if not permissions.can_close_demand(request.user, demand):
+            raise PermissionDenied(_("Only the demand's organisation can do this."))
+        serializer = DemandCloseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
         try:
-            services.demand_close(actor=request.user, demand=demand)
+            services.demand_close(actor=request.user, demand=demand, **serializer.validated_data)
         except ListingError as error:
             raise refused(error) from error
         return self._represent(pk)

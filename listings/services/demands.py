@@ -169,11 +169,19 @@ def demand_update(*, actor, demand: Demand, **fields) -> Demand:
 
 
 @transaction.atomic
-def demand_close(*, actor, demand: Demand) -> Demand:
-    """Close the demand: it leaves the public list, and proposals still waiting are declined (and told so)."""
+def demand_close(*, actor, demand: Demand, reason: str = "") -> Demand:
+    """Close the demand: it leaves the public list, and proposals still waiting are declined (and told so).
+
+    A moderator who is not of the demand's organisation closes it with a reason, which is e-mailed to the
+    organisation's members.
+    """
     demand = _lock_demand(demand.pk)
+    reason = reason.strip()
+    by_moderator = actor is not None and not permissions.can_manage_demand(actor, demand)
     if actor is not None:
-        _check(permissions.can_manage_demand(actor, demand))
+        _check(permissions.can_close_demand(actor, demand))
+    if by_moderator and not reason:
+        raise ValidationError({"reason": _("Say why the demand is closed; the enterprise is told.")})
     if demand.status == DemandStatus.CLOSED:
         raise ListingError(_("This demand is already closed."))
     previous = demand.status
@@ -184,9 +192,15 @@ def demand_close(*, actor, demand: Demand) -> Demand:
         actor=actor,
         action="demand.close",
         target=demand,
-        summary=demand.title,
-        data={"from": previous, "declined": [proposal.pk for proposal in declined]},
+        summary=f"{demand.title}: {reason}" if reason else demand.title,
+        data={"from": previous, "declined": [proposal.pk for proposal in declined], "reason": reason},
     )
+    if by_moderator:
+        email_on_commit(
+            template="demand_closed_by_moderator",
+            to=_member_emails(demand.organisation),
+            context={"title": demand.title, "reason": reason, "url": absolute_url(demand.get_absolute_url())},
+        )
     return demand
 
 

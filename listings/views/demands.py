@@ -25,6 +25,7 @@ from techmarket.forms import add_model_errors
 from .. import permissions
 from ..choices import DemandStatus
 from ..exceptions import ListingError
+from ..forms import ReasonForm
 from ..forms_demands import DemandFilterForm, DemandForm, ProposalForm
 from ..models import Demand, Proposal
 from ..selectors import demands as selectors
@@ -115,6 +116,8 @@ def _render_detail(request: HttpRequest, demand: Demand, *, form: ProposalForm |
             "demand": demand,
             "takes_proposals": permissions.demand_takes_proposals(demand),
             "can_manage": can_manage,
+            # A moderator who is not of the organisation closes with a reason the enterprise is sent.
+            "can_take_down": not can_manage and permissions.can_close_demand(user, demand),
             "can_decide": can_manage and demand.status == DemandStatus.OPEN,
             "sees_all_proposals": permissions.can_see_all_proposals(user, demand),
             "proposals": proposals,
@@ -206,12 +209,17 @@ def demand_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def demand_close(request: HttpRequest, pk: int) -> HttpResponse:
     demand = _visible_demand(request, pk)
-    if not permissions.can_manage_demand(request.user, demand):
+    if not permissions.can_close_demand(request.user, demand):
         raise PermissionDenied
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
     try:
-        services.demand_close(actor=request.user, demand=demand)
+        services.demand_close(actor=request.user, demand=demand, reason=reason)
     except ListingError as error:
         messages.error(request, str(error))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render_detail(request, demand, status=400)
     else:
         messages.success(request, _("The demand is closed. Proposals still waiting have been told by e-mail."))
     return redirect(demand)

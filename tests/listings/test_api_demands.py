@@ -413,3 +413,16 @@ def test_the_schema_documents_the_demand_endpoints(api):
     parameters = {p["name"] for p in schema["paths"]["/api/v1/demands/"]["get"]["parameters"]}
     assert parameters == {"province", "field", "status", "open_to_all", "sort", "page"}
     assert {"get", "post"} <= set(schema["paths"]["/api/v1/demands/{id}/proposals/"])
+
+
+def test_a_moderator_closes_a_demand_only_with_a_reason(api, enterprise, django_capture_on_commit_callbacks):
+    demand = post_demand(enterprise)
+    member = add_member(enterprise)
+    api.force_authenticate(platform_staff_user())
+    response = api.post(f"{URL}{demand.pk}/close/", {}, format="json")
+    assert response.status_code == 400 and list(response.json()) == ["reason"]
+    assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.post(f"{URL}{demand.pk}/close/", {"reason": "重复发布"}, format="json")
+    assert response.status_code == 200 and response.json()["status"] == "closed"
+    assert [(message.to, "重复发布" in message.body) for message in mail.outbox] == [([member.email], True)]

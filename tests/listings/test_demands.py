@@ -210,12 +210,33 @@ def test_closing_declines_the_proposals_still_waiting_and_tells_them(
         services.demand_close(actor=firm_member, demand=demand)
 
 
-def test_only_the_demands_organisation_closes_it(enterprise, nju_member, moderator):
+def test_only_the_demands_organisation_or_a_moderator_closes_it(enterprise, nju_member, moderator):
     demand = post_demand(enterprise)
-    for someone in (nju_member, moderator):
+    for someone in (nju_member, add_member(OrganisationFactory())):
         with pytest.raises(PermissionDenied):
-            services.demand_close(actor=someone, demand=demand)
+            services.demand_close(actor=someone, demand=demand, reason="不当内容")
     assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+
+
+def test_a_moderator_closes_a_demand_with_a_reason_the_enterprise_is_sent(
+    enterprise, firm_member, nju, nju_member, moderator, mailoutbox, django_capture_on_commit_callbacks
+):
+    demand = post_demand(enterprise)
+    proposal = services.proposal_create(actor=nju_member, demand=demand, organisation=nju, summary="方案")
+    with pytest.raises(ValidationError) as caught:
+        services.demand_close(actor=moderator, demand=demand, reason="  ")
+    assert "reason" in caught.value.message_dict
+    assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.demand_close(actor=moderator, demand=demand, reason="需求内容涉及虚假宣传")
+    assert Demand.objects.get(pk=demand.pk).status == DemandStatus.CLOSED
+    assert Proposal.objects.get(pk=proposal.pk).status == ProposalStatus.DECLINED
+    to_enterprise = [m for m in mailoutbox if firm_member.email in m.to]
+    assert len(to_enterprise) == 1 and "需求内容涉及虚假宣传" in to_enterprise[0].body
+    assert "已被平台审核人员关闭" in to_enterprise[0].subject
+    event = AuditEvent.objects.for_object(demand).get(action="demand.close")
+    assert event.data["reason"] == "需求内容涉及虚假宣传" and event.actor == moderator
 
 
 # Proposals: the services ----------------------------------------------------------------------------------------
@@ -748,6 +769,22 @@ def test_the_organisation_edits_and_closes_its_demand_through_the_pages(
     assert "Only an open demand can be changed." in response.content.decode()
     response = client.post(close, follow=True)
     assert "This demand is already closed." in response.content.decode()
+
+
+def test_a_moderator_closes_a_demand_from_its_page_with_a_reason(client, enterprise, moderator):
+    demand = post_demand(enterprise)
+    url, close = en("demand_detail", demand.pk), en("demand_close", demand.pk)
+    client.force_login(moderator)
+    page = client.get(url).content.decode()
+    assert 'id="take-down-reason"' in page and en("demand_edit", demand.pk) not in page
+    response = client.post(close, {"reason": ""})
+    assert response.status_code == 400
+    assert "Say why the demand is closed" in response.content.decode()
+    assert Demand.objects.get(pk=demand.pk).status == DemandStatus.OPEN
+    response = client.post(close, {"reason": "重复发布"}, follow=True)
+    assert "The demand is closed." in response.content.decode()
+    assert Demand.objects.get(pk=demand.pk).status == DemandStatus.CLOSED
+    assert 'id="take-down-reason"' not in response.content.decode()
 
 
 def test_the_navigation_points_at_the_demand_list(client):
