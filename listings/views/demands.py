@@ -30,6 +30,7 @@ from ..forms_demands import DemandFilterForm, DemandForm, ProposalForm
 from ..models import Demand, Proposal
 from ..selectors import demands as selectors
 from ..services import demands as services
+from .filters import read_filters
 
 PAGE_SIZE = 20
 
@@ -42,14 +43,8 @@ def _visible_demand(request: HttpRequest, pk: int) -> Demand:
 
 
 def demand_list(request: HttpRequest) -> HttpResponse:
-    form = DemandFilterForm(request.GET or None)
-    filters = selectors.DemandFilters()
-    if form.is_bound:
-        if form.is_valid():
-            filters = selectors.DemandFilters(**form.cleaned_data)
-        else:
-            messages.warning(request, _("Some filters were not understood and have been ignored."))
-            form = DemandFilterForm()
+    form, cleaned = read_filters(request, DemandFilterForm)
+    filters = selectors.DemandFilters(**cleaned)
     page = Paginator(selectors.public_demands(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -26,6 +26,7 @@ from ..forms_inquiries import InboxFilterForm, InquiryForm, ReplyForm
 from ..models import Inquiry
 from ..selectors import inquiries as selectors
 from ..services import inquiries as services
+from .filters import read_filters
 
 PAGE_SIZE = 20
 
@@ -83,14 +84,8 @@ def inquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
 def inquiry_inbox(request: HttpRequest) -> HttpResponse:
     """Inquiries about the user's listings (received) and those they sent, with a status filter."""
     user = request.user
-    form = InboxFilterForm(request.GET or None)
-    box, status = "", ""
-    if form.is_bound:
-        if form.is_valid():
-            box, status = form.cleaned_data["box"], form.cleaned_data["status"]
-        else:
-            messages.warning(request, _("Some filters were not understood and have been ignored."))
-            form = InboxFilterForm()
+    form, cleaned = read_filters(request, InboxFilterForm)
+    box, status = cleaned.get("box", ""), cleaned.get("status", "")
     if not box:
         box = "received" if selectors.has_listings_to_answer_for(user) else "sent"
     if box == "received":

@@ -27,6 +27,7 @@ from ..models import Listing, ListingAttachment, ListingImage
 from ..selectors import inquiries as inquiry_selectors
 from ..selectors import listings as selectors
 from ..services import listings as services
+from .filters import read_filters
 
 PAGE_SIZE = 12
 
@@ -40,14 +41,8 @@ def _visible_listing(request: HttpRequest, pk: int) -> Listing:
 
 @pagecache.cached_for_visitors
 def listing_list(request: HttpRequest) -> HttpResponse:
-    form = ListingFilterForm(request.GET or None)
-    filters = selectors.ListingFilters()
-    if form.is_bound:
-        if form.is_valid():
-            filters = selectors.ListingFilters(**form.cleaned_data)
-        else:
-            messages.warning(request, _("Some filters were not understood and have been ignored."))
-            form = ListingFilterForm()
+    form, cleaned = read_filters(request, ListingFilterForm)
+    filters = selectors.ListingFilters(**cleaned)
     page = Paginator(selectors.public_listings(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
