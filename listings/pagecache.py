@@ -44,8 +44,11 @@ def _visitor(request: HttpRequest) -> bool:
 
 def _key(request: HttpRequest) -> str:
     cache = caches[CACHE]
-    cache.add(GENERATION_KEY, time.time_ns(), None)  # the first page since the cache was emptied
-    page = f"{cache.get(GENERATION_KEY)}|{get_language()}|{request.build_absolute_uri()}"
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:  # the first page since the cache was emptied
+        cache.add(GENERATION_KEY, time.time_ns(), None)
+        generation = cache.get(GENERATION_KEY)
+    page = f"{generation}|{get_language()}|{request.build_absolute_uri()}"
     return "listings:page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
