@@ -1,0 +1,291 @@
+"""The embedded backend: a tantivy index per document kind in ``TANTIVY_INDEX_DIR`` (``var/search/``).
+
+Chinese text goes to fields analysed as characters and character pairs
+(``ngram(1, 2)``) and Latin words to fields of lower-cased words; queries
+are built from ``analysis.query_terms`` as term queries, never parsed, so
+no input is a syntax error. tantivy allows one writer per index: writes take
+a file lock first, so two processes (a web worker and the task worker) wait
+for each other instead of failing. Readers reload when a commit lands.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+
+from .. import analysis
+from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, Hit, SearchQuery, SearchResult
+from . import SearchBackend, SearchUnavailable
+
+# Bump when the schema below changes: the index then lives in a new directory and must be rebuilt.
+SCHEMA_VERSION = 1
+KEYWORDS = ("province", "city", "field", "kind", "deal_mode", "ipc", "trl_band", "price_band", "org_kind", "status")
+TITLE_BOOST = 3.0
+FACET_SIZE = 200
+WRITER_HEAP = 128_000_000
+# Negotiable prices sort after every price, cheapest first or dearest first.
+NO_PRICE_UP, NO_PRICE_DOWN = 1e18, -1.0
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_integer_field("id", stored=True, indexed=True, fast=True)
+    builder.add_bytes_field("stored", stored=True)  # the display fields, as JSON, for highlights and likeness
+    for name in ("title", "body"):
+        builder.add_text_field(name, tokenizer_name="cjk", index_option="freq")
+        builder.add_text_field(f"{name}_words", tokenizer_name="words", index_option="freq")
+    for name in KEYWORDS:
+        builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
+    for name in LISTING_FLAGS:
+        builder.add_boolean_field(name, indexed=True)
+    builder.add_float_field("price_up", indexed=False, fast=True)
+    builder.add_float_field("price_down", indexed=False, fast=True)
+    builder.add_date_field("published", indexed=True, fast=True)
+    return builder.build()
+
+
+def _register_tokenizers(index: tantivy.Index) -> None:
+    index.register_tokenizer("cjk", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 2, False)).build())
+    words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"[\p{Latin}\p{N}]+"))
+    index.register_tokenizer("words", words.filter(tantivy.Filter.lowercase()).build())
+
+
+def _text_fields(doc: dict) -> dict[str, str]:
+    """The analysed fields of a document: Chinese runs for the pair fields, everything for the word fields."""
+    title = f"{doc['title_zh']}\n{doc['title_en']}"
+    body = f"{doc['summary_zh']}\n{doc['summary_en']}\n{doc['text']}"
+    return {
+        "title": analysis.han_text(title),
+        "title_words": title,
+        "body": analysis.han_text(body),
+        "body_words": body,
+    }
+
+
+def _to_tantivy(doc: dict) -> tantivy.Document:
+    display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text")}
+    fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **_text_fields(doc)}
+    for name in KEYWORDS:
+        value = doc.get(name)
+        if value:
+            fields[name] = value if isinstance(value, list) else [value]
+    for name in LISTING_FLAGS:
+        if name in doc:
+            fields[name] = bool(doc[name])
+    price = doc.get("price")
+    fields["price_up"] = NO_PRICE_UP if price is None else float(price)
+    fields["price_down"] = NO_PRICE_DOWN if price is None else float(price)
+    published = doc["published"]
+    fields["published"] = published.astimezone(UTC).replace(tzinfo=None)
+    return tantivy.Document(**fields)
+
+
+class _Index:
+    """One tantivy index on disk, its reader, and the lock that makes its writer single."""
+
+    def __init__(self, path: Path):
+        path.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.schema = _schema()
+        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        _register_tokenizers(self.index)
+        self._thread_lock = threading.Lock()
+
+    @contextmanager
+    def writer(self) -> Iterator[tantivy.IndexWriter]:
+        """The only writer: one thread of one process at a time; committed and the reader reloaded at the end."""
+        with self._thread_lock, open(self.path / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            try:
+                yield writer
+                writer.commit()
+                writer.wait_merging_threads()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+        self.index.reload()
+
+    def searcher(self) -> tantivy.Searcher:
+        return self.index.searcher()
+
+    def term(self, field: str, value) -> tantivy.Query:
+        return tantivy.Query.term_query(self.schema, field, value)
+
+
+class TantivyBackend(SearchBackend):
+    name = "tantivy"
+
+    def __init__(self, path: Path):
+        self.path = Path(path) / f"v{SCHEMA_VERSION}"
+        self._indexes: dict[str, _Index] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls) -> TantivyBackend:
+        return cls(settings.TANTIVY_INDEX_DIR)
+
+    def __repr__(self) -> str:
+        return f"tantivy index in {self.path}"
+
+    def _index(self, name: str) -> _Index:
+        if name not in INDEXES:
+            raise ValueError(f"unknown index {name!r}")
+        with self._lock:
+            if name not in self._indexes:
+                self._indexes[name] = _Index(self.path / name)
+            return self._indexes[name]
+
+    def close(self) -> None:
+        self._indexes.clear()
+
+    # Writing
+
+    def index(self, index: str, docs: Iterable[dict]) -> int:
+        target, count = self._index(index), 0
+        with target.writer() as writer:
+            for doc in docs:
+                writer.delete_documents_by_term("id", doc["id"])
+                writer.add_document(_to_tantivy(doc))
+                count += 1
+        return count
+
+    def delete(self, index: str, ids: Iterable[int]) -> None:
+        with self._index(index).writer() as writer:
+            for id in ids:
+                writer.delete_documents_by_term("id", id)
+
+    def rebuild(self, docs: dict[str, Iterable[dict]], *, progress: Callable[[int], None] | None = None) -> dict:
+        """Each index emptied and refilled in one commit: searches see the old documents until it lands."""
+        counts = {}
+        for name, documents in docs.items():
+            counts[name] = 0
+            with self._index(name).writer() as writer:
+                writer.delete_all_documents()
+                for doc in documents:
+                    writer.add_document(_to_tantivy(doc))
+                    counts[name] += 1
+                    if progress:
+                        progress(1)
+        return counts
+
+    # Reading
+
+    def ids(self, index: str) -> set[int]:
+        searcher = self._index(index).searcher()
+        if not searcher.num_docs:
+            return set()
+        found = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs, count=False).hits
+        return set(searcher.fast_field_values("id", [address for _score, address in found]))
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        started = time.perf_counter()
+        target = self._index(query.index)
+        terms = analysis.query_terms(query.text)
+        tantivy_query = self._query(target, terms, query.filters)
+        searcher = target.searcher()
+        try:
+            found = searcher.search(
+                tantivy_query, limit=query.page_size, offset=query.offset, count=True, **self._order(query)
+            )
+            facets = self._facets(searcher, tantivy_query, query.facets)
+        except ValueError as error:
+            raise SearchUnavailable(str(error)) from error
+        hits, by_score = [], not self._order(query)
+        for score, address in found.hits:
+            doc = searcher.doc(address)
+            highlight = self._highlight(doc, terms) if query.highlight else {}
+            hits.append(Hit(id=doc["id"][0], score=float(score) if by_score else 0.0, highlight=highlight))
+        took = (time.perf_counter() - started) * 1000
+        return SearchResult(hits=hits, total=found.count or 0, facets=facets, took_ms=took)
+
+    def more_like_this(self, index: str, id: int, *, limit: int = 6) -> list[int]:
+        target = self._index(index)
+        searcher = target.searcher()
+        found = searcher.search(target.term("id", id), limit=1).hits
+        if not found:
+            return []
+        display = json.loads(searcher.doc(found[0][1])["stored"][0])
+        return self._like(target, display, limit=limit, exclude=id)
+
+    def like_text(self, index: str, text: str, *, limit: int = 6) -> list[int]:
+        display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": ""}
+        return self._like(self._index(index), display, limit=limit)
+
+    # Building queries
+
+    def _query(self, target: _Index, terms: list[analysis.Term], filters: dict) -> tantivy.Query:
+        clauses = [(tantivy.Occur.Must, self._term_query(target, term)) for term in terms]
+        for name, values in filters.items():
+            if name in LISTING_FLAGS:
+                clauses.append((tantivy.Occur.Must, target.term(name, True)))
+            elif values:
+                any_of = tantivy.Query.term_set_query(target.schema, name, list(values))
+                clauses.append((tantivy.Occur.Must, any_of))
+        if not clauses:
+            return tantivy.Query.all_query()
+        if not terms:  # filters only: every match counts the same, newest first
+            clauses.insert(0, (tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _term_query(self, target: _Index, term: analysis.Term) -> tantivy.Query:
+        """A term is found when all its grams are, each in the title (weighted) or the body."""
+        title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
+        grams = []
+        for gram in term.grams:
+            in_title = tantivy.Query.boost_query(target.term(title, gram), TITLE_BOOST)
+            either = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, in_title), (tantivy.Occur.Should, target.term(body, gram))]
+            )
+            grams.append((tantivy.Occur.Must, either))
+        return grams[0][1] if len(grams) == 1 else tantivy.Query.boolean_query(grams)
+
+    @staticmethod
+    def _order(query: SearchQuery) -> dict:
+        sort = query.effective_sort
+        if sort == NEWEST:
+            return {"order_by_field": "published", "order": tantivy.Order.Desc}
+        if sort == PRICE_ASC:
+            return {"order_by_field": "price_up", "order": tantivy.Order.Asc}
+        if sort == PRICE_DESC:
+            return {"order_by_field": "price_down", "order": tantivy.Order.Desc}
+        return {}
+
+    @staticmethod
+    def _facets(searcher: tantivy.Searcher, query: tantivy.Query, names: tuple[str, ...]) -> dict:
+        if not names:
+            return {}
+        aggregations = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+        answer = searcher.aggregate(query, aggregations)
+        return {
+            name: [(bucket["key"], bucket["doc_count"]) for bucket in answer.get(name, {}).get("buckets", [])]
+            for name in names
+        }
+
+    @staticmethod
+    def _highlight(doc: tantivy.Document, terms: list[analysis.Term]) -> dict[str, str]:
+        return analysis.highlights(json.loads(doc["stored"][0]), terms)
+
+    @staticmethod
+    def _like(target: _Index, display: dict, *, limit: int, exclude: int | None = None) -> list[int]:
+        fields = {name: [value] for name, value in _text_fields(display).items() if value}
+        if not fields:
+            return []
+        query = tantivy.Query.more_like_this_document_fields_query(
+            target.schema, fields, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
+        )
+        searcher = target.searcher()
+        found = searcher.search(query, limit=limit + 1).hits
+        ids = [searcher.doc(address)["id"][0] for _score, address in found]
+        return [id for id in ids if id != exclude][:limit]
