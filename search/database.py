@@ -112,12 +112,17 @@ def _order(queryset: QuerySet, query: SearchQuery) -> QuerySet:
 def database_search(query: SearchQuery) -> SearchResult:
     started = time.perf_counter()
     terms = analysis.query_terms(query.text)
+    if query.published_after is not None:
+        column = "created_at" if query.index == DEMANDS else "published_at"
+        newer = {f"{column}__gt": query.published_after}
+    else:
+        newer = {}
     if query.index == DEMANDS:
-        queryset = _text(indexable_demands(), DEMAND_TEXT, terms)
+        queryset = _text(indexable_demands().filter(**newer), DEMAND_TEXT, terms)
         queryset = queryset.filter(**{f"{DEMAND_COLUMNS[name]}__in": values for name, values in query.filters.items()})
         columns = DEMAND_COLUMNS
     else:
-        queryset = _listing_filters(_text(_listings(), LISTING_TEXT, terms), query.filters)
+        queryset = _listing_filters(_text(_listings().filter(**newer), LISTING_TEXT, terms), query.filters)
         columns = LISTING_COLUMNS
     total = queryset.count()
     page = list(_order(queryset, query)[query.offset : query.offset + query.page_size])

@@ -7,6 +7,7 @@ API's query string, and the fields of the documents (``documents.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 LISTINGS = "listings"
 DEMANDS = "demands"
@@ -44,6 +45,8 @@ class SearchQuery:
     page_size: int = 20
     highlight: bool = True
     index: str = LISTINGS
+    # Only documents published after this moment (a saved search's new matches).
+    published_after: datetime | None = None
 
     def __post_init__(self):
         if self.index not in INDEXES:

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import fcntl
 import json
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC
+from datetime import datetime
 from pathlib import Path
 
 import tantivy
@@ -26,14 +27,16 @@ from .. import analysis
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
 
-# Bump when the schema below changes: the index then lives in a new directory and must be rebuilt.
-SCHEMA_VERSION = 1
 KEYWORDS = ("province", "city", "field", "kind", "deal_mode", "ipc", "trl_band", "price_band", "org_kind", "status")
 TITLE_BOOST = 3.0
 FACET_SIZE = 200
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
 NO_PRICE_UP, NO_PRICE_DOWN = 1e18, -1.0
+
+
+def _microseconds(moment: datetime) -> int:
+    return round(moment.timestamp() * 1_000_000)
 
 
 def _schema() -> tantivy.Schema:
@@ -49,7 +52,8 @@ def _schema() -> tantivy.Schema:
         builder.add_boolean_field(name, indexed=True)
     builder.add_float_field("price_up", indexed=False, fast=True)
     builder.add_float_field("price_down", indexed=False, fast=True)
-    builder.add_date_field("published", indexed=True, fast=True)
+    # Microseconds since 1970, not a date field: tantivy keeps dates to the second, and order must be exact.
+    builder.add_integer_field("published", indexed=True, fast=True)
     return builder.build()
 
 
@@ -84,19 +88,26 @@ def _to_tantivy(doc: dict) -> tantivy.Document:
     price = doc.get("price")
     fields["price_up"] = NO_PRICE_UP if price is None else float(price)
     fields["price_down"] = NO_PRICE_DOWN if price is None else float(price)
-    published = doc["published"]
-    fields["published"] = published.astimezone(UTC).replace(tzinfo=None)
+    fields["published"] = _microseconds(doc["published"])
     return tantivy.Document(**fields)
 
 
 class _Index:
     """One tantivy index on disk, its reader, and the lock that makes its writer single."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, replace: bool = False):
+        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed."""
         path.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.schema = _schema()
-        self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        try:
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+        except ValueError as error:
+            if not replace:
+                raise SearchUnavailable(f"{path}: {error} Run rebuild_search_index.") from error
+            shutil.rmtree(path)
+            path.mkdir(parents=True)
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         _register_tokenizers(self.index)
         self._thread_lock = threading.Lock()
 
@@ -128,7 +139,7 @@ class TantivyBackend(SearchBackend):
     name = "tantivy"
 
     def __init__(self, path: Path):
-        self.path = Path(path) / f"v{SCHEMA_VERSION}"
+        self.path = Path(path)
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.Lock()
 
@@ -139,12 +150,12 @@ class TantivyBackend(SearchBackend):
     def __repr__(self) -> str:
         return f"tantivy index in {self.path}"
 
-    def _index(self, name: str) -> _Index:
+    def _index(self, name: str, *, replace: bool = False) -> _Index:
         if name not in INDEXES:
             raise ValueError(f"unknown index {name!r}")
         with self._lock:
             if name not in self._indexes:
-                self._indexes[name] = _Index(self.path / name)
+                self._indexes[name] = _Index(self.path / name, replace=replace)
             return self._indexes[name]
 
     def close(self) -> None:
@@ -171,7 +182,7 @@ class TantivyBackend(SearchBackend):
         counts = {}
         for name, documents in docs.items():
             counts[name] = 0
-            with self._index(name).writer() as writer:
+            with self._index(name, replace=True).writer() as writer:
                 writer.delete_all_documents()
                 for doc in documents:
                     writer.add_document(_to_tantivy(doc))
@@ -193,7 +204,7 @@ class TantivyBackend(SearchBackend):
         started = time.perf_counter()
         target = self._index(query.index)
         terms = analysis.query_terms(query.text)
-        tantivy_query = self._query(target, terms, query.filters)
+        tantivy_query = self._query(target, terms, query.filters, query.published_after)
         searcher = target.searcher()
         try:
             found = searcher.search(
@@ -225,8 +236,12 @@ class TantivyBackend(SearchBackend):
 
     # Building queries
 
-    def _query(self, target: _Index, terms: list[analysis.Term], filters: dict) -> tantivy.Query:
+    def _query(self, target: _Index, terms: list[analysis.Term], filters: dict, after=None) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, self._term_query(target, term)) for term in terms]
+        if after is not None:
+            since = _microseconds(after) + 1
+            newer = tantivy.Query.range_query(target.schema, "published", tantivy.FieldType.Integer, since, 2**62)
+            clauses.append((tantivy.Occur.Must, newer))
         for name, values in filters.items():
             if name in LISTING_FLAGS:
                 clauses.append((tantivy.Occur.Must, target.term(name, True)))
