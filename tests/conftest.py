@@ -44,6 +44,17 @@ def migrated_rows(request):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def search_index_dir(tmp_path_factory):
+    """The tantivy index of the whole run in a temporary directory (each xdist worker has its own)."""
+    from search.backends import reset_backends
+
+    settings.TANTIVY_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+    reset_backends()
+    yield settings.TANTIVY_INDEX_DIR
+    reset_backends()
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

@@ -29,6 +29,7 @@ from . import SearchBackend, SearchUnavailable
 
 KEYWORDS = ("province", "city", "field", "kind", "deal_mode", "ipc", "trl_band", "price_band", "org_kind", "status")
 TITLE_BOOST = 3.0
+SAME_FIELD_BOOST = 5.0
 FACET_SIZE = 200
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
@@ -76,7 +77,7 @@ def _text_fields(doc: dict) -> dict[str, str]:
 
 
 def _to_tantivy(doc: dict) -> tantivy.Document:
-    display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text")}
+    display = {key: doc.get(key, "") for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text", "field")}
     fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **_text_fields(doc)}
     for name in KEYWORDS:
         value = doc.get(name)
@@ -230,8 +231,8 @@ class TantivyBackend(SearchBackend):
         display = json.loads(searcher.doc(found[0][1])["stored"][0])
         return self._like(target, display, limit=limit, exclude=id)
 
-    def like_text(self, index: str, text: str, *, limit: int = 6) -> list[int]:
-        display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": ""}
+    def like_text(self, index: str, text: str, *, field: str = "", limit: int = 6) -> list[int]:
+        display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": "", "field": field}
         return self._like(self._index(index), display, limit=limit)
 
     # Building queries
@@ -294,12 +295,25 @@ class TantivyBackend(SearchBackend):
 
     @staticmethod
     def _like(target: _Index, display: dict, *, limit: int, exclude: int | None = None) -> list[int]:
-        fields = {name: [value] for name, value in _text_fields(display).items() if value}
-        if not fields:
-            return []
+        """Documents sharing the most telling terms of a title and summary (character pairs and words),
+        those of the same technology field first.
+
+        Single characters are left out: alone they say little about a technology.
+        """
+        title = f"{display['title_zh']}\n{display['title_en']}"
+        summary = f"{display['summary_zh']}\n{display['summary_en']}"
+        fields = {
+            "title": [analysis.han_text(title)],
+            "title_words": [title],
+            "body": [analysis.han_text(summary)],
+            "body_words": [summary],
+        }
         query = tantivy.Query.more_like_this_document_fields_query(
-            target.schema, fields, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
+            target.schema, fields, min_doc_frequency=1, min_term_frequency=1, max_query_terms=200, min_word_length=2
         )
+        if display.get("field"):
+            same_field = tantivy.Query.boost_query(target.term("field", display["field"]), SAME_FIELD_BOOST)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Should, query), (tantivy.Occur.Should, same_field)])
         searcher = target.searcher()
         found = searcher.search(query, limit=limit + 1).hits
         ids = [searcher.doc(address)["id"][0] for _score, address in found]
