@@ -44,14 +44,14 @@ def migrated_rows(request):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
-@pytest.fixture(autouse=True, scope="session")
-def search_index_dir(tmp_path_factory):
-    """The tantivy index of the whole run in a temporary directory (each xdist worker has its own)."""
-    from search.backends import reset_backends
+@pytest.fixture(autouse=True)
+def search_index():
+    """Each test's own empty tantivy index, in memory: the index upkeep runs for real, without a disk commit
+    per write, and no test finds another's documents. The backend contract tests (tests/search/) use disk."""
+    from search.backends import get_backend, reset_backends
 
-    settings.TANTIVY_INDEX_DIR = tmp_path_factory.mktemp("search-index")
     reset_backends()
-    yield settings.TANTIVY_INDEX_DIR
+    yield get_backend()
     reset_backends()
 
 

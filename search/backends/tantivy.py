@@ -96,11 +96,19 @@ def _to_tantivy(doc: dict) -> tantivy.Document:
 class _Index:
     """One tantivy index on disk, its reader, and the lock that makes its writer single."""
 
-    def __init__(self, path: Path, *, replace: bool = False):
-        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed."""
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | None, *, replace: bool = False):
+        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed.
+
+        Without a path the index lives in memory, for this process only (the test run's index).
+        """
         self.path = path
         self.schema = _schema()
+        self._thread_lock = threading.Lock()
+        if path is None:
+            self.index = tantivy.Index(self.schema)
+            _register_tokenizers(self.index)
+            return
+        path.mkdir(parents=True, exist_ok=True)
         try:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as error:
@@ -110,13 +118,11 @@ class _Index:
             path.mkdir(parents=True)
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         _register_tokenizers(self.index)
-        self._thread_lock = threading.Lock()
 
     @contextmanager
     def writer(self) -> Iterator[tantivy.IndexWriter]:
         """The only writer: one thread of one process at a time; committed and the reader reloaded at the end."""
-        with self._thread_lock, open(self.path / "write.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._thread_lock, self._process_lock():
             writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
             try:
                 yield writer
@@ -125,9 +131,20 @@ class _Index:
             except BaseException:
                 writer.rollback()
                 raise
+        self.index.reload()
+
+    @contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """Held while writing: a second process waits here instead of failing on tantivy's own lock."""
+        if self.path is None:
+            yield
+            return
+        with open(self.path / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-        self.index.reload()
 
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
@@ -139,8 +156,8 @@ class _Index:
 class TantivyBackend(SearchBackend):
     name = "tantivy"
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, path: Path | None):
+        self.path = Path(path) if path else None
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.Lock()
 
@@ -149,14 +166,14 @@ class TantivyBackend(SearchBackend):
         return cls(settings.TANTIVY_INDEX_DIR)
 
     def __repr__(self) -> str:
-        return f"tantivy index in {self.path}"
+        return f"tantivy index in {self.path}" if self.path else "tantivy index in memory"
 
     def _index(self, name: str, *, replace: bool = False) -> _Index:
         if name not in INDEXES:
             raise ValueError(f"unknown index {name!r}")
         with self._lock:
             if name not in self._indexes:
-                self._indexes[name] = _Index(self.path / name, replace=replace)
+                self._indexes[name] = _Index(self.path / name if self.path else None, replace=replace)
             return self._indexes[name]
 
     def close(self) -> None:
