@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from listings import pagecache
+
 from . import indexing
 from .query import DEMANDS, LISTINGS
 
@@ -10,3 +12,5 @@ from .query import DEMANDS, LISTINGS
 def update_search_index(listing_ids: list[int], demand_ids: list[int]) -> None:
     indexing.sync(LISTINGS, listing_ids)
     indexing.sync(DEMANDS, demand_ids)
+    # Pages cached for visitors while this task waited in the queue show the index as it was: forget them.
+    pagecache.pages_changed()
