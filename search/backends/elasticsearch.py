@@ -497,6 +497,17 @@ class ElasticsearchBackend(SearchBackend):
             self._ready.add(alias)
         return counts
 
+    def drop(self) -> None:
+        """Delete the indexes behind this prefix's aliases (the contract tests clean up with it)."""
+        try:
+            for index in INDEXES:
+                alias = self.alias(index)
+                for name in self._behind(alias):
+                    self._writer().indices.delete(index=name, ignore_unavailable=True)
+                self._ready.discard(alias)
+        except ERRORS as error:
+            raise self._unavailable("to drop the indexes", error) from error
+
     def _behind(self, alias: str) -> list[str]:
         """The concrete indexes an alias points to now (none if it does not exist yet)."""
         try:

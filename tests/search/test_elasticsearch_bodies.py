@@ -639,3 +639,9 @@ def test_ids_lists_every_document_and_none_without_an_index(monkeypatch):
     backend = ElasticsearchBackend(FakeClient())
     assert backend.ids("listings") == {3, 11}
     assert backend.ids("demands") == set()
+
+
+def test_drop_deletes_the_indexes_behind_the_aliases():
+    client = FakeClient(aliases={"tm-listings": ["tm-listings-1"], "tm-other": ["tm-other-1"]})
+    ElasticsearchBackend(client, prefix="tm").drop()
+    assert client.indices.calls == [("delete", "tm-listings-1")]
