@@ -38,7 +38,9 @@ def similar_listings(listing: Listing, *, limit: int = 4) -> list[Listing]:
     """Published listings most like this one (more-like-this in the index); failing that, its field's newest."""
     if listing.status == ListingStatus.PUBLISHED:
         try:
-            found = listing_cards(get_backend().more_like_this(LISTINGS, listing.pk, limit=limit))
+            found = listing_cards(
+                get_backend().more_like_this(LISTINGS, listing.pk, field=listing.field.slug, limit=limit)
+            )
         except Exception:
             logger.exception("search backend failed, similar listings by field instead")
         else:

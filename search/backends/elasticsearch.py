@@ -78,7 +78,8 @@ DISPLAY = ("title_zh", "title_en", "summary_zh", "summary_en")
 TITLE_BOOST = 3
 FACET_SIZE = 200
 LIKE_FIELDS = ("title", "body", "title_words", "body_words")
-MAX_QUERY_TERMS = 40
+MAX_QUERY_TERMS = 200  # as tantivy's: enough for every pair of a title and summary
+SAME_FIELD_BOOST = 5
 # Writes and index administration may take longer than a search is allowed to.
 WRITE_TIMEOUT = 60.0
 ERRORS = (ApiError, TransportError, BulkIndexError, ScanError)
@@ -370,7 +371,7 @@ def parse_response(query: SearchQuery, response: dict, *, took_ms: float | None 
     )
 
 
-def like_body(like: dict, *, size: int) -> dict:
+def like_body(like: dict, *, size: int, field: str = "") -> dict:
     """A more-like-this search: documents sharing the most telling pairs and words with ``like``.
 
     As tantivy's: every term counts from its first occurrence, and one shared term is enough to be a candidate
@@ -386,6 +387,8 @@ def like_body(like: dict, *, size: int) -> dict:
         minimum_should_match=1,
         include=False,
     )
+    if field:  # those of the same technology field first, as tantivy's
+        mlt = Q("bool", should=[mlt, Q("term", field={"value": field, "boost": SAME_FIELD_BOOST})])
     return Search().query(mlt).source(False).extra(size=size).to_dict()
 
 
@@ -537,14 +540,15 @@ class ElasticsearchBackend(SearchBackend):
         response = self._search(query.index, search_body(query))
         return parse_response(query, response, took_ms=(time.perf_counter() - started) * 1000)
 
-    def more_like_this(self, index: str, id: int, *, limit: int = 6) -> list[int]:
-        body = like_body(like_document(self.alias(index), id), size=limit + 1)
+    def more_like_this(self, index: str, id: int, *, field: str = "", limit: int = 6) -> list[int]:
+        body = like_body(like_document(self.alias(index), id), size=limit + 1, field=field)
         return self._like(index, body, limit=limit, exclude=id)
 
-    def like_text(self, index: str, text: str, *, limit: int = 6) -> list[int]:
+    def like_text(self, index: str, text: str, *, field: str = "", limit: int = 6) -> list[int]:
         if not (analysis.HAN_RUN.search(text or "") or analysis.LATIN_WORD.search(text or "")):
             return []
-        return self._like(index, like_body(like_text_document(self.alias(index), text), size=limit), limit=limit)
+        body = like_body(like_text_document(self.alias(index), text), size=limit, field=field)
+        return self._like(index, body, limit=limit)
 
     def _like(self, index: str, body: dict, *, limit: int, exclude: int | None = None) -> list[int]:
         hits = self._search(index, body)["hits"]["hits"]

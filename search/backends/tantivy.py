@@ -77,7 +77,7 @@ def _text_fields(doc: dict) -> dict[str, str]:
 
 
 def _to_tantivy(doc: dict) -> tantivy.Document:
-    display = {key: doc.get(key, "") for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text", "field")}
+    display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text")}
     fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **_text_fields(doc)}
     for name in KEYWORDS:
         value = doc.get(name)
@@ -239,14 +239,14 @@ class TantivyBackend(SearchBackend):
         took = (time.perf_counter() - started) * 1000
         return SearchResult(hits=hits, total=found.count or 0, facets=facets, took_ms=took)
 
-    def more_like_this(self, index: str, id: int, *, limit: int = 6) -> list[int]:
+    def more_like_this(self, index: str, id: int, *, field: str = "", limit: int = 6) -> list[int]:
         target = self._index(index)
         searcher = target.searcher()
         found = searcher.search(target.term("id", id), limit=1).hits
         if not found:
             return []
         display = json.loads(searcher.doc(found[0][1])["stored"][0])
-        return self._like(target, display, limit=limit, exclude=id)
+        return self._like(target, {**display, "field": field}, limit=limit, exclude=id)
 
     def like_text(self, index: str, text: str, *, field: str = "", limit: int = 6) -> list[int]:
         display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": "", "field": field}

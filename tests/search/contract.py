@@ -342,13 +342,13 @@ class BackendContract:
     # Likeness
 
     def test_more_like_this_finds_related_listings_and_never_itself(self, backend, corpus):
-        similar = backend.more_like_this(LISTINGS, corpus["cathode"].pk, limit=3)
+        similar = backend.more_like_this(LISTINGS, corpus["cathode"].pk, field="new-energy", limit=3)
         assert corpus["cathode"].pk not in similar
         assert similar and similar[0] in self.pks(corpus, "bms", "solar")
         assert backend.more_like_this(LISTINGS, 999_999) == []
 
     def test_like_text_matches_a_demands_problem(self, backend, corpus):
-        found = backend.like_text(LISTINGS, "我们需要一种提高锂电池正极材料循环寿命的技术", limit=3)
+        found = backend.like_text(LISTINGS, "我们需要一种提高锂电池正极材料循环寿命的技术", field="new-energy", limit=3)
         assert found[0] == corpus["cathode"].pk
 
     # Demands

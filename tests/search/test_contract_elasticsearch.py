@@ -22,5 +22,5 @@ class TestElasticsearchBackend(BackendContract):
         settings.ELASTICSEARCH_INDEX_PREFIX = f"techmarket-test-{uuid.uuid4().hex[:8]}"
         backend = ElasticsearchBackend.from_settings()
         yield backend
-        backend.drop_indexes()
+        backend.drop()
         backend.close()

@@ -356,7 +356,7 @@ def test_more_like_this_a_document_leaves_it_out():
                 "like": [{"_index": "techmarket-listings", "_id": "42"}],
                 "min_term_freq": 1,
                 "min_doc_freq": 1,
-                "max_query_terms": 40,
+                "max_query_terms": 200,
                 "minimum_should_match": 1,
                 "include": False,
             }
@@ -364,6 +364,13 @@ def test_more_like_this_a_document_leaves_it_out():
         "size": 7,
         "_source": False,
     }
+
+
+def test_more_like_this_puts_the_same_field_first():
+    body = es.like_body(es.like_document("techmarket-listings", 42), size=7, field="new-energy")
+    should = body["query"]["bool"]["should"]
+    assert should[0]["more_like_this"]["like"] == [{"_index": "techmarket-listings", "_id": "42"}]
+    assert should[1] == {"term": {"field": {"value": "new-energy", "boost": 5}}}
 
 
 def test_more_like_a_text_analyses_it_as_a_body():

@@ -1,8 +1,8 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from search import indexing
-from search.backends import get_backend
+from search.backends import SearchUnavailable, get_backend
 from techmarket.progress import ProgressBar
 
 
@@ -19,7 +19,11 @@ class Command(BaseCommand):
             done += count
             bar.update(done)
 
-        written = indexing.rebuild(progress=step)
+        try:
+            written = indexing.rebuild(progress=step)
+        except SearchUnavailable as error:
+            bar.clear()
+            raise CommandError(_("The search backend refused the new index: %(error)s") % {"error": error}) from error
         bar.clear()
         self.stdout.write(
             _("Indexed %(listings)s listings and %(demands)s demands in %(backend)s.")
