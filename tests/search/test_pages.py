@@ -114,7 +114,7 @@ def test_nothing_found_offers_a_way_on(client, market):
     "params, label",
     [
         ({"province": "999999"}, "省份"),
-        ({"page": "abc"}, "页面"),
+        ({"page": "abc"}, "页码"),
         ({"q": "长" * 101}, "搜索"),
         ({"sort": "x"}, "排序方式"),
     ],
