@@ -6,7 +6,7 @@ from django.utils import translation
 
 from search.backends import get_backend, reset_backends
 from search.documents import listing_documents
-from tests.factories import make_listing, organisation_in
+from tests.factories import make_listing, make_patent, organisation_in
 
 
 @pytest.fixture
@@ -25,8 +25,11 @@ def reindex() -> None:
     get_backend().rebuild({"listings": listing_documents()})
 
 
-def publish(province: str = "320000", **fields):
-    return make_listing(organisation_in(province), status="published", **fields)
+def publish(province: str = "320000", title_zh: str = "高能量密度锂离子电池正极材料", **fields):
+    """A published listing in the province, with a patent named after it (so it is found only by its own words)."""
+    organisation = organisation_in(province)
+    patent = make_patent(organisation, title=f"一种{title_zh}的制备方法")
+    return make_listing(organisation, status="published", patents=[patent], title_zh=title_zh, **fields)
 
 
 def en(name: str, *args) -> str:
