@@ -1,10 +1,11 @@
-"""Index upkeep as a background task: enqueued after a transaction commits (see ``signals.py``)."""
+"""Background tasks: index upkeep, enqueued after a transaction commits (see ``signals.py``), and the daily alerts."""
 
 from django_tasks import task
 
 from listings import pagecache
 
 from . import indexing
+from .alerts import send_search_alerts
 from .query import DEMANDS, LISTINGS
 
 
@@ -14,3 +15,9 @@ def update_search_index(listing_ids: list[int], demand_ids: list[int]) -> None:
     indexing.sync(DEMANDS, demand_ids)
     # Pages cached for visitors while this task waited in the queue show the index as it was: forget them.
     pagecache.pages_changed()
+
+
+@task()
+def send_search_alerts_task() -> int:
+    """The daily alerts of saved searches; returns the number of e-mails queued."""
+    return send_search_alerts()

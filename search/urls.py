@@ -1,9 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import views, views_saved
 
 app_name = "search"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    *views_saved.urlpatterns,
 ]

@@ -35,10 +35,11 @@ def test_pages_for_visitors_carry_no_csrf_token(client):
     assert not response.cookies
 
 
-def test_navigation_marks_areas_still_to_come(client):
+def test_navigation_links_every_area(client):
     html = client.get("/").content.decode()
-    assert 'href="/organisations/"' in html
-    assert "即将开放" in html  # listings, search and the registry arrive in later work
+    for path in ("/listings/", "/search/", "/demands/", "/registry/", "/organisations/"):
+        assert f'href="{path}"' in html
+    assert "即将开放" not in html  # no area is left "coming soon"
 
 
 @pytest.mark.parametrize("path", ["/cms-admin/login/", "/django-admin/login/"])

@@ -236,3 +236,17 @@ def test_api_is_in_the_schema(client):
 def test_navigation_links_to_search(client):
     html = client.get(reverse("home")).content.decode()
     assert f'href="{SEARCH}"' in html
+
+
+def test_a_visitor_is_offered_to_sign_in_to_save_the_search_and_gets_no_token(client, market):
+    response = client.get(SEARCH, {"q": "电池", "province": "320000"})
+    html = response.content.decode()
+    assert "csrfmiddlewaretoken" not in html and not response.cookies  # the page is the same for every visitor
+    assert '/login/?next=/search/%3Fq%3D%25E7%2594%25B5%25E6%25B1%25A0%26province%3D320000"' in html
+
+
+def test_a_signed_in_user_can_save_the_search(client, market, org_member):
+    client.force_login(org_member)
+    html = client.get(SEARCH, {"q": "电池", "province": "320000"}).content.decode()
+    assert 'action="/search/saved/new/"' in html
+    assert 'name="querystring" value="q=%E7%94%B5%E6%B1%A0&amp;province=320000"' in html
