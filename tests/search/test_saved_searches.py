@@ -67,11 +67,12 @@ def test_a_name_given_is_kept_with_its_spaces_tidied(user):
     "querystring", ["province=999999", "sort=cheapest", "kind=rumour", "city=Suzhou", "page=0", "q=" + "电" * 101]
 )
 def test_an_invalid_search_is_refused_and_nothing_is_saved(user, querystring):
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(ValidationError) as error, translation.override("en"):
         save(user, querystring)
-    assert error.value.message_dict["querystring"] == [
-        "This search cannot be saved: its words or filters are not valid."
-    ]
+    with translation.override("en"):
+        assert error.value.message_dict["querystring"] == [
+            "This search cannot be saved: its words or filters are not valid."
+        ]
     assert not SavedSearch.objects.exists()
 
 
