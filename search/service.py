@@ -1,13 +1,17 @@
-"""Searching as the pages use it: the configured backend, and the database when the backend fails."""
+"""Searching as the pages use it: the configured backend, the database when it fails; similar listings."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
+from listings.choices import ListingStatus
+from listings.models import Demand, Listing
+from listings.selectors.listings import listing_cards, related_listings
+
 from .backends import SearchUnavailable, get_backend
 from .database import database_search
-from .query import SearchQuery, SearchResult
+from .query import LISTINGS, SearchQuery, SearchResult
 
 logger = logging.getLogger(__name__)
 
@@ -28,3 +32,28 @@ def run_search(query: SearchQuery) -> Outcome:
     except Exception:
         logger.exception("search backend failed, answering from the database")
     return Outcome(database_search(query), degraded=True)
+
+
+def similar_listings(listing: Listing, *, limit: int = 4) -> list[Listing]:
+    """Published listings most like this one (more-like-this in the index); failing that, its field's newest."""
+    if listing.status == ListingStatus.PUBLISHED:
+        try:
+            found = listing_cards(
+                get_backend().more_like_this(LISTINGS, listing.pk, field=listing.field.slug, limit=limit)
+            )
+        except Exception:
+            logger.exception("search backend failed, similar listings by field instead")
+        else:
+            if found:
+                return found
+    return related_listings(listing, limit=limit)
+
+
+def matching_listings(demand: Demand, *, limit: int = 4) -> list[Listing]:
+    """The published listings that best answer a demand: like its title and problem, its own field first."""
+    text = f"{demand.title}\n{demand.problem}"
+    try:
+        return listing_cards(get_backend().like_text(LISTINGS, text, field=demand.field.slug, limit=limit))
+    except Exception:
+        logger.exception("search backend failed, no matching listings for demand %s", demand.pk)
+        return []

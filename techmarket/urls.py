@@ -11,6 +11,7 @@ from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, TargetView
 from listings.api.demands import DemandViewSet
 from listings.api.inquiries import InquiryViewSet
 from listings.api.listings import ListingViewSet
+from search.api import SearchViewSet
 from techmarket.accounts.api import MeViewSet, OrganisationViewSet, RegionViewSet
 from techmarket.api import router
 
@@ -26,6 +27,7 @@ router.register("registry/targets", TargetViewSet, basename="registry-target")
 router.register("listings", ListingViewSet, basename="listing")
 router.register("inquiries", InquiryViewSet, basename="inquiry")
 router.register("demands", DemandViewSet, basename="demand")
+router.register("search", SearchViewSet, basename="search")
 
 # Language-neutral: the admin sites, the API, and the language switch itself.
 urlpatterns = [
@@ -44,6 +46,7 @@ urlpatterns += i18n_patterns(
     path("", include("techmarket.accounts.urls")),
     path("", include("ip_registry.urls")),
     path("", include("listings.urls")),
+    path("", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -44,6 +44,17 @@ def migrated_rows(request):
             getattr(importlib.import_module(module), function)(apps, None)
 
 
+@pytest.fixture(autouse=True)
+def search_index():
+    """Each test's own empty tantivy index, in memory: the index upkeep runs for real, without a disk commit
+    per write, and no test finds another's documents. The backend contract tests (tests/search/) use disk."""
+    from search.backends import get_backend, reset_backends
+
+    reset_backends()
+    yield get_backend()
+    reset_backends()
+
+
 @pytest.fixture
 def organisation(db):
     return OrganisationFactory()

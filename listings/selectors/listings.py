@@ -65,6 +65,12 @@ def related_listings(listing: Listing, *, limit: int = 4) -> list[Listing]:
     return list(_with_cards(queryset.order_by("-published_at", "-id"))[:limit])
 
 
+def listing_cards(ids: list[int]) -> list[Listing]:
+    """The published ones among these listings, with what their cards show, in the order of ``ids``."""
+    found = {listing.pk: listing for listing in _with_cards(Listing.objects.published().filter(pk__in=ids))}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def organisation_listings(organisation) -> QuerySet[Listing]:
     return _with_cards(Listing.objects.published().of_organisation(organisation).order_by("-published_at", "-id"))
 

@@ -41,12 +41,12 @@ class SearchBackend(ABC):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     @abstractmethod
-    def more_like_this(self, index: str, id: int, *, limit: int = 6) -> list[int]:
-        """Ids of the documents most like the given one (never itself), best first."""
+    def more_like_this(self, index: str, id: int, *, field: str = "", limit: int = 6) -> list[int]:
+        """Ids of the documents most like the given one (never itself), those of ``field`` first."""
 
     @abstractmethod
-    def like_text(self, index: str, text: str, *, limit: int = 6) -> list[int]:
-        """Ids of the documents most like a free text (a demand's problem), best first."""
+    def like_text(self, index: str, text: str, *, field: str = "", limit: int = 6) -> list[int]:
+        """Ids of the documents most like a free text (a demand's problem), those of ``field`` first."""
 
     @abstractmethod
     def rebuild(self, docs: dict[str, Iterable[dict]], *, progress: Callable[[int], None] | None = None) -> dict:

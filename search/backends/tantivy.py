@@ -29,6 +29,7 @@ from . import SearchBackend, SearchUnavailable
 
 KEYWORDS = ("province", "city", "field", "kind", "deal_mode", "ipc", "trl_band", "price_band", "org_kind", "status")
 TITLE_BOOST = 3.0
+SAME_FIELD_BOOST = 5.0
 FACET_SIZE = 200
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
@@ -95,11 +96,19 @@ def _to_tantivy(doc: dict) -> tantivy.Document:
 class _Index:
     """One tantivy index on disk, its reader, and the lock that makes its writer single."""
 
-    def __init__(self, path: Path, *, replace: bool = False):
-        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed."""
-        path.mkdir(parents=True, exist_ok=True)
+    def __init__(self, path: Path | None, *, replace: bool = False):
+        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed.
+
+        Without a path the index lives in memory, for this process only (the test run's index).
+        """
         self.path = path
         self.schema = _schema()
+        self._thread_lock = threading.Lock()
+        if path is None:
+            self.index = tantivy.Index(self.schema)
+            _register_tokenizers(self.index)
+            return
+        path.mkdir(parents=True, exist_ok=True)
         try:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         except ValueError as error:
@@ -109,13 +118,11 @@ class _Index:
             path.mkdir(parents=True)
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         _register_tokenizers(self.index)
-        self._thread_lock = threading.Lock()
 
     @contextmanager
     def writer(self) -> Iterator[tantivy.IndexWriter]:
         """The only writer: one thread of one process at a time; committed and the reader reloaded at the end."""
-        with self._thread_lock, open(self.path / "write.lock", "w") as lock:
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        with self._thread_lock, self._process_lock():
             writer = self.index.writer(heap_size=WRITER_HEAP, num_threads=1)
             try:
                 yield writer
@@ -124,9 +131,20 @@ class _Index:
             except BaseException:
                 writer.rollback()
                 raise
+        self.index.reload()
+
+    @contextmanager
+    def _process_lock(self) -> Iterator[None]:
+        """Held while writing: a second process waits here instead of failing on tantivy's own lock."""
+        if self.path is None:
+            yield
+            return
+        with open(self.path / "write.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            try:
+                yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-        self.index.reload()
 
     def searcher(self) -> tantivy.Searcher:
         return self.index.searcher()
@@ -138,8 +156,8 @@ class _Index:
 class TantivyBackend(SearchBackend):
     name = "tantivy"
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
+    def __init__(self, path: Path | None):
+        self.path = Path(path) if path else None
         self._indexes: dict[str, _Index] = {}
         self._lock = threading.Lock()
 
@@ -148,14 +166,14 @@ class TantivyBackend(SearchBackend):
         return cls(settings.TANTIVY_INDEX_DIR)
 
     def __repr__(self) -> str:
-        return f"tantivy index in {self.path}"
+        return f"tantivy index in {self.path}" if self.path else "tantivy index in memory"
 
     def _index(self, name: str, *, replace: bool = False) -> _Index:
         if name not in INDEXES:
             raise ValueError(f"unknown index {name!r}")
         with self._lock:
             if name not in self._indexes:
-                self._indexes[name] = _Index(self.path / name, replace=replace)
+                self._indexes[name] = _Index(self.path / name if self.path else None, replace=replace)
             return self._indexes[name]
 
     def close(self) -> None:
@@ -230,17 +248,17 @@ class TantivyBackend(SearchBackend):
         took = (time.perf_counter() - started) * 1000
         return SearchResult(hits=hits, total=found.count or 0, facets=facets, took_ms=took)
 
-    def more_like_this(self, index: str, id: int, *, limit: int = 6) -> list[int]:
+    def more_like_this(self, index: str, id: int, *, field: str = "", limit: int = 6) -> list[int]:
         target = self._index(index)
         searcher = target.searcher()
         found = searcher.search(target.term("id", id), limit=1).hits
         if not found:
             return []
         display = json.loads(searcher.doc(found[0][1])["stored"][0])
-        return self._like(target, display, limit=limit, exclude=id)
+        return self._like(target, {**display, "field": field}, limit=limit, exclude=id)
 
-    def like_text(self, index: str, text: str, *, limit: int = 6) -> list[int]:
-        display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": ""}
+    def like_text(self, index: str, text: str, *, field: str = "", limit: int = 6) -> list[int]:
+        display = {"title_zh": "", "title_en": "", "summary_zh": text, "summary_en": "", "text": "", "field": field}
         return self._like(self._index(index), display, limit=limit)
 
     # Building queries
@@ -303,12 +321,25 @@ class TantivyBackend(SearchBackend):
 
     @staticmethod
     def _like(target: _Index, display: dict, *, limit: int, exclude: int | None = None) -> list[int]:
-        fields = {name: [value] for name, value in _text_fields(display).items() if value}
-        if not fields:
-            return []
+        """Documents sharing the most telling terms of a title and summary (character pairs and words),
+        those of the same technology field first.
+
+        Single characters are left out: alone they say little about a technology.
+        """
+        title = f"{display['title_zh']}\n{display['title_en']}"
+        summary = f"{display['summary_zh']}\n{display['summary_en']}"
+        fields = {
+            "title": [analysis.han_text(title)],
+            "title_words": [title],
+            "body": [analysis.han_text(summary)],
+            "body_words": [summary],
+        }
         query = tantivy.Query.more_like_this_document_fields_query(
-            target.schema, fields, min_doc_frequency=1, min_term_frequency=1, max_query_terms=40
+            target.schema, fields, min_doc_frequency=1, min_term_frequency=1, max_query_terms=200, min_word_length=2
         )
+        if display.get("field"):
+            same_field = tantivy.Query.boost_query(target.term("field", display["field"]), SAME_FIELD_BOOST)
+            query = tantivy.Query.boolean_query([(tantivy.Occur.Should, query), (tantivy.Occur.Should, same_field)])
         searcher = target.searcher()
         found = searcher.search(query, limit=limit + 1).hits
         ids = [searcher.doc(address)["id"][0] for _score, address in found]

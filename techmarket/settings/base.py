@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("TECHMARKET_VAR_DIR", str(BASE_DIR / "var")))
@@ -177,7 +177,15 @@ else:
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # Search (the search app reads these; Elasticsearch when its URL is set).
-ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")  # one or more, comma-separated; may carry user:password@
+ELASTICSEARCH_API_KEY = env_str("ELASTICSEARCH_API_KEY")
+ELASTICSEARCH_USERNAME = env_str("ELASTICSEARCH_USERNAME")
+ELASTICSEARCH_PASSWORD = env_str("ELASTICSEARCH_PASSWORD")
+ELASTICSEARCH_CA_CERTS = env_str("ELASTICSEARCH_CA_CERTS")  # a CA bundle file for a private certificate authority
+ELASTICSEARCH_TIMEOUT = env_float("ELASTICSEARCH_TIMEOUT", 2.0)  # seconds a search may take before the fallback
+ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "techmarket")
+# Chinese analysis: "cjk" (built in), "smartcn" or "ik_max_word" (when the cluster has that plugin).
+ELASTICSEARCH_ANALYZER = env_str("ELASTICSEARCH_ANALYZER", "cjk")
 TECHMARKET_SEARCH = env_str("TECHMARKET_SEARCH", "elasticsearch" if ELASTICSEARCH_URL else "tantivy")
 TANTIVY_INDEX_DIR = VAR_DIR / "search"
 

@@ -21,3 +21,5 @@ MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMid
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Each test sees the pages as they are now; tests of the page cache turn it on.
 LISTING_PAGE_CACHE_SECONDS = 0
+# Each test gets an empty search index in memory (tests/conftest.py); the backend contract tests use disk.
+TANTIVY_INDEX_DIR = None

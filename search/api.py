@@ -1,0 +1,130 @@
+"""Search through the API: ``GET /api/v1/search/?q=电池&province=310000``.
+
+The same query string as the search page (``search.forms``), validated, so a
+bad parameter is a 400 naming it. The answer: ``total``, the page's
+``results`` (each with ``id``, ``title``, ``url`` and ``highlight``, the
+matched words in ``<mark>``), and ``facets`` with labels and counts. When the
+search backend fails the database answers and ``degraded`` is true.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from . import presentation
+from .forms import SearchForm
+from .query import LISTING_FACETS, MAX_PAGE_SIZE
+from .service import run_search
+
+
+class HighlightSerializer(serializers.Serializer):
+    title = serializers.CharField(required=False, help_text="The title with the matched words in <mark>.")
+    summary = serializers.CharField(required=False, help_text="A fragment of the summary around the first match.")
+    title_en = serializers.CharField(required=False)
+    summary_en = serializers.CharField(required=False)
+
+
+class SearchHitSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    url = serializers.URLField()
+    highlight = HighlightSerializer()
+    province = serializers.CharField()
+    province_name = serializers.CharField()
+    field = serializers.CharField(help_text="Technology field slug.")
+    kind = serializers.CharField()
+    trl = serializers.IntegerField()
+    published_at = serializers.DateTimeField()
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    selected = serializers.BooleanField()
+
+
+class SearchAnswerSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+    degraded = serializers.BooleanField(help_text="True when the database answered because the backend failed.")
+    results = SearchHitSerializer(many=True)
+    facets = serializers.DictField(child=FacetValueSerializer(many=True))
+
+
+class PageSizeForm(forms.Form):
+    page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
+
+
+def _many(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description)
+
+
+PARAMETERS = [
+    OpenApiParameter("q", OpenApiTypes.STR, description="Words, Chinese or English (at most 100 characters)."),
+    _many("province", "Province code (GB/T 2260), e.g. 310000; repeat for several."),
+    _many("city", "City code (GB/T 2260)."),
+    _many("field", "Technology field slug."),
+    _many("kind", "Listing kind."),
+    _many("deal_mode", "Deal mode, e.g. open_licence, pay_later, assignment."),
+    _many("trl_band", "Readiness band: 1-3, 4-6, 7-9."),
+    _many("price_band", "Price band: negotiable, lt100k, 100k-500k, 500k-2m, 2m-10m, gte10m."),
+    _many("org_kind", "Owner kind: university, institute, ..."),
+    _many("ipc", "IPC section letter, A to H."),
+    OpenApiParameter("open_licence", OpenApiTypes.BOOL, description="Only listings offered under an open licence."),
+    OpenApiParameter("pay_later", OpenApiTypes.BOOL, description="Only listings offered as use first, pay later."),
+    OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "newest", "price", "-price"]),
+    OpenApiParameter("page", OpenApiTypes.INT),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE}, default 20."),
+]
+
+
+class SearchViewSet(viewsets.ViewSet):
+    permission_classes = [AllowAny]
+
+    @extend_schema(operation_id="search_listings", parameters=PARAMETERS, responses=SearchAnswerSerializer)
+    def list(self, request):
+        """Search the published listings of all four provinces, with facet counts."""
+        form, size = SearchForm(request.query_params), PageSizeForm(request.query_params)
+        if not (form.is_valid() & size.is_valid()):
+            raise ValidationError({name: list(errors) for name, errors in (form.errors | size.errors).items()})
+        query = form.search_query(facets=LISTING_FACETS, page_size=size.cleaned_data["page_size"] or 20)
+        outcome = run_search(query)
+        results = [
+            {
+                "id": hit.listing.pk,
+                "title": hit.listing.title,
+                "url": request.build_absolute_uri(hit.listing.get_absolute_url()),
+                "highlight": hit.highlight,
+                "province": hit.listing.province,
+                "province_name": hit.listing.province_name,
+                "field": hit.listing.field.slug,
+                "kind": hit.listing.kind,
+                "trl": hit.listing.trl,
+                "published_at": hit.listing.published_at,
+            }
+            for hit in presentation.listing_hits(outcome.result)
+        ]
+        facets = {
+            facet.name: [
+                {"value": item.value, "label": item.label, "count": item.count, "selected": item.selected}
+                for item in facet.values
+            ]
+            for facet in presentation.facets(query, outcome.result)
+        }
+        answer = {
+            "total": outcome.result.total,
+            "page": query.page,
+            "page_size": query.page_size,
+            "degraded": outcome.degraded,
+            "results": results,
+            "facets": facets,
+        }
+        return Response(SearchAnswerSerializer(answer).data)

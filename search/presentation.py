@@ -1,0 +1,137 @@
+"""What the search page and the API show of a result: facet values with their labels, filter chips, hits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from listings.choices import DealMode, ListingKind
+from listings.models import Listing
+from listings.selectors.listings import listing_cards
+from techmarket.accounts.choices import OrganisationKind
+from techmarket.regions import gbt2260
+from techmarket.regions.models import TechnologyField
+
+from .documents import PRICE_BANDS, TRL_BANDS
+from .forms import querystring
+from .query import SearchQuery, SearchResult
+
+FACET_TITLES = {
+    "province": _("Province"),
+    "city": _("City"),
+    "field": _("Technology field"),
+    "deal_mode": _("Deal mode"),
+    "kind": _("Kind"),
+    "trl_band": _("Readiness"),
+    "price_band": _("Price"),
+    "org_kind": _("Owner"),
+    "ipc": _("IPC section"),
+}
+# Facets whose values have an order of their own (bands), shown in it rather than by count.
+ORDERED = {
+    "trl_band": [value for value, *_rest in TRL_BANDS],
+    "price_band": [value for value, *_rest in PRICE_BANDS],
+}
+FLAG_LABELS = {"open_licence": _("Open licence"), "pay_later": _("Use first, pay later")}
+
+
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    url: str  # the search with this value added, or taken away if selected
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    title: str
+    values: list[FacetValue]
+
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class ListingHit:
+    listing: Listing
+    title: str  # HTML, the matched words marked, in the page's language
+    summary: str  # HTML
+    highlight: dict  # every highlighted field, as the backend gave them
+
+
+def labels(name: str, values) -> dict[str, str]:
+    """Readable names of a facet's values, in the current language."""
+    values = list(values)
+    if name in ("province", "city"):
+        return {value: gbt2260.division_name(value) or value for value in values}
+    if name == "field":
+        return {field.slug: str(field) for field in TechnologyField.objects.filter(slug__in=values)}
+    choices = {
+        "kind": ListingKind.choices,
+        "deal_mode": DealMode.choices,
+        "org_kind": OrganisationKind.choices,
+        "trl_band": [(value, label) for value, label, *_bounds in TRL_BANDS],
+        "price_band": [(value, label) for value, label, *_bounds in PRICE_BANDS],
+        "ipc": [(letter, letter) for letter in "ABCDEFGH"],
+    }[name]
+    return {value: str(label) for value, label in choices}
+
+
+def facets(query: SearchQuery, result: SearchResult) -> list[Facet]:
+    shown = []
+    for name in query.facets:
+        buckets = dict(result.facets.get(name, []))
+        selected = set(query.filters.get(name, ()))
+        for value in selected - set(buckets):
+            buckets[value] = 0
+        names = labels(name, buckets)
+        order = ORDERED.get(name)
+        by_count = lambda value, counts=buckets: (-counts[value], value)  # noqa: E731
+        values = sorted(buckets, key=order.index if order else by_count)
+        items = []
+        for value in values:
+            chosen = value in selected
+            others = sorted(selected - {value}) if chosen else sorted(selected | {value})
+            items.append(FacetValue(value, names.get(value, value), buckets[value], chosen, _url(query, name, others)))
+        if items:
+            shown.append(Facet(name, str(FACET_TITLES[name]), items))
+    return shown
+
+
+def chips(query: SearchQuery) -> list[Chip]:
+    """One chip per filter value in force, each with the link that takes it away."""
+    shown = []
+    for name, values in query.filters.items():
+        if name in FLAG_LABELS:
+            shown.append(Chip(str(FLAG_LABELS[name]), _url(query, name, [])))
+            continue
+        names = labels(name, values)
+        for value in values:
+            rest = [other for other in values if other != value]
+            shown.append(Chip(f"{FACET_TITLES[name]}: {names.get(value, value)}", _url(query, name, rest)))
+    return shown
+
+
+def listing_hits(result: SearchResult) -> list[ListingHit]:
+    """The hits' listings from the database (those still published), with the highlighted text to show."""
+    by_id = {hit.id: hit for hit in result.hits}
+    english = get_language() == "en"
+    shown = []
+    for listing in listing_cards([hit.id for hit in result.hits]):
+        marked = by_id[listing.pk].highlight
+        title = (english and marked.get("title_en")) or marked.get("title")
+        summary = (english and marked.get("summary_en")) or marked.get("summary")
+        shown.append(ListingHit(listing, title or "", summary or "", marked))
+    return shown
+
+
+def _url(query: SearchQuery, name: str, values: list[str]) -> str:
+    return "?" + querystring(query, **{name: values, "page": None})
