@@ -175,8 +175,8 @@ def setup_django(tmp: Path) -> None:
         raise SystemExit(f"the list shows {views.PAGE_SIZE} listings a page now: update PAGE_SIZE in the bench")
 
 
-def prepare_database() -> None:
-    """The tables of MIGRATE_APPS and those they depend on, in one migration run; then the static files."""
+def prepare_database(apps: tuple[str, ...] = MIGRATE_APPS, *, static: bool = True) -> None:
+    """The tables of ``apps`` and those they depend on, in one migration run; then the static files (for a server)."""
     from django.core.management import call_command
     from django.core.management.sql import emit_post_migrate_signal
     from django.db import connection
@@ -184,9 +184,11 @@ def prepare_database() -> None:
 
     started = time.perf_counter()
     executor = MigrationExecutor(connection)
-    executor.migrate([node for node in executor.loader.graph.leaf_nodes() if node[0] in MIGRATE_APPS])
+    executor.migrate([node for node in executor.loader.graph.leaf_nodes() if node[0] in apps])
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)  # content types, permissions
     print(f"schema migrated in {time.perf_counter() - started:.1f} s", flush=True)
+    if not static:
+        return
     started = time.perf_counter()
     call_command("collectstatic", verbosity=0, interactive=False)
     print(f"static files collected in {time.perf_counter() - started:.1f} s", flush=True)
@@ -731,6 +733,22 @@ def percentile(values: list[float], share: float) -> float:
 
 def report(tallies: dict[str, Tally], kinds: dict[str, list[str]], min_ratio: float) -> list[str]:
     """Print the table and the verdict lines; return what failed."""
+    rate_table(tallies, kinds)
+    failures = response_check(tallies)
+    trivial, detail = tallies["trivial"], tallies["detail"]
+    if trivial.server_cpu and detail.server_cpu and trivial.requests and detail.requests:
+        cost = (trivial.server_cpu / trivial.requests) / (detail.server_cpu / detail.requests)
+        print(f"detail/trivial by server CPU time per request = {cost:.2f} (the same comparison, load aside)")
+    ratio = detail.rate / trivial.rate if trivial.rate else 0.0
+    reached = ratio >= min_ratio
+    print(f"detail/trivial = {ratio:.2f} (target >= {min_ratio:.2f}): {'ok' if reached else 'NOT reached'}")
+    if not reached:
+        failures.append(f"the detail page served {ratio:.2f} of the trivial view's rate, under {min_ratio:.2f}")
+    return failures
+
+
+def rate_table(tallies: dict[str, Tally], kinds: dict[str, list[str]]) -> None:
+    """The table of requests, rates, latencies and CPU time per kind of URL, with each rate as a share of trivial's."""
     trivial = tallies["trivial"]
     header = ("url kind", "urls", "requests", "rps", "p50", "p95", "server CPU/req", "client CPU/req", "ratio")
     rows = []
@@ -755,6 +773,9 @@ def report(tallies: dict[str, Tally], kinds: dict[str, list[str]], min_ratio: fl
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     print()
 
+
+def response_check(tallies: dict[str, Tally]) -> list[str]:
+    """Print whether every response was a 200; return the failure if not."""
     failures = []
     bad = {name: tally.bad for name, tally in tallies.items() if tally.bad}
     total = sum(tally.requests for tally in tallies.values())
@@ -767,15 +788,6 @@ def report(tallies: dict[str, Tally], kinds: dict[str, list[str]], min_ratio: fl
         failures.append(f"responses not 200 ({found})")
     else:
         print(f"responses: all {total:,} were 200: ok")
-    detail = tallies["detail"]
-    if trivial.server_cpu and detail.server_cpu and trivial.requests and detail.requests:
-        cost = (trivial.server_cpu / trivial.requests) / (detail.server_cpu / detail.requests)
-        print(f"detail/trivial by server CPU time per request = {cost:.2f} (the same comparison, load aside)")
-    ratio = detail.rate / trivial.rate if trivial.rate else 0.0
-    reached = ratio >= min_ratio
-    print(f"detail/trivial = {ratio:.2f} (target >= {min_ratio:.2f}): {'ok' if reached else 'NOT reached'}")
-    if not reached:
-        failures.append(f"the detail page served {ratio:.2f} of the trivial view's rate, under {min_ratio:.2f}")
     return failures
 
 

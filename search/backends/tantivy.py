@@ -212,10 +212,19 @@ class TantivyBackend(SearchBackend):
     # Reading
 
     def ids(self, index: str) -> set[int]:
-        searcher = self._index(index).searcher()
+        return self._every_id(self._index(index).searcher(), tantivy.Query.all_query())
+
+    def matching_ids(self, query: SearchQuery) -> set[int]:
+        """The id of every document the search matches, not one page (the bench's recall against a ground truth)."""
+        target = self._index(query.index)
+        tantivy_query = self._query(target, analysis.query_terms(query.text), query.filters, query.published_after)
+        return self._every_id(target.searcher(), tantivy_query)
+
+    @staticmethod
+    def _every_id(searcher: tantivy.Searcher, query: tantivy.Query) -> set[int]:
         if not searcher.num_docs:
             return set()
-        found = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs, count=False).hits
+        found = searcher.search(query, limit=searcher.num_docs, count=False).hits
         return set(searcher.fast_field_values("id", [address for _score, address in found]))
 
     def search(self, query: SearchQuery) -> SearchResult:
