@@ -111,3 +111,11 @@ def highlights(display: dict, terms: list[Term]) -> dict[str, str]:
     if display.get("summary_en"):
         marked["summary_en"] = highlight(display["summary_en"], terms, around=240)
     return marked
+
+
+def text_fields(doc: dict) -> dict[str, str]:
+    """The analysed fields of a document, the same in every backend: the Chinese runs of the title and of the
+    rest for the pair fields, the whole texts for the word fields."""
+    title = f"{doc.get('title_zh', '')}\n{doc.get('title_en', '')}"
+    body = f"{doc.get('summary_zh', '')}\n{doc.get('summary_en', '')}\n{doc.get('text', '')}"
+    return {"title": han_text(title), "title_words": title, "body": han_text(body), "body_words": body}

@@ -37,6 +37,11 @@ PRICE_BANDS = (
 )
 
 
+def microseconds(moment) -> int:
+    """A publication time as both backends keep it: microseconds since 1970 (tantivy's dates stop at seconds)."""
+    return round(moment.timestamp() * 1_000_000)
+
+
 def trl_band(trl: int) -> str:
     return next(value for value, _label, low, high in TRL_BANDS if low <= trl <= high)
 

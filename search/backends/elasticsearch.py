@@ -70,6 +70,7 @@ from elasticsearch.dsl import (
 from elasticsearch.helpers import BulkIndexError, ScanError
 
 from .. import analysis
+from ..documents import microseconds
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, RELEVANCE, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
 
@@ -211,25 +212,9 @@ def index_body(analyzer_name: str = "cjk", *, loading: bool = False) -> dict:
     return index.to_dict()
 
 
-def microseconds(moment: datetime) -> int:
-    return round(moment.timestamp() * 1_000_000)
-
-
-def text_fields(doc: dict) -> dict[str, str]:
-    """The analysed fields of a document: the Chinese runs for the pair fields, everything for the word fields."""
-    title = f"{doc.get('title_zh', '')}\n{doc.get('title_en', '')}"
-    body = f"{doc.get('summary_zh', '')}\n{doc.get('summary_en', '')}\n{doc.get('text', '')}"
-    return {
-        "title": analysis.han_text(title),
-        "title_words": title,
-        "body": analysis.han_text(body),
-        "body_words": body,
-    }
-
-
 def source(doc: dict) -> dict:
     """The Elasticsearch document for a document of ``search.documents``."""
-    body = {"id": doc["id"], **{name: doc.get(name) or "" for name in DISPLAY}, **text_fields(doc)}
+    body = {"id": doc["id"], **{name: doc.get(name) or "" for name in DISPLAY}, **analysis.text_fields(doc)}
     for name in KEYWORDS:
         if doc.get(name):
             body[name] = doc[name]
@@ -398,7 +383,7 @@ def like_document(alias: str, id: int) -> dict:
 
 def like_text_document(alias: str, text: str) -> dict:
     """An artificial document holding the text as its body, each field analysed as indexed documents' are."""
-    fields = text_fields({"summary_zh": text})
+    fields = analysis.text_fields({"summary_zh": text})
     return {"_index": alias, "doc": {"body": fields["body"], "body_words": fields["body_words"]}}
 
 

@@ -17,13 +17,13 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
 from pathlib import Path
 
 import tantivy
 from django.conf import settings
 
 from .. import analysis
+from ..documents import microseconds
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
 
@@ -34,10 +34,6 @@ FACET_SIZE = 200
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
 NO_PRICE_UP, NO_PRICE_DOWN = 1e18, -1.0
-
-
-def _microseconds(moment: datetime) -> int:
-    return round(moment.timestamp() * 1_000_000)
 
 
 def _schema() -> tantivy.Schema:
@@ -64,21 +60,9 @@ def _register_tokenizers(index: tantivy.Index) -> None:
     index.register_tokenizer("words", words.filter(tantivy.Filter.lowercase()).build())
 
 
-def _text_fields(doc: dict) -> dict[str, str]:
-    """The analysed fields of a document: Chinese runs for the pair fields, everything for the word fields."""
-    title = f"{doc['title_zh']}\n{doc['title_en']}"
-    body = f"{doc['summary_zh']}\n{doc['summary_en']}\n{doc['text']}"
-    return {
-        "title": analysis.han_text(title),
-        "title_words": title,
-        "body": analysis.han_text(body),
-        "body_words": body,
-    }
-
-
 def _to_tantivy(doc: dict) -> tantivy.Document:
     display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text")}
-    fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **_text_fields(doc)}
+    fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **analysis.text_fields(doc)}
     for name in KEYWORDS:
         value = doc.get(name)
         if value:
@@ -89,7 +73,7 @@ def _to_tantivy(doc: dict) -> tantivy.Document:
     price = doc.get("price")
     fields["price_up"] = NO_PRICE_UP if price is None else float(price)
     fields["price_down"] = NO_PRICE_DOWN if price is None else float(price)
-    fields["published"] = _microseconds(doc["published"])
+    fields["published"] = microseconds(doc["published"])
     return tantivy.Document(**fields)
 
 
@@ -266,7 +250,7 @@ class TantivyBackend(SearchBackend):
     def _query(self, target: _Index, terms: list[analysis.Term], filters: dict, after=None) -> tantivy.Query:
         clauses = [(tantivy.Occur.Must, self._term_query(target, term)) for term in terms]
         if after is not None:
-            since = _microseconds(after) + 1
+            since = microseconds(after) + 1
             newer = tantivy.Query.range_query(target.schema, "published", tantivy.FieldType.Integer, since, 2**62)
             clauses.append((tantivy.Occur.Must, newer))
         for name, values in filters.items():
