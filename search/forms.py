@@ -19,7 +19,18 @@ from techmarket.accounts.choices import OrganisationKind
 from techmarket.regions import gbt2260
 
 from .documents import PRICE_BANDS, TRL_BANDS
-from .query import LISTING_FACETS, LISTINGS, MAX_OFFSET, NEWEST, PRICE_ASC, PRICE_DESC, RELEVANCE, SearchQuery
+from .query import (
+    LISTING_FACETS,
+    LISTING_FILTERS,
+    LISTING_FLAGS,
+    LISTINGS,
+    MAX_OFFSET,
+    NEWEST,
+    PRICE_ASC,
+    PRICE_DESC,
+    RELEVANCE,
+    SearchQuery,
+)
 
 PAGE_SIZE = 20
 MAX_PAGE = MAX_OFFSET // PAGE_SIZE
@@ -74,14 +85,11 @@ class SearchForm(forms.Form):
     sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
     page = forms.IntegerField(label=_("Page"), min_value=1, max_value=MAX_PAGE, required=False)
 
-    FILTERS = (*LISTING_FACETS, "ipc")
-    FLAGS = ("open_licence", "pay_later")
-
     def search_query(self, *, facets=LISTING_FACETS, page_size: int = PAGE_SIZE, highlight: bool = True) -> SearchQuery:
         """The search the (valid) form asks for."""
         data = self.cleaned_data
-        filters = {name: tuple(data[name]) for name in self.FILTERS if data.get(name)}
-        filters |= {name: ("1",) for name in self.FLAGS if data.get(name)}
+        filters = {name: tuple(data[name]) for name in LISTING_FILTERS if data.get(name)}
+        filters |= {name: ("1",) for name in LISTING_FLAGS if data.get(name)}
         return SearchQuery(
             text=data.get("q") or "",
             filters=filters,

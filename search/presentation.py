@@ -5,36 +5,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
-from listings.choices import DealMode, ListingKind
 from listings.models import Listing
 from listings.selectors.listings import listing_cards
-from techmarket.accounts.choices import OrganisationKind
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
 
 from .documents import PRICE_BANDS, TRL_BANDS
-from .forms import querystring
-from .query import SearchQuery, SearchResult
+from .forms import SearchForm, querystring
+from .query import LISTING_FLAGS, SearchQuery, SearchResult
 
-FACET_TITLES = {
-    "province": _("Province"),
-    "city": _("City"),
-    "field": _("Technology field"),
-    "deal_mode": _("Deal mode"),
-    "kind": _("Kind"),
-    "trl_band": _("Readiness"),
-    "price_band": _("Price"),
-    "org_kind": _("Owner"),
-    "ipc": _("IPC section"),
-}
 # Facets whose values have an order of their own (bands), shown in it rather than by count.
 ORDERED = {
     "trl_band": [value for value, *_rest in TRL_BANDS],
     "price_band": [value for value, *_rest in PRICE_BANDS],
 }
-FLAG_LABELS = {"open_licence": _("Open licence"), "pay_later": _("Use first, pay later")}
+# The facets' and flags' titles are the search form's labels.
+FIELDS = SearchForm.base_fields
 
 
 @dataclass(frozen=True)
@@ -74,15 +61,7 @@ def labels(name: str, values) -> dict[str, str]:
         return {value: gbt2260.division_name(value) or value for value in values}
     if name == "field":
         return {field.slug: str(field) for field in TechnologyField.objects.filter(slug__in=values)}
-    choices = {
-        "kind": ListingKind.choices,
-        "deal_mode": DealMode.choices,
-        "org_kind": OrganisationKind.choices,
-        "trl_band": [(value, label) for value, label, *_bounds in TRL_BANDS],
-        "price_band": [(value, label) for value, label, *_bounds in PRICE_BANDS],
-        "ipc": [(letter, letter) for letter in "ABCDEFGH"],
-    }[name]
-    return {value: str(label) for value, label in choices}
+    return {str(value): str(label) for value, label in FIELDS[name].choices}
 
 
 def facets(query: SearchQuery, result: SearchResult) -> list[Facet]:
@@ -102,7 +81,7 @@ def facets(query: SearchQuery, result: SearchResult) -> list[Facet]:
             others = sorted(selected - {value}) if chosen else sorted(selected | {value})
             items.append(FacetValue(value, names.get(value, value), buckets[value], chosen, _url(query, name, others)))
         if items:
-            shown.append(Facet(name, str(FACET_TITLES[name]), items))
+            shown.append(Facet(name, str(FIELDS[name].label), items))
     return shown
 
 
@@ -110,13 +89,13 @@ def chips(query: SearchQuery) -> list[Chip]:
     """One chip per filter value in force, each with the link that takes it away."""
     shown = []
     for name, values in query.filters.items():
-        if name in FLAG_LABELS:
-            shown.append(Chip(str(FLAG_LABELS[name]), _url(query, name, [])))
+        if name in LISTING_FLAGS:
+            shown.append(Chip(str(FIELDS[name].label), _url(query, name, [])))
             continue
         names = labels(name, values)
         for value in values:
             rest = [other for other in values if other != value]
-            shown.append(Chip(f"{FACET_TITLES[name]}: {names.get(value, value)}", _url(query, name, rest)))
+            shown.append(Chip(f"{FIELDS[name].label}: {names.get(value, value)}", _url(query, name, rest)))
     return shown
 
 

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from techmarket.accounts.models import User
-from techmarket.regions import gbt2260
-from techmarket.regions.models import TechnologyField
 
 from .forms import SearchForm, parse, querystring
 from .models import SavedSearch
+from .presentation import labels
+from .query import LISTING_FILTERS, LISTING_FLAGS
 
 # Enough for anyone's interests; each one is a search run every day.
 MAX_SAVED_SEARCHES = 20
@@ -39,24 +39,16 @@ def default_name(form: SearchForm) -> str:
     """A name for a saved search from its words and filters, e.g. “电池 · 上海市, 江苏省 · Open licence”."""
     data = form.cleaned_data
     parts = [data["q"].strip()] if data.get("q", "").strip() else []
-    for name in SearchForm.FILTERS:
+    for name in LISTING_FILTERS:
         values = data.get(name) or []
         if values:
-            parts.append(", ".join(_value_label(form, name, value) for value in values))
-    for name in SearchForm.FLAGS:
+            names = labels(name, values)
+            parts.append(", ".join(names.get(value, value) for value in values))
+    for name in LISTING_FLAGS:
         if data.get(name):
             parts.append(str(form.fields[name].label))
     name = " · ".join(parts) if parts else _("All listings")
     return Truncator(name).chars(NAME_LENGTH)
-
-
-def _value_label(form: SearchForm, name: str, value: str) -> str:
-    if name == "city":
-        return gbt2260.division_name(value)
-    if name == "field":
-        field = TechnologyField.objects.filter(slug=value).first()
-        return str(field) if field else value
-    return str(dict(form.fields[name].choices).get(value, value))
 
 
 @transaction.atomic

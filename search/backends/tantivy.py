@@ -61,7 +61,8 @@ def _register_tokenizers(index: tantivy.Index) -> None:
 
 
 def _to_tantivy(doc: dict) -> tantivy.Document:
-    display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en", "text")}
+    # Kept for highlights and more-like-this (which reads the title and summary); the rest is only indexed.
+    display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en")}
     fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **analysis.text_fields(doc)}
     for name in KEYWORDS:
         value = doc.get(name)
