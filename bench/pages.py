@@ -51,7 +51,7 @@ failure: a response other than 200, a query count that varies, the target
 missed.
 
 The clients are visitors who are not signed in, so after its first request a
-page comes from the page cache (``listings/pagecache.py``), as it would for
+page comes from the page cache (``techmarket/pagecache.py``), as it would for
 most of the site's traffic; with LISTING_PAGE_CACHE_SECONDS=0 in the
 environment every page is built, which measures the views and templates.
 

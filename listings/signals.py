@@ -1,14 +1,14 @@
 """Signal receivers: cache upkeep only (the rules of the market live in the services).
 
 Every write to something the public listing pages show forgets the cached
-pages (``pagecache.py``) once its transaction commits, whichever path made it:
+pages (``techmarket/pagecache.py``) once its transaction commits, whichever path made it:
 a service, the admin, the API, an import.
 """
 
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from . import pagecache
+from techmarket import pagecache
 
 
 def _pages_changed(sender, **kwargs) -> None:

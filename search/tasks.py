@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from listings import pagecache
+from techmarket import pagecache
 
 from . import indexing
 from .alerts import send_search_alerts

@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from listings import pagecache
+from techmarket import pagecache
 
 from . import presentation
 from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, SearchForm, querystring

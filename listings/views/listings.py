@@ -17,10 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from search import service as search_service
+from techmarket import pagecache
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
 
-from .. import pagecache, permissions
+from .. import permissions
 from ..choices import TRANSITIONS
 from ..exceptions import ListingError
 from ..forms import AttachmentForm, BrokerForm, ImageForm, ListingFilterForm, ListingForm, ReasonForm

@@ -6,9 +6,9 @@ from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from listings import pagecache
 from listings.models import Listing
 from listings.services import listings as services
+from techmarket import pagecache
 from techmarket.accounts.choices import OrganisationKind
 from tests.factories import OrganisationFactory, add_member, make_listing
 

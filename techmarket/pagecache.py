@@ -1,7 +1,7 @@
-"""The public listing pages, kept whole for visitors who are not signed in.
+"""Public pages kept whole for visitors who are not signed in: the market's list and listing pages, the search page.
 
-The market's list and listing pages take tens of milliseconds to build (their
-queries and templates) and look the same to every visitor who is not signed
+Such pages take tens of milliseconds to build (their queries, the search
+engine, the templates) and look the same to every visitor who is not signed
 in, which is most of their traffic. :func:`cached_for_visitors` keeps such a
 page's HTML in the ``pages`` cache (files, shared by the machine's worker
 processes) for ``LISTING_PAGE_CACHE_SECONDS`` at most (0 turns it off).
@@ -12,10 +12,11 @@ processes) for ``LISTING_PAGE_CACHE_SECONDS`` at most (0 turns it off).
   (The language switcher is made of links, not a form, so pages for visitors
   need no token.)
 - The key is the page's full address (scheme, host, path, query) and language,
-  plus a generation stamp that every write the pages show replaces
-  (``signals.py``: listings, terms, images, files, patents, organisations,
-  fields, brokers), so a change shows at once, a suspension included; the
-  timeout bounds anything else, such as a renamed account.
+  plus a generation stamp that :func:`pages_changed` replaces. The apps whose
+  data the pages show call it after each write commits (``listings/signals.py``:
+  listings, terms, images, files, patents, organisations, fields, brokers; the
+  search index task once the index has changed), so a change shows at once, a
+  suspension included; the timeout bounds anything else, such as a renamed account.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import get_language
 
 CACHE = "pages"
-GENERATION_KEY = "listings:pages:generation"
+GENERATION_KEY = "pages:generation"
 
 
 def _enabled() -> bool:
@@ -49,7 +50,7 @@ def _key(request: HttpRequest) -> str:
         cache.add(GENERATION_KEY, time.time_ns(), None)
         generation = cache.get(GENERATION_KEY)
     page = f"{generation}|{get_language()}|{request.build_absolute_uri()}"
-    return "listings:page:" + hashlib.sha256(page.encode()).hexdigest()
+    return "pages:page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
 def _the_same_for_every_visitor(request: HttpRequest, response: HttpResponse) -> bool:
