@@ -1,7 +1,9 @@
 """Errors of the registry. A :class:`RegistryError`'s message is shown to the user as it is."""
 
+from techmarket.exceptions import Refused
 
-class RegistryError(Exception):
+
+class RegistryError(Refused):
     """The ledger refuses an event: the rules or the patent's current state do not allow it."""
 
 

@@ -6,7 +6,7 @@ from rest_framework import exceptions, routers
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from techmarket.accounts.exceptions import AccountsError
+from techmarket.exceptions import Refused, TooManyRequests
 
 router = routers.DefaultRouter()
 
@@ -17,13 +17,16 @@ def public_api_only(endpoints, **kwargs):
 
 
 def exception_handler(exc, context):
-    """Turn the domain's refusals into 400s with field errors, as the forms show them."""
+    """Turn the domain's refusals into 400s (429 for too many requests) whose body carries the message, as the pages
+    show it; a model's validation errors become field errors, as the forms show them."""
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
         # A model's clean() files its errors under "__all__"; the API names them as DRF does.
         if NON_FIELD_ERRORS in detail:
             detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail=detail)
-    elif isinstance(exc, AccountsError):
-        exc = exceptions.ValidationError(detail={"non_field_errors": [str(exc)]})
+    elif isinstance(exc, TooManyRequests):
+        exc = exceptions.Throttled(detail=str(exc))
+    elif isinstance(exc, Refused):
+        exc = exceptions.ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
     return drf_exception_handler(exc, context)

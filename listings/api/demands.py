@@ -28,7 +28,6 @@ from techmarket.regions.models import TechnologyField
 
 from .. import permissions
 from ..choices import DemandStatus
-from ..exceptions import ListingError
 from ..models import Demand, Proposal
 from ..selectors import demands as selectors
 from ..services import demands as services
@@ -37,7 +36,6 @@ from .listings import (
     FieldRefSerializer,
     OrganisationRefSerializer,
     ProvinceRefSerializer,
-    refused,
 )
 
 LISTED_STATUSES = [(status.value, status.label) for status in (DemandStatus.OPEN, DemandStatus.SELECTED)]
@@ -291,10 +289,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         demand = self._managed(pk)
         serializer = DemandUpdateSerializer(demand, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.demand_update(actor=request.user, demand=demand, **serializer.validated_data)
-        except ListingError as error:
-            raise refused(error) from error
+        services.demand_update(actor=request.user, demand=demand, **serializer.validated_data)
         return self._represent(pk)
 
     def partial_update(self, request, pk=None):
@@ -314,10 +309,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise PermissionDenied(_("Only the demand's organisation can do this."))
         serializer = DemandCloseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.demand_close(actor=request.user, demand=demand, **serializer.validated_data)
-        except ListingError as error:
-            raise refused(error) from error
+        services.demand_close(actor=request.user, demand=demand, **serializer.validated_data)
         return self._represent(pk)
 
     # Proposals
@@ -349,10 +341,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         serializer = ProposalCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            proposal = services.proposal_create(actor=request.user, demand=demand, **serializer.validated_data)
-        except ListingError as error:
-            raise refused(error) from error
+        proposal = services.proposal_create(actor=request.user, demand=demand, **serializer.validated_data)
         return Response(self._proposal_data(demand, proposal.pk), status=status.HTTP_201_CREATED)
 
     def _proposal_data(self, demand: Demand, proposal_pk: int) -> dict:
@@ -368,10 +357,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             raise NotFound(_("No such proposal."))
         if not permissions.can_manage_demand(self.request.user, demand):
             raise PermissionDenied(_("Only the demand's organisation can do this."))
-        try:
-            service(actor=self.request.user, proposal=proposal)
-        except ListingError as error:
-            raise refused(error) from error
+        service(actor=self.request.user, proposal=proposal)
         return Response(self._proposal_data(demand, proposal.pk))
 
     @extend_schema(

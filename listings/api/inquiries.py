@@ -18,7 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -26,11 +26,10 @@ from techmarket.accounts.models import Membership
 
 from .. import permissions
 from ..choices import InquiryStatus
-from ..exceptions import ListingError, RateLimited
 from ..models import Inquiry, InquiryMessage
 from ..selectors import inquiries as selectors
 from ..services import inquiries as services
-from .listings import AbsoluteURLField, OrganisationRefSerializer, refused
+from .listings import AbsoluteURLField, OrganisationRefSerializer
 
 BOXES = (("received", "received"), ("sent", "sent"))
 
@@ -230,12 +229,7 @@ class InquiryViewSet(viewsets.GenericViewSet):
             raise ValidationError({"listing": [_("No such listing.")]})
         if not permissions.can_send_inquiry(request.user, listing):
             raise PermissionDenied(_("You cannot send an inquiry about this listing."))
-        try:
-            inquiry = services.inquiry_create(actor=request.user, listing=listing, **data)
-        except RateLimited as error:
-            raise Throttled(detail=str(error)) from error
-        except ListingError as error:
-            raise refused(error) from error
+        inquiry = services.inquiry_create(actor=request.user, listing=listing, **data)
         return self._represent(inquiry.pk, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -250,10 +244,7 @@ class InquiryViewSet(viewsets.GenericViewSet):
         inquiry = self._thread(pk)
         serializer = ReplySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            services.inquiry_reply(actor=request.user, inquiry=inquiry, body=serializer.validated_data["body"])
-        except ListingError as error:
-            raise refused(error) from error
+        services.inquiry_reply(actor=request.user, inquiry=inquiry, body=serializer.validated_data["body"])
         return self._represent(pk, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -265,8 +256,5 @@ class InquiryViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         inquiry = self._thread(pk)
-        try:
-            services.inquiry_close(actor=request.user, inquiry=inquiry)
-        except ListingError as error:
-            raise refused(error) from error
+        services.inquiry_close(actor=request.user, inquiry=inquiry)
         return self._represent(pk)

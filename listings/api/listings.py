@@ -30,7 +30,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotAuthenticated, NotFound, PermissionDenied
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -43,18 +43,12 @@ from techmarket.regions.models import TechnologyField
 
 from .. import permissions
 from ..choices import TRANSITIONS, DealMode, ListingKind
-from ..exceptions import ListingError
 from ..models import Listing, ListingAttachment, ListingImage
 from ..selectors import listings as selectors
 from ..services import listings as services
 from ..services.listings import LISTING_FIELDS, Term
 
 TRANSITION_CHOICES = [(name, transition.label) for name, transition in TRANSITIONS.items()]
-
-
-def refused(error: ListingError) -> ValidationError:
-    """A refusal of the market's rules as a 400 whose body carries the message, as the pages show it."""
-    return ValidationError({"non_field_errors": [str(error)]})
 
 
 # Representation ------------------------------------------------------------------------------------------------
@@ -497,12 +491,9 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         name = serializer.validated_data["name"]
         if not permissions.is_transition_actor(request.user, listing, name):
             raise PermissionDenied(_("You cannot take this action on this listing."))
-        try:
-            services.listing_transition(
-                actor=request.user, listing=listing, name=name, reason=serializer.validated_data["reason"]
-            )
-        except ListingError as error:
-            raise refused(error) from error
+        services.listing_transition(
+            actor=request.user, listing=listing, name=name, reason=serializer.validated_data["reason"]
+        )
         return self._represent(self._visible(pk))
 
     # Images and files

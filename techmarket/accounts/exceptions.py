@@ -1,7 +1,9 @@
 """Errors a user can act on. Anything else that goes wrong is a bug and surfaces as one."""
 
+from techmarket.exceptions import Refused
 
-class AccountsError(Exception):
+
+class AccountsError(Refused):
     """A request the rules refuse; the message is shown to the user as it is."""
 
 

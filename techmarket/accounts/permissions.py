@@ -7,9 +7,14 @@ Platform staff verify organisations through a global permission held by the
 platform staff group.
 """
 
+from collections.abc import Iterable
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
+from django.db.models.signals import post_migrate
 from guardian.shortcuts import assign_perm, remove_perm
 
 from .choices import MembershipRole, MembershipStatus
@@ -71,3 +76,21 @@ def platform_staff_group() -> Group:
     )
     group.permissions.add(*perms)
     return group
+
+
+def grant_platform_staff_after_migrate(app_config: AppConfig, codenames: Iterable[str]) -> None:
+    """Give the platform staff group these permissions of the app after every ``migrate``.
+
+    Called from an app's ``ready()``. The app's permissions are created first: Django's own receiver that
+    creates them may not have run yet, and creating them is idempotent.
+    """
+    codenames = tuple(codenames)
+
+    def grant(sender: AppConfig, using: str, **kwargs) -> None:
+        create_permissions(sender, verbosity=0, using=using)
+        permissions = Permission.objects.using(using).filter(
+            content_type__app_label=sender.label, codename__in=codenames
+        )
+        platform_staff_group().permissions.add(*permissions)
+
+    post_migrate.connect(grant, sender=app_config, weak=False, dispatch_uid=f"platform-staff-{app_config.label}")

@@ -1,0 +1,16 @@
+"""The one base of every refusal a user can act on, whichever app refuses.
+
+Each app keeps its own errors in its ``exceptions.py`` (``AccountsError``,
+``RegistryError``, ``ListingError``, ...) and derives them from :class:`Refused`,
+so that the API's one exception handler (``techmarket/api.py``) answers any of
+them with a 400 whose body carries the message, and no view repeats that. An
+exception that is not a ``Refused`` is a bug and surfaces as one.
+"""
+
+
+class Refused(Exception):
+    """The rules refuse the request. The message says why, in words the user reads as they are."""
+
+
+class TooManyRequests(Refused):
+    """The request is refused for now: too many of its kind in too short a time (the API answers 429)."""
