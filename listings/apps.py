@@ -7,15 +7,19 @@ class ListingsConfig(AppConfig):
     verbose_name = _("Listings")
 
     def ready(self):
+        from techmarket import slots
         from techmarket.accounts.permissions import grant_platform_staff_after_migrate
         from techmarket.audit.models import register_actions
 
         from . import signals
         from .choices import TRANSITIONS
         from .permissions import PLATFORM_STAFF_PERMISSIONS
+        from .views import organisation
 
         grant_platform_staff_after_migrate(self, PLATFORM_STAFF_PERMISSIONS)
         signals.connect()
+        slots.register(slots.ORGANISATION_ACTIONS, organisation.import_link)
+        slots.register(slots.ORGANISATION_SECTIONS, organisation.organisation_listings)
         register_actions({f"listing.{name}": t.label for name, t in TRANSITIONS.items()})
         register_actions(
             {

@@ -1,7 +1,7 @@
 """Daily e-mail alerts of saved searches: the listings published since the search was saved, each mailed once.
 
 For each saved search with alerts on, the saved query runs (newest first, only
-listings published after the search was saved) through the search service, so
+listings published after the search was saved) through ``searching.run_search``, so
 a backend that fails is answered by the database. Listings already mailed for
 that search are dropped; the rest are recorded and mailed in one e-mail. The
 record is written with the saved search's row locked and the database refuses a
@@ -29,7 +29,7 @@ from techmarket.notifications import absolute_url, email_on_commit
 from .forms import parse
 from .models import SavedSearch, SearchAlertSent
 from .query import MAX_PAGE_SIZE, NEWEST
-from .service import run_search
+from .searching import run_search
 from .tokens import unsubscribe_token
 
 logger = logging.getLogger(__name__)

@@ -20,7 +20,7 @@ from rest_framework.response import Response
 from . import presentation
 from .forms import SearchForm
 from .query import LISTING_FACETS, MAX_PAGE_SIZE
-from .service import run_search
+from .searching import run_search
 
 
 class HighlightSerializer(serializers.Serializer):

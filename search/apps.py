@@ -7,6 +7,9 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self) -> None:
-        from . import signals
+        from listings import hooks
+
+        from . import searching, signals
 
         signals.connect()
+        hooks.provide(similar=searching.similar_listings, matching=searching.matching_listings)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import parse
 from .models import MAX_QUERYSTRING_LENGTH, SavedSearch
-from .services import INVALID_SEARCH
+from .saved_searches import INVALID_SEARCH
 
 
 class SaveSearchForm(forms.Form):

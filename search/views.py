@@ -13,7 +13,7 @@ from techmarket import pagecache
 from . import presentation
 from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, SearchForm, querystring
 from .query import LISTING_FACETS, SearchQuery
-from .service import run_search
+from .searching import run_search
 
 # Offered when nothing is found, and on the empty page.
 EXAMPLES = ("锂电池", "芯片", "机器人", "生物医药", "光伏", "传感器")

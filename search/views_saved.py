@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import selectors, services
+from . import saved_searches, selectors
 from .forms import parse, querystring
 from .forms_saved import SaveSearchForm
 from .models import SavedSearch
@@ -58,7 +58,7 @@ def saved_search_create(request: HttpRequest) -> HttpResponse:
         message = " ".join(error for errors in form.errors.values() for error in errors)
         return _problem(request, title=_("The search is not saved"), message=message, status=400)
     try:
-        saved_search = services.saved_search_create(
+        saved_search = saved_searches.saved_search_create(
             user=request.user, querystring=form.cleaned_data["querystring"], name=form.cleaned_data["name"]
         )
     except ValidationError as error:
@@ -80,7 +80,7 @@ def _own_saved_search(request: HttpRequest, pk: int) -> SavedSearch:
 @require_POST
 def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
     saved_search = _own_saved_search(request, pk)
-    services.saved_search_delete(user=request.user, saved_search=saved_search)
+    saved_searches.saved_search_delete(user=request.user, saved_search=saved_search)
     messages.success(request, _("The saved search “%(name)s” is deleted.") % {"name": saved_search.name})
     return redirect("search:saved_search_list")
 
@@ -90,10 +90,10 @@ def saved_search_delete(request: HttpRequest, pk: int) -> HttpResponse:
 def saved_search_alerts(request: HttpRequest, pk: int) -> HttpResponse:
     saved_search = _own_saved_search(request, pk)
     if request.POST.get("alerts") == "on":
-        services.saved_search_subscribe(saved_search=saved_search)
+        saved_searches.saved_search_subscribe(saved_search=saved_search)
         message = _("E-mail alerts for “%(name)s” are on: new matches from now on will be mailed once a day.")
     else:
-        services.saved_search_unsubscribe(saved_search=saved_search)
+        saved_searches.saved_search_unsubscribe(saved_search=saved_search)
         message = _("E-mail alerts for “%(name)s” are off.")
     messages.success(request, message % {"name": saved_search.name})
     return redirect("search:saved_search_list")
@@ -124,7 +124,7 @@ def saved_search_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             status=404,
         )
     if request.method == "POST":
-        services.saved_search_unsubscribe(saved_search=saved_search)
+        saved_searches.saved_search_unsubscribe(saved_search=saved_search)
         messages.success(request, _("You will receive no more e-mails for “%(name)s”.") % {"name": saved_search.name})
         return redirect(request.path)
     return render(request, "search/saved_search_unsubscribe.html", {"saved_search": saved_search})

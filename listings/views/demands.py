@@ -19,11 +19,10 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from search import service as search_service
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
 
-from .. import permissions
+from .. import hooks, permissions
 from ..choices import DemandStatus
 from ..exceptions import ListingError
 from ..forms import ReasonForm
@@ -119,7 +118,7 @@ def _render_detail(request: HttpRequest, demand: Demand, *, form: ProposalForm |
             "proposals": proposals,
             "proposal_form": form,
             "propose_note": propose_note,
-            "matching": search_service.matching_listings(demand) if demand.status == DemandStatus.OPEN else [],
+            "matching": hooks.matching_listings(demand) if demand.status == DemandStatus.OPEN else [],
         },
         status=status,
     )

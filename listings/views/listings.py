@@ -16,12 +16,11 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from search import service as search_service
 from techmarket import pagecache
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
 
-from .. import permissions
+from .. import hooks, permissions
 from ..choices import TRANSITIONS
 from ..exceptions import ListingError
 from ..forms import AttachmentForm, BrokerForm, ImageForm, ListingFilterForm, ListingForm, ReasonForm
@@ -66,7 +65,7 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "listings/listing_detail.html",
         {
             "listing": listing,
-            "related": search_service.similar_listings(listing) if listing.is_public else [],
+            "related": hooks.similar_listings(listing) if listing.is_public else [],
             "can_edit": permissions.can_edit_listing(user, listing),
             "can_inquire": can_inquire,
             "ongoing_inquiry": inquiry_selectors.ongoing_inquiry(user, listing) if can_inquire else None,

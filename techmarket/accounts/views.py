@@ -17,6 +17,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from techmarket import slots
 from techmarket.audit.models import AuditEvent
 from techmarket.forms import add_model_errors
 from techmarket.regions import gbt2260
@@ -167,6 +168,9 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "history": AuditEvent.objects.for_object(organisation).select_related("actor")[:10]
             if can_view_members
             else [],
+            # What other apps show on the page (the market: the import link, the organisation's listings).
+            "actions": slots.render(slots.ORGANISATION_ACTIONS, request, organisation),
+            "sections": slots.render(slots.ORGANISATION_SECTIONS, request, organisation),
         },
     )
 

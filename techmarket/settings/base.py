@@ -93,6 +93,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "techmarket.context_processors.site",
             ],
+            # Tag libraries of the project itself, for every app's templates.
+            "libraries": {"money": "techmarket.templatetags.money"},
         },
     },
 ]

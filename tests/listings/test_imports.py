@@ -763,16 +763,15 @@ def test_an_unverified_organisation_is_not_found_by_others_and_anonymous_users_s
     assert response.status_code == 302 and "login" in response["Location"]
 
 
-def test_the_import_link_is_shown_to_members_only(rf, fudan, member):
-    from django.contrib.auth.models import AnonymousUser
-    from django.template import Context, Template
-
-    link = Template("{% load listing_imports %}{% listing_import_link organisation %}")
-    for user, shown in ((member, True), (add_member(university_in("320000")), False), (AnonymousUser(), False)):
-        request = rf.get("/")
-        request.user = user
-        html = link.render(Context({"request": request, "organisation": fudan}))
-        assert (reverse("listings:listing_import", args=[fudan.pk]) in html) is shown
+def test_the_import_link_is_shown_on_the_organisation_page_to_members_only(client, fudan, member):
+    link = reverse("listings:listing_import", args=[fudan.pk])
+    for user, shown in ((member, True), (add_member(university_in("320000")), False), (None, False)):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(fudan.get_absolute_url())
+        assert response.status_code == 200
+        assert (link in response.content.decode()) is shown
 
 
 def test_a_preview_whose_confirmation_would_not_fit_in_a_request_offers_none(client, fudan, member, settings):

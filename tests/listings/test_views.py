@@ -211,3 +211,20 @@ def test_a_broker_finds_the_listings_assigned_to_them(client):
     client.force_login(broker.user)
     page = client.get(reverse("listings:my_listings")).content.decode()
     assert "指派给经理人的草稿" in page and "别人的项目" not in page
+
+
+def test_the_organisation_page_shows_its_published_listings_only(client):
+    fudan = university()
+    make_listing(fudan, status="published", title_zh="复旦的电池技术")
+    make_listing(fudan, status="draft", title_zh="复旦的草稿成果")
+    page = client.get(fudan.get_absolute_url()).content.decode()
+    assert "复旦的电池技术" in page
+    assert "复旦的草稿成果" not in page
+    assert "1 个挂牌项目" in page
+
+
+def test_an_organisation_without_published_listings_shows_no_market_section(client):
+    fudan = university()
+    make_listing(fudan, status="draft", title_zh="复旦的草稿成果")
+    page = client.get(fudan.get_absolute_url()).content.decode()
+    assert "org-listings-heading" not in page

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from listings.services import listings as listing_services
-from search import alerts, services
+from search import alerts, saved_searches
 from search.alerts import send_search_alerts
 from search.backends import SearchUnavailable
 from search.models import SavedSearch, SearchAlertSent
@@ -47,7 +47,7 @@ def run(django_capture_on_commit_callbacks):
 
 
 def save(user, querystring=BATTERIES_IN_JIANGSU, name="江苏电池"):
-    return services.saved_search_create(user=user, querystring=querystring, name=name)
+    return saved_searches.saved_search_create(user=user, querystring=querystring, name=name)
 
 
 def url(path: str) -> str:
@@ -128,7 +128,7 @@ def test_no_mail_without_new_matches(alice, run, mailoutbox):
 
 def test_an_unsubscribed_search_gets_nothing(alice, run, mailoutbox):
     saved = save(alice)
-    services.saved_search_unsubscribe(saved_search=saved)
+    saved_searches.saved_search_unsubscribe(saved_search=saved)
     publish(title_zh="钠离子电池负极材料")
     reindex()
     assert run() == 0
@@ -137,9 +137,9 @@ def test_an_unsubscribed_search_gets_nothing(alice, run, mailoutbox):
 
 def test_alerts_turned_back_on_do_not_send_what_was_published_while_they_were_off(alice, run, mailoutbox):
     saved = save(alice)
-    services.saved_search_unsubscribe(saved_search=saved)
+    saved_searches.saved_search_unsubscribe(saved_search=saved)
     during = publish(title_zh="钠离子电池负极材料")
-    services.saved_search_subscribe(saved_search=saved)
+    saved_searches.saved_search_subscribe(saved_search=saved)
     after = publish(title_zh="固态电池隔膜")
     reindex()
     assert run() == 1
@@ -183,7 +183,7 @@ def test_when_the_backend_fails_the_database_answers(alice, run, mailoutbox, mon
         def search(self, query):
             raise SearchUnavailable("down")
 
-    monkeypatch.setattr("search.service.get_backend", Broken)
+    monkeypatch.setattr("search.searching.get_backend", Broken)
     save(alice)
     listing = publish(title_zh="钠离子电池负极材料")  # not even indexed
     assert run() == 1

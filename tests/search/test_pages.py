@@ -171,7 +171,7 @@ class Broken(TantivyBackend):
 
 
 def test_a_failing_backend_falls_back_to_the_database_with_a_notice(client, market, monkeypatch):
-    monkeypatch.setattr("search.service.get_backend", lambda: Broken())
+    monkeypatch.setattr("search.searching.get_backend", lambda: Broken())
     response = client.get(SEARCH, {"q": "电池", "province": "310000"})
     html = response.content.decode()
     assert response.status_code == 200
@@ -185,7 +185,7 @@ def test_an_unexpected_backend_error_is_not_a_500(client, market, monkeypatch):
         def search(self, query):
             raise RuntimeError("segment file missing")
 
-    monkeypatch.setattr("search.service.get_backend", lambda: Crashing())
+    monkeypatch.setattr("search.searching.get_backend", lambda: Crashing())
     response = client.get(SEARCH, {"q": "电池"})
     assert response.status_code == 200
     assert sorted(hit_titles(response.content.decode())) == ["电池管理系统芯片", "锂电池正极材料"]

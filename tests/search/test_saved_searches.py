@@ -2,7 +2,7 @@
 turns alerts off from the list or from the link in an alert, without signing in.
 
 Messages are checked in English (the source strings), through ``/en/`` pages
-and ``translation.override("en")`` around the services.
+and ``translation.override("en")`` around the saved_searches.
 """
 
 from urllib.parse import parse_qs, urlencode
@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import escape
 
-from search import services
+from search import saved_searches
 from search.models import SavedSearch
-from search.services import MAX_SAVED_SEARCHES
+from search.saved_searches import MAX_SAVED_SEARCHES
 from search.tokens import unsubscribe_token
 from tests.factories import UserFactory
 from tests.search.saved import en
@@ -33,7 +33,7 @@ BATTERIES_IN_JIANGSU = urlencode({"q": "电池", "province": "320000"})
 
 def save(user, querystring=BATTERIES_IN_JIANGSU, name=""):
     with translation.override("en"):
-        return services.saved_search_create(user=user, querystring=querystring, name=name)
+        return saved_searches.saved_search_create(user=user, querystring=querystring, name=name)
 
 
 def messages_of(response) -> list[str]:
@@ -45,7 +45,7 @@ def messages_of(response) -> list[str]:
 
 def test_a_saved_search_keeps_the_canonical_query_string_and_is_named_after_its_words_and_filters(user):
     # Page left out, parameters in the search page's own order.
-    saved = services.saved_search_create(user=user, querystring="page=3&province=320000&q=电池")
+    saved = saved_searches.saved_search_create(user=user, querystring="page=3&province=320000&q=电池")
     assert saved.querystring == BATTERIES_IN_JIANGSU
     assert saved.name == "电池 · 江苏省"
     assert saved.alerts is True
@@ -100,19 +100,19 @@ def test_a_user_keeps_at_most_twenty_saved_searches(user):
 def test_deleting_is_only_for_the_owner(user):
     saved = save(user)
     with pytest.raises(PermissionDenied):  # the pages look it up among the user's own: a 404 before this
-        services.saved_search_delete(user=UserFactory(), saved_search=saved)
+        saved_searches.saved_search_delete(user=UserFactory(), saved_search=saved)
     assert SavedSearch.objects.filter(pk=saved.pk).exists()
-    services.saved_search_delete(user=user, saved_search=saved)
+    saved_searches.saved_search_delete(user=user, saved_search=saved)
     assert not SavedSearch.objects.exists()
 
 
 def test_turning_alerts_back_on_starts_from_now(user):
     saved = save(user)
-    services.saved_search_unsubscribe(saved_search=saved)
+    saved_searches.saved_search_unsubscribe(saved_search=saved)
     saved.refresh_from_db()
     assert saved.alerts is False
     before = timezone.now()
-    services.saved_search_subscribe(saved_search=saved)
+    saved_searches.saved_search_subscribe(saved_search=saved)
     saved.refresh_from_db()
     assert saved.alerts is True
     assert saved.alerts_since >= before > saved.created_at
@@ -124,7 +124,7 @@ def test_turning_alerts_back_on_starts_from_now(user):
 def test_the_list_shows_the_users_own_saved_searches(client, user):
     save(user, name="江苏电池")
     saved = save(user, "q=机器人", name="机器人")
-    services.saved_search_unsubscribe(saved_search=saved)
+    saved_searches.saved_search_unsubscribe(saved_search=saved)
     save(UserFactory(), "q=芯片", name="别人的芯片检索")
     client.force_login(user)
     response = client.get(en("saved_search_list"))
@@ -284,7 +284,7 @@ def test_a_token_signed_for_something_else_is_refused(client, user):
 def test_the_link_of_a_deleted_saved_search_says_so(client, user):
     saved = save(user)
     token = unsubscribe_token(saved)
-    services.saved_search_delete(user=user, saved_search=saved)
+    saved_searches.saved_search_delete(user=user, saved_search=saved)
     response = client.get(en("saved_search_unsubscribe", token))
     assert response.status_code == 404
     assert "This saved search no longer exists" in response.content.decode()
