@@ -1,8 +1,9 @@
 """Signal receivers: the index follows every write to what search documents hold, whichever path made it.
 
 A service, the admin, the API or an import: each saved listing, deal term,
-patent link, organisation or demand adds its listing (or demand) to a set,
-and once the transaction commits one task updates them all. Updating reads
+patent link, patent, organisation, technology field or demand adds the
+listings (and demands) whose documents hold its values to a set, and once the
+transaction commits one task updates them all. Updating reads
 the database as it is then, so an id left over from a rolled-back
 transaction costs a needless update, never a wrong one.
 """
@@ -55,17 +56,33 @@ def _organisation_saved(sender, instance, created, **kwargs) -> None:
         _queue(DEMANDS, instance.demands.values_list("pk", flat=True))
 
 
+def _patent_saved(sender, instance, **kwargs) -> None:
+    # Its number and title are in the documents of the listings that offer it. (A patent with ledger entries, as
+    # every patent a listing can offer, cannot be deleted.)
+    _queue(LISTINGS, instance.listings.values_list("pk", flat=True))
+
+
+def _field_saved(sender, instance, created, **kwargs) -> None:
+    if not created:  # its slug and names are in the documents of its listings and demands
+        _queue(LISTINGS, instance.listings.values_list("pk", flat=True))
+        _queue(DEMANDS, instance.demands.values_list("pk", flat=True))
+
+
 def _demand_saved(sender, instance, **kwargs) -> None:
     _queue(DEMANDS, [instance.pk])
 
 
 def connect() -> None:
+    from ip_registry.models import Patent
     from listings.models import DealTerm, Demand, Listing
     from techmarket.accounts.models import Organisation
+    from techmarket.regions.models import TechnologyField
 
     receivers = ((Listing, _listing_saved), (DealTerm, _term_saved), (Demand, _demand_saved))
     for model, receiver in receivers:
         for signal in (post_save, post_delete):
             signal.connect(receiver, sender=model, dispatch_uid=f"search-{model._meta.label}")
     post_save.connect(_organisation_saved, sender=Organisation, dispatch_uid="search-organisation")
+    post_save.connect(_patent_saved, sender=Patent, dispatch_uid="search-patent")
+    post_save.connect(_field_saved, sender=TechnologyField, dispatch_uid="search-field")
     m2m_changed.connect(_patents_changed, sender=Listing.patents.through, dispatch_uid="search-patents")

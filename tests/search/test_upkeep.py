@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
+from django.utils import timezone, translation
 
-from listings.models import Listing
+from ip_registry.services import patent_update
+from listings.models import DealTerm, Listing
 from listings.services import listings as listing_services
+from listings.services.demands import demand_create
 from search.query import DEMANDS, LISTINGS, SearchQuery
+from techmarket.regions.models import TechnologyField
 from tests.factories import make_listing, organisation_in
 
 pytestmark = pytest.mark.django_db
@@ -80,6 +84,74 @@ def test_renaming_an_organisation_reindexes_its_listings(search_index, listing, 
         organisation.name_zh = "东海能源研究院"
         organisation.save()
     assert found(search_index, "东海能源") == [listing.pk]
+
+
+def api_ids(client, text: str) -> list[int]:
+    response = client.get("/api/v1/search/", {"q": text})
+    assert response.status_code == 200
+    return [hit["id"] for hit in response.json()["results"]]
+
+
+def test_a_patent_title_changed_through_patent_update_is_found_without_a_rebuild(
+    client, search_index, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        listing = make_listing(organisation_in("320000"), status="published", title_zh="正极材料成果")
+    patent = listing.patents.get()
+    assert api_ids(client, "钠离子固态电解质") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        patent_update(actor=None, patent=patent, title="一种钠离子固态电解质及其制备方法")
+    assert api_ids(client, "钠离子固态电解质") == [listing.pk]
+    assert search_index.search(SearchQuery(text="锂离子电池正极")).ids == []  # the old title is gone
+
+
+def test_renaming_a_technology_field_reindexes_its_listings_and_demands(
+    search_index, listing, django_capture_on_commit_callbacks
+):
+    listing = transition(listing, "approve", django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = demand_create(
+            actor=None,
+            organisation=organisation_in("340000"),
+            title="求购储能系统方案",
+            problem="工厂储能系统的热失控如何预警？",
+            field=listing.field,
+            budget=None,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    field = TechnologyField.objects.get(pk=listing.field_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        field.name_zh = "零碳储能装备"
+        field.save()
+    assert found(search_index, "零碳储能装备") == [listing.pk]
+    assert search_index.search(SearchQuery(text="零碳储能装备", index=DEMANDS)).ids == [demand.pk]
+
+
+def test_renaming_an_organisation_reindexes_its_demands(search_index, django_capture_on_commit_callbacks):
+    enterprise = organisation_in("330000")
+    with django_capture_on_commit_callbacks(execute=True):
+        demand = demand_create(
+            actor=None,
+            organisation=enterprise,
+            title="求购污水处理工艺",
+            problem="印染废水的脱色如何降低成本？",
+            field=TechnologyField.objects.get(slug="energy-saving"),
+            budget=None,
+            deadline=timezone.localdate() + datetime.timedelta(days=30),
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        enterprise.name_zh = "绍兴蓝湾印染有限公司"
+        enterprise.save()
+    assert search_index.search(SearchQuery(text="蓝湾印染", index=DEMANDS)).ids == [demand.pk]
+
+
+def test_changing_a_deal_term_reindexes_its_listing(search_index, listing, django_capture_on_commit_callbacks):
+    listing = transition(listing, "approve", django_capture_on_commit_callbacks)
+    open_licence = SearchQuery(filters={"deal_mode": ["open_licence"]})
+    assert search_index.search(open_licence).ids == []
+    with django_capture_on_commit_callbacks(execute=True):
+        DealTerm.objects.create(listing=listing, mode="open_licence", price=50_000)
+    assert search_index.search(open_licence).ids == [listing.pk]
 
 
 def test_rebuild_command_counts_what_it_indexed(search_index, listing, django_capture_on_commit_callbacks):
