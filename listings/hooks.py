@@ -1,6 +1,6 @@
 """What the listing and demand pages show that an upper app works out: similar listings, listings that answer a demand.
 
-The market does not import search (apps depend one way: search reads the
+The market does not depend on the search app (apps depend one way: search reads the
 market). The pages call these two functions; until an app provides better ones
 they answer without a search engine: a listing's similar listings are the
 newest of its field, and a demand has no matching listings. The search app
