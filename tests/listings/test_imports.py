@@ -420,7 +420,7 @@ def file_error(organisation, data: bytes) -> str:
         (bytes(range(1, 40)) * 3, "not CSV text in UTF-8 or GB18030"),
         ("名称,价格\n苹果,5\n".encode(), "The first row does not name the columns"),
         ("类型,标题,摘要\n".encode(), "The header lacks the columns 技术领域, 技术成熟度, 交易方式, 联系人."),
-        (",".join(c[0] for c in COLUMNS.values()).encode(), "The file has a header but no rows of listings."),
+        (",".join(c[0] for c in COLUMNS.values()).encode(), "The file has a header but no rows below it."),
         ("类型,类型,标题".encode(), "The column 类型 appears twice."),
     ],
     ids=[
