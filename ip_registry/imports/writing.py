@@ -10,12 +10,13 @@ from django.db import IntegrityError, transaction
 
 from techmarket.accounts.models import Organisation
 from techmarket.audit.services import audit_record
+from techmarket.csvfile import RowError
 
 from .. import permissions, services
 from ..exceptions import RegistryError
 from ..models import Patent
 from .checking import Plan
-from .reading import Party, RowError, TransferRow, read_transfers
+from .reading import Party, TransferRow, read_transfers
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -123,12 +124,12 @@ def transfers_import(
     parsed = read_transfers(data)
     result = ImportResult(rows=parsed.records, dry_run=dry_run)
     if parsed.errors:
-        result.errors = sorted(parsed.errors, key=lambda error: error.line or 0)
+        result.errors = sorted(parsed.errors, key=lambda error: error.row or 0)
         return result
     rows = parsed.rows
     plan = Plan(rows, parsed.headers)
     if plan.errors:
-        result.errors = sorted(plan.errors, key=lambda error: error.line or 0)
+        result.errors = sorted(plan.errors, key=lambda error: error.row or 0)
         return result
     ordered = sorted(rows, key=lambda row: row.order)
     importer = _Importer(plan, actor, result)
@@ -157,4 +158,4 @@ def _guarded(row: TransferRow, function, *args) -> None:
     try:
         function(*args)
     except (RegistryError, ValidationError, IntegrityError) as error:
-        raise _RowFailed(RowError(row.line, _message(error))) from error
+        raise _RowFailed(RowError(row.row_number, _message(error))) from error
