@@ -42,7 +42,6 @@ nothing is written.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
@@ -59,7 +58,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ip_registry.models import Patent
-from ip_registry.numbers import InvalidPatentNumber, parse_application_number
+from ip_registry.numbers import split_numbers
+from ip_registry.selectors import patents_for_numbers
 from techmarket import csvfile
 from techmarket.accounts.models import Organisation
 from techmarket.audit.services import audit_record
@@ -162,7 +162,6 @@ NEGOTIABLE_WORDS = ("面议", "议价", "协商", "待议", "negotiable")
 # A listing's model fields (as the service's errors name them) -> the file's column.
 _FIELD_COLUMN = {name: name for name in COLUMNS} | {"deal_terms": "terms"}
 
-_PATENT_SEPARATOR = re.compile(r"[\s,，;；、]+")
 _TERM = re.compile(r"^(?P<mode>[^:：]+?)\s*(?:[:：]\s*(?P<price>[^（(]*?))?\s*(?:[（(](?P<note>[^）)]*)[）)])?$")
 _PRICE = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)(?P<unit>万|亿)?元?$")
 
@@ -264,9 +263,10 @@ class _Row:
 
 
 class _Reader:
-    """Turns each row's cells into a listing's fields, reading the database once for fields and patents."""
+    """Turns each row's cells into a listing's fields: technology fields read once, patents through the registry's
+    selector row by row, as the listing form reads them."""
 
-    def __init__(self, organisation: Organisation, headers: dict[str, str], rows: list[_Row]) -> None:
+    def __init__(self, organisation: Organisation, headers: dict[str, str]) -> None:
         self.organisation = organisation
         self.headers = headers
         self.kinds = _word_lookup(KIND_WORDS, ListingKind)
@@ -278,22 +278,12 @@ class _Reader:
             for name in (technology_field.slug, technology_field.name_zh, technology_field.name_en):
                 self.fields[csvfile.key(name)] = technology_field
         self.field_names = "、".join(f.name_zh for f in active)
-        numbers = set()
-        for row in rows:
-            for token in self._patent_tokens(row.cells.get("patents", "")):
-                with contextlib.suppress(InvalidPatentNumber):  # reported with the row
-                    numbers.add(parse_application_number(token).canonical)
-        self.patents = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
         self.titles = dict(
             Listing.objects.of_organisation(organisation).values_list("title_zh", "status").order_by("created_at")
         )
 
     def header(self, name: str) -> str:
         return self.headers.get(name) or COLUMNS[name][0]
-
-    @staticmethod
-    def _patent_tokens(text: str) -> list[str]:
-        return [token for token in _PATENT_SEPARATOR.split(csvfile.fold(text)) if token]
 
     def read(self, row: _Row) -> None:
         cells = row.cells
@@ -351,26 +341,14 @@ class _Reader:
             )
         return None
 
-    def _patents(self, row: _Row) -> list:
-        found, missing = [], []
-        for token in self._patent_tokens(row.cells.get("patents", "")):
-            try:
-                number = parse_application_number(token).canonical
-            except InvalidPatentNumber as error:
-                row.problem("patents", f"{token}: {error}")
-                continue
-            patent = self.patents.get(number)
-            if patent is None:
-                missing.append(number)
-            elif patent not in found:
-                found.append(patent)
-        if missing:
-            row.problem(
-                "patents",
-                _("Not in the registry: %(numbers)s. Register the patent first or check the number.")
-                % {"numbers": "、".join(missing)},
-            )
-        return found
+    def _patents(self, row: _Row) -> list[Patent]:
+        numbers = split_numbers(row.cells.get("patents", ""))
+        try:
+            return patents_for_numbers(numbers=numbers, organisation=self.organisation)
+        except ValidationError as error:
+            for message in error.messages:
+                row.problem("patents", message)
+            return []
 
     def _terms(self, row: _Row) -> list[Term]:
         items = _split_terms(row.cells.get("terms", ""))
@@ -489,7 +467,7 @@ def listings_import(
         # One import per organisation at a time: a second one (a double-clicked confirmation) waits here, then
         # sees the first one's titles and refuses the duplicates.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        reader = _Reader(organisation, headers, rows)
+        reader = _Reader(organisation, headers)
         for done, row in enumerate(rows, start=1):
             reader.read(row)
             title = row.fields.get("title_zh", "")
