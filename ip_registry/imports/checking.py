@@ -235,6 +235,14 @@ class Plan:
 
     # Used while importing -----------------------------------------------------------------------------------------
 
+    def organisation_added(self, planned: Organisation, added: Organisation) -> None:
+        """Every party the file names by the planned (unsaved) organisation now names the one added."""
+        self.new_organisations[added.name_zh] = added
+        for row in self.rows:
+            for party in (*row.assignors, *row.assignees):
+                if party.organisation is planned:
+                    party.organisation = added
+
     def is_recorded(self, row: TransferRow) -> bool:
         names = (frozenset(p.name for p in row.assignors), frozenset(p.name for p in row.assignees))
         keys = (

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from techmarket.accounts import services as accounts_services
 from techmarket.accounts.models import Organisation
-from techmarket.audit.services import audit_record
 from techmarket.csvfile import RowError
 
 from .. import permissions, services
@@ -62,19 +62,21 @@ class _Importer:
         self.result = result
 
     def organisation(self, party: Party) -> Organisation:
-        organisation = party.organisation
-        if organisation.pk is None:
-            organisation.full_clean()
-            organisation.save()
-            audit_record(
+        """The party's organisation, added through the accounts service (with its audit row) the first time."""
+        if party.organisation.pk is None:
+            planned = party.organisation
+            added = accounts_services.organisation_add_unverified(
                 actor=self.actor,
-                action="organisation.create",
-                target=organisation,
-                summary=organisation.name_zh,
-                data={"source": "import_transfers"},
+                kind=planned.kind,
+                name_zh=planned.name_zh,
+                province=planned.province,
+                city=planned.city,
+                credit_code=planned.credit_code,
+                source="import_transfers",
             )
-            self.result.organisations.append(organisation)
-        return organisation
+            self.plan.organisation_added(planned, added)
+            self.result.organisations.append(added)
+        return party.organisation
 
     def patent(self, row: TransferRow) -> Patent:
         patent = self.plan.patents.get(row.number)

@@ -329,6 +329,28 @@ def test_unknown_organisations_are_added_unverified_with_their_province(fudan):
     assert entry.to_parties[0]["province"] == "340000"
 
 
+def test_an_organisation_the_import_adds_has_its_audit_row_once_however_many_rows_name_it(fudan):
+    staff = platform_staff_user()
+    data = csv_file(
+        [
+            row(number(15), "复旦大学", "无锡太湖半导体有限公司"),
+            row(number(16), "复旦大学", "无锡太湖半导体有限公司", registered="2023-06-10"),
+        ]
+    )
+
+    result = run(data, actor=staff)
+
+    assert result.ok, result.errors
+    wuxi = Organisation.objects.get(name_zh="无锡太湖半导体有限公司")
+    assert result.organisations == [wuxi]
+    event = AuditEvent.objects.get(action="organisation.create")
+    assert (event.actor, event.target_id, event.summary) == (staff, str(wuxi.pk), "无锡太湖半导体有限公司")
+    assert event.data == {"source": "import_transfers"}
+    # Both rows' entries name the one organisation added.
+    entries = RegistryEntry.objects.filter(patent__application_number__in=[number(15), number(16)])
+    assert {entry.to_parties[0]["organisation"] for entry in entries} == {wuxi.pk}
+
+
 def test_an_unknown_organisation_without_credit_code_is_placed_by_its_name(fudan):
     data = csv_file(
         [
