@@ -427,7 +427,8 @@ def _read_file(data: bytes) -> tuple[list[_Row], dict[str, str], list[str]]:
         )
     except FileRefused as refusal:
         if refusal.code == "no_header":  # most likely not made from the template, which the page offers
-            raise FileRefused(f"{refusal} {_('Download the template to start from.')}", code=refusal.code) from None
+            advice = _("Download the template to start from.")
+            raise FileRefused(f"{refusal} {advice}", code=refusal.code) from None
         raise
     rows = []
     for record in table.rows:

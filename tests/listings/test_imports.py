@@ -443,6 +443,13 @@ def test_files_that_are_not_a_listings_csv_are_refused_with_a_clear_message(fuda
     assert expected in file_error(fudan, data)
 
 
+def test_a_file_not_made_from_the_template_is_pointed_to_it(fudan):
+    message = file_error(fudan, "名称,价格\n苹果,5\n".encode())
+
+    assert message.startswith("The first row does not name the columns. It should be the header, e.g. 类型, 标题,")
+    assert message.endswith(" Download the template to start from.")
+
+
 def test_a_file_over_the_size_limit_is_refused(fudan, settings):
     settings.LISTING_IMPORT_MAX_BYTES = 1024
     data = SAMPLE.read_bytes()
