@@ -43,6 +43,7 @@ TYPE_DIGITS = {
 }
 
 _PREFIX = re.compile(r"^(CN|ZL)")
+_SEPARATOR = re.compile(r"[\s,，;；、]+")  # between the numbers of a list (in a list, a number has no spaces)
 
 
 class InvalidPatentNumber(ValueError):
@@ -97,6 +98,11 @@ def normalize(text: str) -> str:
     """Full-width to ASCII, upper case, no spaces, no CN/ZL prefix; the dot is kept for the parser."""
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or "")).upper()
     return _PREFIX.sub("", compact)
+
+
+def split_numbers(text: str) -> list[str]:
+    """The numbers a text lists, as written: separated by spaces, line breaks, commas, semicolons or 、."""
+    return [token for token in _SEPARATOR.split(unicodedata.normalize("NFKC", text or "")) if token]
 
 
 def parse_application_number(text: str) -> ApplicationNumber:

@@ -15,17 +15,21 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
+from techmarket.accounts.models import Organisation
 from techmarket.regions import gbt2260
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 
 from .choices import JOINT_APPLICATION_TYPES, OTHER_REGION, REGIONS, TRANSFER_KINDS, YRD, EntryKind, TargetMetric
 from .ledger import entry_hash
 from .models import LedgerHead, Patent, RegistryEntry, RightHolder, Target, TransferTally
-from .numbers import parse_application_number
+from .numbers import InvalidPatentNumber, parse_application_number
 from .tallies import split_period
+from .validators import validate_patents_held
 
 
 def region_name(code: str) -> str:
@@ -47,6 +51,42 @@ def patent_by_number(text: str) -> Patent | None:
     """Find a patent by its number in any written form; None if unknown. Raises InvalidPatentNumber if malformed."""
     number = parse_application_number(text)
     return Patent.objects.filter(application_number=number.canonical).first()
+
+
+def patents_for_numbers(*, numbers: Iterable[str], organisation: Organisation | None) -> list[Patent]:
+    """The registry's patents that typed application numbers name, in the order typed, each once.
+
+    The one way a number someone typed becomes a patent (the listing form, the API, the import). Numbers may be
+    written in any form people use; blank ones are skipped. Raises ValidationError with a message for every bad
+    number: each malformed one with what is wrong with it, those not in the registry, and, unless
+    ``organisation`` is None, those it is not a right holder of (:func:`validators.validate_patents_held`).
+    """
+    canonical: list[str] = []
+    errors: list[str] = []
+    for text in numbers:
+        text = text.strip()
+        if not text:
+            continue
+        try:
+            canonical.append(parse_application_number(text).canonical)
+        except InvalidPatentNumber as error:
+            errors.append(f"{text}: {error}")
+    found = {p.application_number: p for p in Patent.objects.filter(application_number__in=set(canonical))}
+    missing = list(dict.fromkeys(number for number in canonical if number not in found))
+    if missing:
+        errors.append(
+            _("Not in the registry: %(numbers)s. Register the patent first or check the number.")
+            % {"numbers": "、".join(missing)}
+        )
+    patents = list(dict.fromkeys(found[number] for number in canonical if number in found))
+    if organisation is not None and patents:
+        try:
+            validate_patents_held(organisation=organisation, patents=patents)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return patents
 
 
 def patent_history(patent: Patent) -> QuerySet[RegistryEntry]:

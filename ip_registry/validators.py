@@ -1,10 +1,12 @@
-"""Field validators of the registry: application numbers and IPC codes."""
+"""Validators of the registry: application numbers, IPC codes, and who holds a patent."""
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .numbers import InvalidPatentNumber, parse_application_number
 
@@ -51,3 +53,25 @@ def validate_ipc_list(values) -> None:
             errors.append(error)
     if errors:
         raise ValidationError(errors)
+
+
+def validate_patents_held(*, organisation, patents: Sequence) -> None:
+    """The organisation is a right holder of every one of the patents now; else the message names the others.
+
+    One rule for everything that offers a patent in an organisation's name (the listing form, the API, the
+    import and the listing service behind them all).
+    """
+    held = set(
+        organisation.patent_holdings.filter(patent__in=[p.pk for p in patents]).values_list("patent_id", flat=True)
+    )
+    foreign = [p.application_number for p in patents if p.pk not in held]
+    if foreign:
+        raise ValidationError(
+            ngettext(
+                "%(org)s is not a right holder of patent %(numbers)s in the registry, so it cannot list it.",
+                "%(org)s is not a right holder of patents %(numbers)s in the registry, so it cannot list them.",
+                len(foreign),
+            )
+            % {"org": organisation.name_zh, "numbers": "、".join(foreign)},
+            code="not_held",
+        )

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
-
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ip_registry.models import Patent
-from ip_registry.numbers import InvalidPatentNumber, parse_application_number
+from ip_registry.numbers import split_numbers
+from ip_registry.selectors import patents_for_numbers
 from techmarket.accounts.models import BrokerProfile
 from techmarket.accounts.validators import normalize_phone
 from techmarket.regions import gbt2260
@@ -86,25 +85,8 @@ class ListingForm(forms.ModelForm):
         return normalize_phone(phone) or None if phone else None
 
     def clean_patent_numbers(self) -> list[Patent]:
-        text = self.cleaned_data["patent_numbers"]
-        numbers, errors = [], []
-        for token in re.split(r"[\s,，;；、]+", text.strip()):
-            if not token:
-                continue
-            try:
-                numbers.append(parse_application_number(token).canonical)
-            except InvalidPatentNumber as error:
-                errors.append(f"{token}: {error}")
-        if errors:
-            raise forms.ValidationError(errors)
-        found = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise forms.ValidationError(
-                _("Not in the registry: %(numbers)s. Register the patent first or check the number.")
-                % {"numbers": "、".join(missing)}
-            )
-        return list(dict.fromkeys(found[n] for n in numbers))
+        numbers = split_numbers(self.cleaned_data["patent_numbers"])
+        return patents_for_numbers(numbers=numbers, organisation=self.organisation)
 
     def clean(self):
         data = super().clean()

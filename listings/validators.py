@@ -6,7 +6,8 @@ from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+
+from ip_registry.validators import validate_patents_held
 
 from .choices import PATENT_KINDS, DealMode, ListingKind
 
@@ -22,19 +23,10 @@ def validate_listing_patents(*, kind: str, organisation, patents: Sequence) -> N
     elif kind == ListingKind.PORTFOLIO and len(patents) < 2:
         errors.append(_("A patent portfolio names at least two patents from the registry."))
     if organisation is not None and patents:
-        held = set(
-            organisation.patent_holdings.filter(patent__in=[p.pk for p in patents]).values_list("patent_id", flat=True)
-        )
-        foreign = [p.application_number for p in patents if p.pk not in held]
-        if foreign:
-            errors.append(
-                ngettext(
-                    "%(org)s is not a right holder of patent %(numbers)s in the registry, so it cannot list it.",
-                    "%(org)s is not a right holder of patents %(numbers)s in the registry, so it cannot list them.",
-                    len(foreign),
-                )
-                % {"org": organisation.name_zh, "numbers": "、".join(foreign)}
-            )
+        try:
+            validate_patents_held(organisation=organisation, patents=patents)
+        except ValidationError as error:
+            errors.extend(error.messages)
     if errors:
         raise ValidationError({"patents": errors})
 

@@ -3,7 +3,8 @@
 The file
 --------
 Text in UTF-8 (with or without a byte-order mark) or GB18030, values separated
-by commas (a tab-separated export is read too), the first row naming the columns.
+by commas (a tab-separated export is read too), the first row naming the columns;
+read by :mod:`techmarket.csvfile`, as every import's file is.
 
 Required columns, with the headers CNIPA publishes:
 
@@ -31,14 +32,13 @@ Optional columns:
   every party in the cell.
 
 Dates may be written 2023-05-01, 2023/5/1, 2023.05.01, 20230501 or 2023年5月1日.
-Line numbers in messages count the header as line 1, as a spreadsheet numbers
-its rows and an editor its lines (for a record with a line break inside a
-quoted cell, the line it starts on).
+Row numbers in messages count the header as row 1, as a spreadsheet numbers
+its rows (a record with a line break inside a quoted cell is one row).
 
 How it imports
 --------------
 Phase 1 reads and checks every row (reading the database, writing nothing) and
-collects each bad row's line number and reason; if there is any, nothing is
+collects each bad row's number and reason; if there is any, nothing is
 written. Phase 2 runs in one transaction: the rows in order of registration date
 (so that a chain A→B, B→C is recorded in order whatever the file's order), each
 one registering the patent if the registry does not know it yet, adding the

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from techmarket.accounts.models import Organisation
+from techmarket.csvfile import RowError
 from techmarket.regions import gbt2260
 
 from ..choices import EntryKind, LegalStatus
 from ..models import Patent, RegistryEntry
 from .reading import (
     COLUMNS,
-    RowError,
     TransferRow,
     city_from_credit_code,
     kind_from_name,
@@ -77,15 +77,15 @@ class Plan:
             known.update((org.pk, org) for org in Organisation.objects.filter(name_zh__in=chunk))
         by_code = {org.credit_code: org for org in known.values()}
         by_name = {org.name_zh: org for org in known.values()}
-        # What the whole file says about organisations the registry lacks: the first line wins.
+        # What the whole file says about organisations the registry lacks: the first row wins.
         code_of: dict[str, tuple[str, int]] = {}
         name_of: dict[str, tuple[str, int]] = {}
         province_of_name: dict[str, str] = {}
-        for row in sorted(self.rows, key=lambda row: row.line):
+        for row in sorted(self.rows, key=lambda row: row.row_number):
             for party in (*row.assignors, *row.assignees):
                 if party.credit_code and party.credit_code not in by_code:
-                    code_of.setdefault(party.name, (party.credit_code, row.line))
-                    name_of.setdefault(party.credit_code, (party.name, row.line))
+                    code_of.setdefault(party.name, (party.credit_code, row.row_number))
+                    name_of.setdefault(party.credit_code, (party.name, row.row_number))
                 if party.province:
                     province_of_name.setdefault(party.name, party.province)
         self._new_problems: dict[str, list[str]] = {}
@@ -104,7 +104,7 @@ class Plan:
                     problems.append(_("One organisation is named twice on the same side."))
                 elif sides[0] == sides[1]:
                     problems.append(_("The assignees are the same as the assignors."))
-            self.errors.extend(RowError(row.line, problem) for problem in problems)
+            self.errors.extend(RowError(row.row_number, problem) for problem in problems)
 
     def column(self, name: str) -> str:
         """The column's header in this file, or the one to add if the file lacks it."""
@@ -125,18 +125,18 @@ class Plan:
                     % {"name": party.name, "registered": registered.credit_code, "given": party.credit_code}
                 )
                 return None
-            first_code, first_line = code_of[party.name]
+            first_code, first_row = code_of[party.name]
             if first_code != party.credit_code:
                 problems.append(
-                    _("%(name)s has the credit code %(first)s on line %(line)d and %(given)s here.")
-                    % {"name": party.name, "first": first_code, "line": first_line, "given": party.credit_code}
+                    _("%(name)s has the credit code %(first)s in row %(row)d and %(given)s here.")
+                    % {"name": party.name, "first": first_code, "row": first_row, "given": party.credit_code}
                 )
                 return None
-            first_name, first_line = name_of[party.credit_code]
+            first_name, first_row = name_of[party.credit_code]
             if first_name != party.name:
                 problems.append(
-                    _("The credit code %(code)s belongs to %(first)s on line %(line)d, not to %(name)s.")
-                    % {"code": party.credit_code, "first": first_name, "line": first_line, "name": party.name}
+                    _("The credit code %(code)s belongs to %(first)s in row %(row)d, not to %(name)s.")
+                    % {"code": party.credit_code, "first": first_name, "row": first_row, "name": party.name}
                 )
                 return None
         else:
@@ -234,6 +234,14 @@ class Plan:
                 )
 
     # Used while importing -----------------------------------------------------------------------------------------
+
+    def organisation_added(self, planned: Organisation, added: Organisation) -> None:
+        """Every party the file names by the planned (unsaved) organisation now names the one added."""
+        self.new_organisations[added.name_zh] = added
+        for row in self.rows:
+            for party in (*row.assignors, *row.assignees):
+                if party.organisation is planned:
+                    party.organisation = added
 
     def is_recorded(self, row: TransferRow) -> bool:
         names = (frozenset(p.name for p in row.assignors), frozenset(p.name for p in row.assignees))

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from techmarket import csvfile
 from techmarket.accounts.choices import OrganisationKind
 from techmarket.accounts.models import Organisation
 from techmarket.accounts.validators import normalize_credit_code, validate_credit_code
+from techmarket.csvfile import FileRefused, RowError
 from techmarket.regions import gbt2260
 
 from ..choices import LegalStatus
@@ -24,7 +22,7 @@ from ..models import Patent
 from ..numbers import InvalidPatentNumber, parse_application_number
 from ..validators import normalize_ipc, validate_ipc
 
-# Accepted headers of each column (compared without spaces, full-width characters folded).
+# Accepted headers of each column (compared by :func:`techmarket.csvfile.key`), the first one the one messages name.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "assignors": ("转让人",),
     "assignees": ("受让人",),
@@ -78,19 +76,6 @@ _DATE_FORMS = (
 )
 
 
-@dataclass(frozen=True)
-class RowError:
-    """What is wrong with one line of the file (``line`` is None for the file as a whole)."""
-
-    line: int | None
-    reason: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.reason
-        return _("line %(line)d: %(reason)s") % {"line": self.line, "reason": self.reason}
-
-
 @dataclass
 class Party:
     name: str
@@ -101,7 +86,7 @@ class Party:
 
 @dataclass
 class TransferRow:
-    line: int
+    row_number: int  # the spreadsheet's, the header being row 1
     number: str  # canonical application number
     assignors: list[Party]
     assignees: list[Party]
@@ -114,46 +99,12 @@ class TransferRow:
 
     @property
     def order(self) -> tuple[datetime.date, int]:
-        return (self.registration_date, self.line)
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (a byte-order mark is dropped), else GB18030. Raises ValueError for anything else."""
-    if b"\x00" in data:  # UTF-16 or a binary file (e.g. an .xlsx workbook) decodes "successfully" as GB18030
-        raise ValueError(_("The file is not UTF-8 or GB18030 text; save it from the spreadsheet as CSV."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise ValueError(_("The file is not UTF-8 or GB18030 text; save it from the spreadsheet as CSV.")) from None
-
-
-def _fold(text: str) -> str:
-    """Full-width characters to their ordinary forms, surrounding spaces removed."""
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"\s+", "", _fold(text).lstrip("\ufeff"))
-
-
-def _records(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Each CSV record with the line it starts on (a quoted cell may span lines)."""
-    first_line = text.split("\n", 1)[0]
-    dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
-    line = 1
-    for record in reader:
-        yield line, record
-        line = reader.line_num + 1
+        return (self.registration_date, self.row_number)
 
 
 def parse_date(text: str) -> datetime.date:
     """A date in any of the forms CNIPA data and spreadsheets use; ValueError if it is not one."""
-    folded = _fold(text)
+    folded = csvfile.fold(text)
     for form in _DATE_FORMS:
         match = form.match(folded)
         if match:
@@ -162,12 +113,12 @@ def parse_date(text: str) -> datetime.date:
 
 
 def legal_status_of(text: str) -> str | None:
-    return LEGAL_STATUS_TEXT.get(re.sub(r"\s+", "", _fold(text)))
+    return LEGAL_STATUS_TEXT.get(re.sub(r"\s+", "", csvfile.fold(text)))
 
 
 def province_of(text: str) -> str | None:
     """A province code from a province's name (上海, 江苏省) or any GB/T 2260 code in it; None if unknown."""
-    folded = re.sub(r"\s+", "", _fold(text))
+    folded = re.sub(r"\s+", "", csvfile.fold(text))
     if re.fullmatch(r"\d{2}(\d{4})?", folded):
         code = folded[:2] + "0000"
         return code if gbt2260.is_province(code) and gbt2260.get_division(code).current else None
@@ -204,19 +155,17 @@ def kind_from_name(name: str) -> str:
 class _RowReader:
     """Turns one record into a :class:`TransferRow`, or into the reasons it cannot be one."""
 
-    def __init__(self, columns: dict[str, int], headers: dict[str, str]) -> None:
-        self.columns = columns
+    def __init__(self, headers: dict[str, str]) -> None:
         self.headers = headers
         self.today = timezone.localdate()
 
     def header(self, name: str) -> str:
         return self.headers[name]
 
-    def cell(self, record: list[str], name: str) -> str:
-        index = self.columns.get(name)
-        return record[index].strip() if index is not None and index < len(record) else ""
+    def cell(self, record: dict[str, str], name: str) -> str:
+        return record.get(name, "").strip()
 
-    def read(self, line: int, record: list[str]) -> tuple[TransferRow | None, list[str]]:
+    def read(self, row_number: int, record: dict[str, str]) -> tuple[TransferRow | None, list[str]]:
         problems: list[str] = []
         number = self._number(record, problems)
         registration_date = self._date(record, "registration_date", problems, required=True)
@@ -245,7 +194,7 @@ class _RowReader:
             return None, problems
         return (
             TransferRow(
-                line=line,
+                row_number=row_number,
                 number=number,
                 assignors=assignors,
                 assignees=assignees,
@@ -274,7 +223,7 @@ class _RowReader:
             return ""
 
     def _date(self, record, name: str, problems, *, required: bool = False) -> datetime.date | None:
-        if name not in self.columns:
+        if name not in self.headers:
             return None
         text = self.cell(record, name)
         if not text:
@@ -391,56 +340,24 @@ class TransferFile:
     rows: list[TransferRow] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
-    records: int = 0  # data rows read, good or bad (blank lines are not counted)
+    records: int = 0  # data rows read, good or bad (blank rows are not counted)
 
 
 def read_transfers(data: bytes) -> TransferFile:
     """Phase 1, first half: decode and parse the file, without looking at the database."""
     try:
-        text = decode(data)
-    except ValueError as error:
-        return TransferFile(errors=[RowError(None, str(error))])
-    records = _records(text)
-    try:
-        header_line, header = next(records)
-    except (StopIteration, csv.Error):
-        return TransferFile(errors=[RowError(None, _("The file is empty."))])
-    headers = [_header_key(cell) for cell in header]
-    aliases = {alias: name for name, accepted in COLUMNS.items() for alias in accepted}
-    columns: dict[str, int] = {}
-    errors: list[RowError] = []
-    for index, key in enumerate(headers):
-        name = aliases.get(key)
-        if name is None:
-            continue  # other columns CNIPA exports (IPC, inventors, ...) are ignored
-        if name in columns:
-            errors.append(
-                RowError(header_line, _("The column %(column)s appears twice.") % {"column": header[index].strip()})
-            )
-        columns[name] = index
-    missing = [COLUMNS[name] for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        names = "、".join(" / ".join(accepted) for accepted in missing)
-        errors.append(RowError(header_line, _("The header lacks the columns %(columns)s.") % {"columns": names}))
-    if errors:
-        return TransferFile(errors=errors)
-    parsed = TransferFile(headers={name: header[index].strip().lstrip("\ufeff") for name, index in columns.items()})
-    reader = _RowReader(columns, parsed.headers)
-    rows, errors = parsed.rows, parsed.errors
-    try:
-        for line, record in records:
-            if not any(cell.strip() for cell in record):
-                continue
-            parsed.records += 1
-            if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
-                errors.append(RowError(line, _("This row has more cells than the header has columns.")))
-                continue
-            row, problems = reader.read(line, record)
-            errors.extend(RowError(line, problem) for problem in problems)
-            if row:
-                rows.append(row)
-    except csv.Error as error:
-        errors.append(RowError(None, _("The file is not valid CSV: %(error)s") % {"error": error}))
-    if not parsed.records and not errors:
-        errors.append(RowError(None, _("The file has a header but no records.")))
+        table = csvfile.read_table(data, columns=COLUMNS, required=REQUIRED_COLUMNS)
+    except FileRefused as refusal:
+        return TransferFile(errors=[RowError(None, str(refusal))])
+    # Other columns CNIPA exports (inventors, abstracts, ...) are left out.
+    parsed = TransferFile(headers=table.headers, records=len(table.rows))
+    reader = _RowReader(parsed.headers)
+    for record in table.rows:
+        if record.problem:
+            parsed.errors.append(RowError(record.number, record.problem))
+            continue
+        row, problems = reader.read(record.number, record.cells)
+        parsed.errors.extend(RowError(record.number, problem) for problem in problems)
+        if row:
+            parsed.rows.append(row)
     return parsed

@@ -8,14 +8,15 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from techmarket.accounts import services as accounts_services
 from techmarket.accounts.models import Organisation
-from techmarket.audit.services import audit_record
+from techmarket.csvfile import RowError
 
 from .. import permissions, services
 from ..exceptions import RegistryError
 from ..models import Patent
 from .checking import Plan
-from .reading import Party, RowError, TransferRow, read_transfers
+from .reading import Party, TransferRow, read_transfers
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -61,19 +62,21 @@ class _Importer:
         self.result = result
 
     def organisation(self, party: Party) -> Organisation:
-        organisation = party.organisation
-        if organisation.pk is None:
-            organisation.full_clean()
-            organisation.save()
-            audit_record(
+        """The party's organisation, added through the accounts service (with its audit row) the first time."""
+        if party.organisation.pk is None:
+            planned = party.organisation
+            added = accounts_services.organisation_add_unverified(
                 actor=self.actor,
-                action="organisation.create",
-                target=organisation,
-                summary=organisation.name_zh,
-                data={"source": "import_transfers"},
+                kind=planned.kind,
+                name_zh=planned.name_zh,
+                province=planned.province,
+                city=planned.city,
+                credit_code=planned.credit_code,
+                source="import_transfers",
             )
-            self.result.organisations.append(organisation)
-        return organisation
+            self.plan.organisation_added(planned, added)
+            self.result.organisations.append(added)
+        return party.organisation
 
     def patent(self, row: TransferRow) -> Patent:
         patent = self.plan.patents.get(row.number)
@@ -123,12 +126,12 @@ def transfers_import(
     parsed = read_transfers(data)
     result = ImportResult(rows=parsed.records, dry_run=dry_run)
     if parsed.errors:
-        result.errors = sorted(parsed.errors, key=lambda error: error.line or 0)
+        result.errors = sorted(parsed.errors, key=lambda error: error.row or 0)
         return result
     rows = parsed.rows
     plan = Plan(rows, parsed.headers)
     if plan.errors:
-        result.errors = sorted(plan.errors, key=lambda error: error.line or 0)
+        result.errors = sorted(plan.errors, key=lambda error: error.row or 0)
         return result
     ordered = sorted(rows, key=lambda row: row.order)
     importer = _Importer(plan, actor, result)
@@ -157,4 +160,4 @@ def _guarded(row: TransferRow, function, *args) -> None:
     try:
         function(*args)
     except (RegistryError, ValidationError, IntegrityError) as error:
-        raise _RowFailed(RowError(row.line, _message(error))) from error
+        raise _RowFailed(RowError(row.row_number, _message(error))) from error

@@ -19,6 +19,7 @@ that reach a response are translated.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -35,7 +36,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from ip_registry.models import Patent
-from ip_registry.numbers import InvalidPatentNumber, parse_application_number
+from ip_registry.selectors import patents_for_numbers
 from techmarket.accounts.models import Organisation
 from techmarket.accounts.validators import normalize_phone
 from techmarket.regions import gbt2260
@@ -247,22 +248,13 @@ class ListingCreateSerializer(serializers.ModelSerializer):
         return normalize_phone(value) or None if value else None
 
     def validate_patents(self, value: list[str]) -> list[Patent]:
-        numbers, errors = [], []
-        for token in value:
-            try:
-                numbers.append(parse_application_number(token).canonical)
-            except InvalidPatentNumber as error:
-                errors.append(f"{token}: {error}")
-        if errors:
-            raise serializers.ValidationError(errors)
-        found = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise serializers.ValidationError(
-                _("Not in the registry: %(numbers)s. Register the patent first or check the number.")
-                % {"numbers": "、".join(missing)}
-            )
-        return list(dict.fromkeys(found[n] for n in numbers))
+        # On create the owner is another field of this body, not checked yet: the service checks the holding
+        # then, by the same rule and with the same message.
+        organisation = self.instance.organisation if self.instance is not None else None
+        try:
+            return patents_for_numbers(numbers=value, organisation=organisation)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.messages) from None
 
     def validate_deal_terms(self, value: list[dict]) -> list[Term]:
         # A partial update skips the defaults of nested fields, hence get().

@@ -42,28 +42,28 @@ nothing is written.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import hashlib
 import io
 import re
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ip_registry.models import Patent
-from ip_registry.numbers import InvalidPatentNumber, parse_application_number
+from ip_registry.numbers import split_numbers
+from ip_registry.selectors import patents_for_numbers
+from techmarket import csvfile
 from techmarket.accounts.models import Organisation
 from techmarket.audit.services import audit_record
+from techmarket.csvfile import FileRefused, RowError
 from techmarket.regions.models import TechnologyField
 
 from .. import permissions
@@ -162,20 +162,8 @@ NEGOTIABLE_WORDS = ("面议", "议价", "协商", "待议", "negotiable")
 # A listing's model fields (as the service's errors name them) -> the file's column.
 _FIELD_COLUMN = {name: name for name in COLUMNS} | {"deal_terms": "terms"}
 
-_PATENT_SEPARATOR = re.compile(r"[\s,，;；、]+")
 _TERM = re.compile(r"^(?P<mode>[^:：]+?)\s*(?:[:：]\s*(?P<price>[^（(]*?))?\s*(?:[（(](?P<note>[^）)]*)[）)])?$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # no text file has these
 _PRICE = re.compile(r"^(?P<amount>\d+(?:\.\d+)?)(?P<unit>万|亿)?元?$")
-
-# Files that are not text, by their first bytes.
-_SIGNATURES = (
-    (b"PK\x03\x04", gettext_lazy("This is a spreadsheet workbook (or another zip file), not CSV text.")),
-    (b"\xd0\xcf\x11\xe0", gettext_lazy("This is an Excel 97-2003 workbook, not CSV text.")),
-    (b"%PDF", gettext_lazy("This is a PDF document, not CSV text.")),
-    (b"\x89PNG", gettext_lazy("This is an image, not CSV text.")),
-    (b"\xff\xd8\xff", gettext_lazy("This is an image, not CSV text.")),
-    (b"GIF8", gettext_lazy("This is an image, not CSV text.")),
-)
 
 
 def max_bytes() -> int:
@@ -184,26 +172,6 @@ def max_bytes() -> int:
 
 def max_rows() -> int:
     return getattr(settings, "LISTING_IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the row (``None`` for the file as a whole), the column as headed in the file, the message."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.row is None:
-            return self.message
-        if self.column:
-            return _("row %(row)d, column %(column)s: %(message)s") % {
-                "row": self.row,
-                "column": self.column,
-                "message": self.message,
-            }
-        return _("row %(row)d: %(message)s") % {"row": self.row, "message": self.message}
 
 
 @dataclass
@@ -243,91 +211,7 @@ class ImportReport:
         return [row for row in self.rows if not row.ok]
 
 
-class _FileRefused(Exception):
-    """The file as a whole cannot be imported; the message says why."""
-
-
 # Reading -------------------------------------------------------------------------------------------------------
-
-
-def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "").strip()
-
-
-def _key(text: str) -> str:
-    return re.sub(r"\s+", "", _fold(text).lstrip("\ufeff")).rstrip("*").lower()
-
-
-def _decode(data: bytes) -> str:
-    if not data.strip():
-        raise _FileRefused(_("The file is empty."))
-    if len(data) > max_bytes():
-        raise _FileRefused(
-            _("The file is %(size)s; at most %(limit)s can be imported at once. Split it into several files.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes())}
-        )
-    for signature, message in _SIGNATURES:
-        if data.startswith(signature):
-            raise _FileRefused(f"{message} {_('Save the sheet as CSV (UTF-8) and upload that file.')}")
-    not_text = _("The file is not CSV text in UTF-8 or GB18030. Save the sheet as CSV (UTF-8) and upload that file.")
-    if b"\x00" in data:  # UTF-16 or binary: GB18030 would otherwise decode it "successfully"
-        raise _FileRefused(not_text)
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("gb18030")
-        except UnicodeDecodeError:
-            raise _FileRefused(not_text) from None
-    if _CONTROL.search(text):
-        raise _FileRefused(not_text)
-    if text.lstrip().startswith("<"):
-        raise _FileRefused(
-            _("This is a web page or an XML document, not CSV text.")
-            + " "
-            + _("Save the sheet as CSV (UTF-8) and upload that file.")
-        )
-    return text
-
-
-def _records(text: str) -> Iterator[list[str]]:
-    first_line = text.split("\n", 1)[0]
-    dialect = csv.excel_tab if "\t" in first_line and "," not in first_line else csv.excel
-    yield from csv.reader(io.StringIO(text, newline=""), dialect)
-
-
-def _columns(header: list[str]) -> tuple[dict[str, int], dict[str, str], list[str]]:
-    """Where each known column is, its header as written, and the headers not known. Raises _FileRefused."""
-    aliases = {_key(alias): name for name, accepted in COLUMNS.items() for alias in accepted}
-    columns: dict[str, int] = {}
-    headers: dict[str, str] = {}
-    ignored: list[str] = []
-    problems: list[str] = []
-    for index, cell in enumerate(header):
-        written = cell.strip().lstrip("\ufeff").strip()
-        name = aliases.get(_key(cell))
-        if name is None:
-            if written:
-                ignored.append(written)
-            continue
-        if name in columns:
-            problems.append(_("The column %(column)s appears twice.") % {"column": written})
-        columns[name] = index
-        headers[name] = written
-    if not columns:
-        raise _FileRefused(
-            _(
-                "The first row does not name the columns. It should be the header, e.g. %(example)s; "
-                "download the template to start from."
-            )
-            % {"example": ", ".join(COLUMNS[name][0] for name in REQUIRED_COLUMNS)}
-        )
-    missing = [COLUMNS[name][0] for name in REQUIRED_COLUMNS if name not in columns]
-    if missing:
-        problems.append(_("The header lacks the columns %(columns)s.") % {"columns": ", ".join(missing)})
-    if problems:
-        raise _FileRefused(" ".join(problems))
-    return columns, headers, ignored
 
 
 def _split_terms(text: str) -> list[str]:
@@ -348,14 +232,14 @@ def _split_terms(text: str) -> list[str]:
 
 def _word_lookup(words: dict[str, tuple[str, ...]], choices) -> dict[str, str]:
     """The file's words, the codes, and the labels in English and in the current language, to their values."""
-    lookup = {_key(value): value for value in choices.values}
+    lookup = {csvfile.key(value): value for value in choices.values}
     for value, label in choices.choices:
-        lookup[_key(str(label))] = value
+        lookup[csvfile.key(str(label))] = value
         with translation.override("en"):
-            lookup[_key(str(label))] = value
+            lookup[csvfile.key(str(label))] = value
     for value, accepted in words.items():
         for word in accepted:
-            lookup[_key(word)] = value
+            lookup[csvfile.key(word)] = value
     return lookup
 
 
@@ -379,36 +263,27 @@ class _Row:
 
 
 class _Reader:
-    """Turns each row's cells into a listing's fields, reading the database once for fields and patents."""
+    """Turns each row's cells into a listing's fields: technology fields read once, patents through the registry's
+    selector row by row, as the listing form reads them."""
 
-    def __init__(self, organisation: Organisation, headers: dict[str, str], rows: list[_Row]) -> None:
+    def __init__(self, organisation: Organisation, headers: dict[str, str]) -> None:
         self.organisation = organisation
         self.headers = headers
         self.kinds = _word_lookup(KIND_WORDS, ListingKind)
         self.modes = _word_lookup(DEAL_MODE_WORDS, DealMode)
-        self.negotiable = {_key(word) for word in NEGOTIABLE_WORDS} | {_key(str(_("negotiable")))}
+        self.negotiable = {csvfile.key(word) for word in NEGOTIABLE_WORDS} | {csvfile.key(str(_("negotiable")))}
         self.fields: dict[str, TechnologyField] = {}
         active = list(TechnologyField.objects.active())
         for technology_field in active:
             for name in (technology_field.slug, technology_field.name_zh, technology_field.name_en):
-                self.fields[_key(name)] = technology_field
+                self.fields[csvfile.key(name)] = technology_field
         self.field_names = "、".join(f.name_zh for f in active)
-        numbers = set()
-        for row in rows:
-            for token in self._patent_tokens(row.cells.get("patents", "")):
-                with contextlib.suppress(InvalidPatentNumber):  # reported with the row
-                    numbers.add(parse_application_number(token).canonical)
-        self.patents = {p.application_number: p for p in Patent.objects.filter(application_number__in=numbers)}
         self.titles = dict(
             Listing.objects.of_organisation(organisation).values_list("title_zh", "status").order_by("created_at")
         )
 
     def header(self, name: str) -> str:
         return self.headers.get(name) or COLUMNS[name][0]
-
-    @staticmethod
-    def _patent_tokens(text: str) -> list[str]:
-        return [token for token in _PATENT_SEPARATOR.split(_fold(text)) if token]
 
     def read(self, row: _Row) -> None:
         cells = row.cells
@@ -424,11 +299,11 @@ class _Reader:
         row.terms = self._terms(row)
 
     def _kind(self, row: _Row) -> str:
-        text = _fold(row.cells.get("kind", ""))
+        text = csvfile.fold(row.cells.get("kind", ""))
         if not text:
             row.problem("kind", _("Write the kind, e.g. %(kinds)s.") % {"kinds": _word_list(KIND_WORDS)})
             return ""
-        kind = self.kinds.get(_key(text))
+        kind = self.kinds.get(csvfile.key(text))
         if kind is None:
             row.problem(
                 "kind",
@@ -439,11 +314,11 @@ class _Reader:
         return kind
 
     def _field(self, row: _Row) -> TechnologyField | None:
-        text = _fold(row.cells.get("field", ""))
+        text = csvfile.fold(row.cells.get("field", ""))
         if not text:
             row.problem("field", _("Write the technology field, e.g. %(fields)s.") % {"fields": self.field_names})
             return None
-        technology_field = self.fields.get(_key(text))
+        technology_field = self.fields.get(csvfile.key(text))
         if technology_field is None:
             row.problem(
                 "field",
@@ -453,7 +328,7 @@ class _Reader:
         return technology_field
 
     def _trl(self, row: _Row) -> int | None:
-        text = _fold(row.cells.get("trl", ""))
+        text = csvfile.fold(row.cells.get("trl", ""))
         compact = re.sub(r"\s+", "", text).upper().removeprefix("TRL").removesuffix("级")
         if compact.isdigit() and int(compact) in ReadinessLevel.values:
             return int(compact)
@@ -466,26 +341,14 @@ class _Reader:
             )
         return None
 
-    def _patents(self, row: _Row) -> list:
-        found, missing = [], []
-        for token in self._patent_tokens(row.cells.get("patents", "")):
-            try:
-                number = parse_application_number(token).canonical
-            except InvalidPatentNumber as error:
-                row.problem("patents", f"{token}: {error}")
-                continue
-            patent = self.patents.get(number)
-            if patent is None:
-                missing.append(number)
-            elif patent not in found:
-                found.append(patent)
-        if missing:
-            row.problem(
-                "patents",
-                _("Not in the registry: %(numbers)s. Register the patent first or check the number.")
-                % {"numbers": "、".join(missing)},
-            )
-        return found
+    def _patents(self, row: _Row) -> list[Patent]:
+        numbers = split_numbers(row.cells.get("patents", ""))
+        try:
+            return patents_for_numbers(numbers=numbers, organisation=self.organisation)
+        except ValidationError as error:
+            for message in error.messages:
+                row.problem("patents", message)
+            return []
 
     def _terms(self, row: _Row) -> list[Term]:
         items = _split_terms(row.cells.get("terms", ""))
@@ -498,7 +361,7 @@ class _Reader:
         terms = []
         for item in items:
             match = _TERM.match(item)
-            mode = self.modes.get(_key(match["mode"])) if match else None
+            mode = self.modes.get(csvfile.key(match["mode"])) if match else None
             if mode is None:
                 row.problem(
                     "terms",
@@ -520,8 +383,8 @@ class _Reader:
 
     def _price(self, text: str) -> Decimal | None:
         """The price in yuan, None when negotiable; ValueError when the text is not a price."""
-        compact = re.sub(r"[\s,¥]|RMB|CNY|人民币", "", _fold(text), flags=re.IGNORECASE)
-        if not compact or _key(compact) in self.negotiable:
+        compact = re.sub(r"[\s,¥]|RMB|CNY|人民币", "", csvfile.fold(text), flags=re.IGNORECASE)
+        if not compact or csvfile.key(compact) in self.negotiable:
             return None
         match = _PRICE.match(compact)
         if match is None:
@@ -558,37 +421,22 @@ def _check_organisation(actor, organisation: Organisation) -> None:
 
 def _read_file(data: bytes) -> tuple[list[_Row], dict[str, str], list[str]]:
     """The data rows with their spreadsheet row numbers, the headers as written, the ignored headers."""
-    text = _decode(data)
-    records = _records(text)
     try:
-        header = next(records, None)
-        if header is None or not any(cell.strip() for cell in header):
-            raise _FileRefused(_("The file is empty."))
-        columns, headers, ignored = _columns(header)
-        rows: list[_Row] = []
-        for number, record in enumerate(records, start=2):
-            if not any(cell.strip() for cell in record):
-                continue
-            row = _Row(number=number, cells={name: record[i] if i < len(record) else "" for name, i in columns.items()})
-            if len(record) > len(header) and any(cell.strip() for cell in record[len(header) :]):
-                row.problem(
-                    "",
-                    _(
-                        "This row has more cells than the header has columns; a cell with a comma in it must be "
-                        "in double quotes."
-                    ),
-                )
-            rows.append(row)
-            if len(rows) > max_rows():
-                raise _FileRefused(
-                    _("The file has more than %(limit)d rows; at most %(limit)d can be imported at once.")
-                    % {"limit": max_rows()}
-                )
-    except csv.Error as error:
-        raise _FileRefused(_("The file is not valid CSV: %(error)s") % {"error": error}) from None
-    if not rows:
-        raise _FileRefused(_("The file has a header but no rows of listings."))
-    return rows, headers, ignored
+        table = csvfile.read_table(
+            data, columns=COLUMNS, required=REQUIRED_COLUMNS, max_bytes=max_bytes(), max_rows=max_rows()
+        )
+    except FileRefused as refusal:
+        if refusal.code == "no_header":  # most likely not made from the template, which the page offers
+            advice = _("Download the template to start from.")
+            raise FileRefused(f"{refusal} {advice}", code=refusal.code) from None
+        raise
+    rows = []
+    for record in table.rows:
+        row = _Row(number=record.number, cells=record.cells)
+        if record.problem:
+            row.problem("", record.problem)
+        rows.append(row)
+    return rows, table.headers, table.ignored
 
 
 def listings_import(
@@ -611,8 +459,8 @@ def listings_import(
     report = ImportReport(dry_run=dry_run)
     try:
         rows, headers, report.ignored_columns = _read_file(data)
-    except _FileRefused as refusal:
-        report.errors = [RowError(None, "", str(refusal))]
+    except FileRefused as refusal:
+        report.errors = [RowError(None, str(refusal))]
         return report
     seen: dict[str, int] = {}
     created: list[Listing] = []
@@ -620,7 +468,7 @@ def listings_import(
         # One import per organisation at a time: a second one (a double-clicked confirmation) waits here, then
         # sees the first one's titles and refuses the duplicates.
         Organisation.objects.select_for_update().get(pk=organisation.pk)
-        reader = _Reader(organisation, headers, rows)
+        reader = _Reader(organisation, headers)
         for done, row in enumerate(rows, start=1):
             reader.read(row)
             title = row.fields.get("title_zh", "")
@@ -688,7 +536,7 @@ def _check_duplicate(row: _Row, title: str, seen: dict[str, int], existing: dict
 def _row_report(row: _Row, reader: _Reader) -> RowReport:
     order = ["", *COLUMNS]
     errors = [
-        RowError(row.number, reader.header(column) if column else "", message)
+        RowError(row.number, message, column=reader.header(column) if column else "")
         for column in sorted(row.problems, key=order.index)
         for message in row.problems[column]
     ]

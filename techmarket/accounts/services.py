@@ -81,6 +81,43 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
 
 
 @transaction.atomic
+def organisation_add_unverified(
+    *,
+    actor: User | None,
+    kind: str,
+    name_zh: str,
+    province: str,
+    city: str = "",
+    credit_code: str | None = None,
+    source: str,
+) -> Organisation:
+    """Add an organisation that someone else's record names (a party to an imported transfer), awaiting verification.
+
+    It has no members. With a credit code it joins the staff's verification queue; without one it waits for
+    someone from it to register, who takes the record over (``Organisation.objects.claimable``). ``source`` says
+    which import named it, for the audit row; ``actor`` is whoever ran the import, None for the platform itself.
+    """
+    organisation = Organisation(
+        kind=kind,
+        name_zh=name_zh,
+        province=province,
+        city=city,
+        credit_code=credit_code or None,
+        verification_status=VerificationStatus.PENDING,
+    )
+    organisation.full_clean()
+    organisation.save()
+    audit_record(
+        actor=actor,
+        action="organisation.create",
+        target=organisation,
+        summary=organisation.name_zh,
+        data={"source": source},
+    )
+    return organisation
+
+
+@transaction.atomic
 def organisation_update(*, actor: User, organisation: Organisation, **changes) -> Organisation:
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied

@@ -172,3 +172,24 @@ def test_broker_profile_validates_provinces(user):
         user=user, certificate_number="JSJL-1", provinces_served=["310000", "340000"], field_ids=[]
     )
     assert profile.province_names == ["上海市", "安徽省"]
+
+
+def test_an_organisation_named_by_an_import_is_added_unverified_without_members_and_audited():
+    organisation = services.organisation_add_unverified(
+        actor=None, kind="enterprise", name_zh="无锡太湖半导体有限公司", province="320000", city="320200", source="test"
+    )
+
+    assert organisation.verification_status == VerificationStatus.PENDING
+    assert not organisation.memberships.exists()
+    assert list(Organisation.objects.claimable()) == [organisation]  # no credit code: waits for a claimant
+    event = AuditEvent.objects.get(action="organisation.create", target_id=str(organisation.pk))
+    assert (event.actor, event.data) == (None, {"source": "test"})
+
+
+def test_an_organisation_an_import_names_is_checked_before_it_is_saved():
+    with pytest.raises(ValidationError):
+        services.organisation_add_unverified(
+            actor=None, kind="enterprise", name_zh="某公司", province="999999", credit_code="123", source="test"
+        )
+    assert not Organisation.objects.exists()
+    assert not AuditEvent.objects.exists()

@@ -1,4 +1,4 @@
-"""import_transfers: CNIPA assignment records in, all rows or none, line numbers for every bad row, idempotent."""
+"""import_transfers: CNIPA assignment records in, all rows or none, row numbers for every bad row, idempotent."""
 
 import csv
 import datetime
@@ -142,7 +142,7 @@ def test_legal_status_texts(text, status):
     assert legal_status_of(text) == status
 
 
-# Bad rows: every one named by its line, nothing written -----------------------------------------------------------
+# Bad rows: every one named by its row, nothing written ------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -158,7 +158,7 @@ def test_legal_status_texts(text, status):
         ("授权公告日", "2018-12-31", "授权公告日 2018-12-31 is before the patent was filed."),
     ],
 )
-def test_a_bad_row_is_named_by_its_line_and_reason_and_nothing_is_written(column, value, reason, fudan, nju):
+def test_a_bad_row_is_named_by_its_row_and_reason_and_nothing_is_written(column, value, reason, fudan, nju):
     bad = row(number(4), "复旦大学", "南京大学")
     bad[HEADER.index(column)] = value
     data = csv_file([row(number(3), "复旦大学", "南京大学"), bad])
@@ -168,10 +168,10 @@ def test_a_bad_row_is_named_by_its_line_and_reason_and_nothing_is_written(column
 
     assert len(result.errors) == 1
     error = result.errors[0]
-    assert error.line == 3  # the header is line 1, the good row line 2
-    assert reason in error.reason
+    assert error.row == 3  # the header is row 1, the good row row 2
+    assert reason in error.message
     with translation.override("en"):
-        assert str(error).startswith("line 3: ")
+        assert str(error).startswith("row 3: ")
     assert (result.created, result.skipped) == (0, 0)
     assert counts() == before
 
@@ -181,8 +181,8 @@ def test_a_row_with_several_problems_reports_each_of_them(fudan):
 
     result = run(data)
 
-    assert [error.line for error in result.errors] == [2, 2, 2]
-    reasons = " | ".join(error.reason for error in result.errors)
+    assert [error.row for error in result.errors] == [2, 2, 2]
+    reasons = " | ".join(error.message for error in result.errors)
     assert "expected 9, got 8" in reasons
     assert "2023-02-30 is not a date" in reasons
     assert "受让人 is empty" in reasons
@@ -194,8 +194,8 @@ def test_a_missing_column_is_named(fudan, nju):
 
     result = run(data)
 
-    assert [(error.line, error.reason) for error in result.errors] == [
-        (1, "The header lacks the columns 当前法律状态.")
+    assert [(error.row, error.message) for error in result.errors] == [
+        (None, "The header lacks the columns 当前法律状态.")
     ]
     assert RegistryEntry.objects.count() == 0
 
@@ -204,17 +204,17 @@ def test_a_missing_column_is_named(fudan, nju):
     ("data", "reason"),
     [
         (b"", "The file is empty."),
-        (csv_file([]), "The file has a header but no records."),
-        ("申请号,转让人".encode("utf-16"), "not UTF-8 or GB18030 text"),
-        (b"\x81\x30\xff\xfe", "not UTF-8 or GB18030 text"),
+        (csv_file([]), "The file has a header but no rows below it."),
+        ("申请号,转让人".encode("utf-16"), "not CSV text in UTF-8 or GB18030"),
+        (b"\x81\x30\xff\xfe", "not CSV text in UTF-8 or GB18030"),
     ],
 )
 def test_files_that_cannot_be_read_say_why(data, reason):
     result = run(data)
 
     assert len(result.errors) == 1
-    assert result.errors[0].line is None
-    assert reason in result.errors[0].reason
+    assert result.errors[0].row is None
+    assert reason in result.errors[0].message
 
 
 def test_one_bad_row_among_1000_writes_nothing_and_names_the_row(fudan, nju, zju, hefei_firm):
@@ -233,8 +233,8 @@ def test_one_bad_row_among_1000_writes_nothing_and_names_the_row(fudan, nju, zju
 
     result = run(csv_file(rows, header=header))
 
-    assert [error.line for error in result.errors] == [bad_line]
-    assert "The check character is wrong" in result.errors[0].reason
+    assert [error.row for error in result.errors] == [bad_line]
+    assert "The check character is wrong" in result.errors[0].message
     assert result.created == 0
     assert counts() == before
     assert not Organisation.objects.filter(name_zh=new_firm).exists()
@@ -307,7 +307,7 @@ def test_unknown_organisations_are_added_unverified_with_their_province(fudan):
             [*row(number(9), "复旦大学", "宁波甬江新能源有限公司"), ningbo_code, ""],
             # The province column wins over the credit code's area (this firm moved to Hefei).
             [*row(number(10), "复旦大学", "合肥工业大学"), hefei_code, "安徽"],
-            # Named again without its code: found through the line that gave it.
+            # Named again without its code: found through the row that gave it.
             [*row(number(11), "复旦大学", "宁波甬江新能源有限公司"), "", ""],
         ],
         header=header,
@@ -327,6 +327,28 @@ def test_unknown_organisations_are_added_unverified_with_their_province(fudan):
     assert hfut.verification_status == VerificationStatus.PENDING
     entry = RegistryEntry.objects.filter(patent__application_number=number(10)).get()
     assert entry.to_parties[0]["province"] == "340000"
+
+
+def test_an_organisation_the_import_adds_has_its_audit_row_once_however_many_rows_name_it(fudan):
+    staff = platform_staff_user()
+    data = csv_file(
+        [
+            row(number(15), "复旦大学", "无锡太湖半导体有限公司"),
+            row(number(16), "复旦大学", "无锡太湖半导体有限公司", registered="2023-06-10"),
+        ]
+    )
+
+    result = run(data, actor=staff)
+
+    assert result.ok, result.errors
+    wuxi = Organisation.objects.get(name_zh="无锡太湖半导体有限公司")
+    assert result.organisations == [wuxi]
+    event = AuditEvent.objects.get(action="organisation.create")
+    assert (event.actor, event.target_id, event.summary) == (staff, str(wuxi.pk), "无锡太湖半导体有限公司")
+    assert event.data == {"source": "import_transfers"}
+    # Both rows' entries name the one organisation added.
+    entries = RegistryEntry.objects.filter(patent__application_number__in=[number(15), number(16)])
+    assert {entry.to_parties[0]["organisation"] for entry in entries} == {wuxi.pk}
 
 
 def test_an_unknown_organisation_without_credit_code_is_placed_by_its_name(fudan):
@@ -381,8 +403,8 @@ def test_an_unknown_organisation_whose_province_cannot_be_told_is_a_row_error(fu
 
     result = run(data)
 
-    assert [error.line for error in result.errors] == [2]
-    reason = result.errors[0].reason
+    assert [error.row for error in result.errors] == [2]
+    reason = result.errors[0].message
     assert "华东精密仪器有限公司" in reason
     assert "受让人省份" in reason and "受让人统一社会信用代码" in reason
     assert Organisation.objects.count() == 1
@@ -394,8 +416,8 @@ def test_a_credit_code_that_contradicts_the_registry_is_a_row_error(fudan, nju):
     wrong = credit_code("320106", 4)
     result = run(csv_file([[*row(number(13), "复旦大学", "南京大学"), wrong]], header=header))
 
-    assert [error.line for error in result.errors] == [2]
-    assert f"南京大学 is registered with the credit code {nju.credit_code}, not {wrong}." in result.errors[0].reason
+    assert [error.row for error in result.errors] == [2]
+    assert f"南京大学 is registered with the credit code {nju.credit_code}, not {wrong}." in result.errors[0].message
 
 
 def test_a_chain_is_recorded_in_date_order_whatever_the_file_order(fudan, nju, zju):
@@ -436,8 +458,8 @@ def test_a_refusal_by_the_ledger_rolls_everything_back_and_names_the_row(fudan, 
 
     result = run(data, dry_run=dry_run)
 
-    assert [error.line for error in result.errors] == [3]
-    assert "The assignors must be all the current right holders: 复旦大学." in result.errors[0].reason
+    assert [error.row for error in result.errors] == [3]
+    assert "The assignors must be all the current right holders: 复旦大学." in result.errors[0].message
     assert (result.created, result.patents_created, result.organisations_created) == (0, 0, 0)
     assert counts() == before
     assert not Patent.objects.filter(application_number=number(15)).exists()
@@ -496,7 +518,7 @@ def test_the_command_prints_each_bad_row_to_stderr_and_exits_1(bad_file, capsys,
 
     assert exit_info.value.code == 1
     err = capsys.readouterr().err
-    assert "line 3: 申请号 202311432805.8: The check character is wrong: expected 9, got 8." in err
+    assert "row 3: 申请号 202311432805.8: The check character is wrong: expected 9, got 8." in err
     assert "nothing was written" in err
     assert RegistryEntry.objects.count() == 0
 
@@ -533,7 +555,7 @@ def test_dry_run_still_reports_bad_rows(bad_file):
     err = io.StringIO()
     with translation.override("en"), pytest.raises(CommandError, match="nothing was written"):
         call_command("import_transfers", str(bad_file), "--dry-run", stderr=err)
-    assert err.getvalue().startswith("line 3: ")
+    assert err.getvalue().startswith("row 3: ")
 
 
 def test_the_actor_must_be_allowed_to_record_entries(fudan, nju, user, tmp_path):

@@ -420,7 +420,7 @@ def file_error(organisation, data: bytes) -> str:
         (bytes(range(1, 40)) * 3, "not CSV text in UTF-8 or GB18030"),
         ("名称,价格\n苹果,5\n".encode(), "The first row does not name the columns"),
         ("类型,标题,摘要\n".encode(), "The header lacks the columns 技术领域, 技术成熟度, 交易方式, 联系人."),
-        (",".join(c[0] for c in COLUMNS.values()).encode(), "The file has a header but no rows of listings."),
+        (",".join(c[0] for c in COLUMNS.values()).encode(), "The file has a header but no rows below it."),
         ("类型,类型,标题".encode(), "The column 类型 appears twice."),
     ],
     ids=[
@@ -441,6 +441,13 @@ def file_error(organisation, data: bytes) -> str:
 )
 def test_files_that_are_not_a_listings_csv_are_refused_with_a_clear_message(fudan, data, expected):
     assert expected in file_error(fudan, data)
+
+
+def test_a_file_not_made_from_the_template_is_pointed_to_it(fudan):
+    message = file_error(fudan, "名称,价格\n苹果,5\n".encode())
+
+    assert message.startswith("The first row does not name the columns. It should be the header, e.g. 类型, 标题,")
+    assert message.endswith(" Download the template to start from.")
 
 
 def test_a_file_over_the_size_limit_is_refused(fudan, settings):

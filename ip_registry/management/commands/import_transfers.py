@@ -50,7 +50,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(error))
             raise CommandError(
                 _("%(count)d problem(s) found; nothing was written.") % {"count": len(result.errors)}
-                if len(result.errors) > 1 or result.errors[0].line is not None
+                if len(result.errors) > 1 or result.errors[0].row is not None
                 else _("Nothing was written.")
             )
         self.stdout.write(self.style.SUCCESS(self.summary(result)))
