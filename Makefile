@@ -1,4 +1,4 @@
-# make run:   set up the virtualenv, migrate, load the demo data, build the search index, serve on 127.0.0.1:8000
+# make run:   set up the virtualenv, migrate, load the demo data and index it, serve on 127.0.0.1:8000
 # make test:  lint, migration check, and the test suite on SQLite and on PostgreSQL
 
 PYTHON ?= python3
@@ -22,7 +22,6 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py rebuild_search_index
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: $(VENV)/.dev

@@ -272,13 +272,13 @@ def populate(count: int) -> str:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.db import transaction
 
+    from demo.accounts import demo_credit_code
     from ip_registry import services as registry
     from ip_registry.choices import LegalStatus
     from ip_registry.numbers import check_character
     from listings.services import listings as services
     from techmarket.accounts import services as accounts
     from techmarket.accounts.choices import OrganisationKind
-    from techmarket.accounts.demo import demo_credit_code
     from techmarket.accounts.permissions import platform_staff_group
     from techmarket.regions.models import TechnologyField
 

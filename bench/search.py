@@ -12,14 +12,14 @@ writes ``--listings`` published listings with ``bulk_create`` (the services
 would take hours for 100,000), deterministically (``--seed``):
 
 - owners: the demo's universities, institutes and enterprises in Shanghai,
-  Jiangsu, Zhejiang and Anhui (``techmarket.accounts.demo``), listings spread
+  Jiangsu, Zhejiang and Anhui (``demo.accounts``), listings spread
   over the provinces as in the demo plan;
-- text: what the demo plan writes (``listings.demo_plan``, drawing on the
-  sentences and subjects of ``listings.demo_text``): titles, summaries,
+- text: what the demo plan writes (``demo.listings_plan``, drawing on the
+  sentences and subjects of ``demo.listings_text``): titles, summaries,
   problems, advantages and application scenarios of software, know-how,
   IC layouts, plant varieties and other achievements in the fourteen
   technology fields the migrations seed; patent and portfolio listings offer
-  patents titled as in the registry's demo (``ip_registry.demo_text``), with
+  patents titled as in the registry's demo (``demo.registry_text``), with
   their IPC codes;
 - deal terms as in the demo plan (one to three modes, a quarter negotiable,
   "use first, pay later" among them), an open licence on a share of the
@@ -241,8 +241,8 @@ def make_organisations() -> list:
     """The demo's universities, institutes and enterprises (not the agencies, which list nothing), verified."""
     from django.utils import timezone
 
+    from demo.accounts import ENTERPRISES, SUPPLIERS
     from techmarket.accounts.choices import OrganisationKind, VerificationStatus
-    from techmarket.accounts.demo import ENTERPRISES, SUPPLIERS
     from techmarket.accounts.models import Organisation
 
     rows = [
@@ -281,15 +281,16 @@ def make_patents(patents: list[dict]) -> dict[str, int]:
 class ListingPlanner:
     """The demo plan's way of writing listings, for any number of them and for enterprises too.
 
-    ``listings.demo_plan``'s planner writes the texts and the deal terms
+    ``demo.listings_plan``'s planner writes the texts and the deal terms
     (``describe``, ``patent_listing``, ``terms``); this class chooses the
     owner, the field and the kind, and makes up the patents the patent
     listings offer, titled as the registry's demo titles them.
     """
 
     def __init__(self, organisations: list, fields: dict, seed: int):
-        from ip_registry import demo_text as registry_text
-        from listings import demo_plan, demo_text
+        from demo import listings_plan as demo_plan
+        from demo import listings_text as demo_text
+        from demo import registry_text
 
         self.demo_plan, self.demo_text, self.registry_text = demo_plan, demo_text, registry_text
         self.planner = demo_plan._Planner((), seed)
@@ -551,8 +552,8 @@ def vocabulary() -> dict[int, dict[bool, list[str]]]:
     it after its first character (电池 in 锂电池, 功率器件 in 碳化硅功率器件),
     where no segmentation into words would find it.
     """
-    from ip_registry import demo_text as registry_text
-    from listings import demo_text
+    from demo import listings_text as demo_text
+    from demo import registry_text
     from search.analysis import HAN_RUN
 
     words: set[str] = set()

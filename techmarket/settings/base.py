@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "licensing",
     "search",
     "cms",
+    "demo",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

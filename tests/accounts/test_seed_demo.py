@@ -1,25 +1,16 @@
 """The demo seed: what it creates, that a second run creates nothing, and that its logins work."""
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.test import Client
 from stdnum.cn import uscc
 
+from demo.accounts import BROKER, DEMO_PASSWORD, LOGINS, PLATFORM_STAFF, SUPERUSER, demo_credit_code
 from techmarket.accounts.choices import MembershipStatus, OrganisationKind
-from techmarket.accounts.demo import BROKER, DEMO_PASSWORD, LOGINS, PLATFORM_STAFF, SUPERUSER, demo_credit_code
-from techmarket.accounts.management.commands import seed_demo
 from techmarket.accounts.models import BrokerProfile, Membership, Organisation, User
 from techmarket.accounts.permissions import can_verify_organisations
 from techmarket.audit.models import AuditEvent
 from techmarket.regions.gbt2260 import YRD_PROVINCES
-
-
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+from tests.demo_seed import seed, seeded_demo
 
 
 def _counts() -> dict[str, int]:
@@ -32,15 +23,16 @@ def _counts() -> dict[str, int]:
     }
 
 
-@pytest.fixture(autouse=True)
-def accounts_steps_only(monkeypatch):
-    """These tests are about the accounts' demo data; the registry's steps have their own tests."""
-    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo",))
+@pytest.fixture(scope="module")
+def demo_accounts(django_db_setup, django_db_blocker):
+    """The accounts' demo data, seeded once for the module (the registry and the market have their own tests)."""
+    with seeded_demo(django_db_blocker, registry=(), listings=(), market=()) as world:
+        yield world
 
 
 @pytest.fixture
-def seeded(db) -> str:
-    return _seed()
+def seeded(demo_accounts, db) -> str:
+    return demo_accounts.output
 
 
 def test_generated_credit_code_has_both_check_characters():
@@ -80,7 +72,7 @@ def test_seed_memberships_include_staff_and_a_join_request(seeded):
 
 def test_second_run_creates_nothing(seeded):
     before = _counts()
-    output = _seed()
+    output = seed()
     assert _counts() == before
     assert "organisations 38/38 (0 new, 38 already there)" in output
 

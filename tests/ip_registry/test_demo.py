@@ -13,25 +13,26 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from ip_registry import demo, demo_plan
+from demo import registry, registry_plan
+from demo.accounts import ENTERPRISES, SUPPLIERS
+from demo.management.commands import seed_demo
 from ip_registry.choices import TRANSFER_KINDS, EntryKind, LegalStatus, PatentType
 from ip_registry.ledger import is_cross_province
 from ip_registry.models import Patent, RegistryEntry, RightHolder
 from ip_registry.numbers import parse_application_number
 from ip_registry.selectors import FlowFilter, flow_matrix, ledger_verify
 from ip_registry.validators import validate_ipc
-from techmarket.accounts.demo import ENTERPRISES, SUPPLIERS
-from techmarket.accounts.management.commands import seed_demo
 from techmarket.accounts.models import Organisation
 from techmarket.audit.models import AuditEvent
+from tests.demo_seed import seed, seeded_demo
 
-PLAN = demo_plan.plan_patents()
+PLAN = registry_plan.plan_patents()
 SMALL = 40
 YEARS = range(2019, 2026)
 
 
 def _party(key: str) -> dict:
-    return {"province": demo_plan.ORGANISATIONS_BY_KEY[key].province}
+    return {"province": registry_plan.ORGANISATIONS_BY_KEY[key].province}
 
 
 def _transfers(plan) -> list[tuple[datetime.date, bool]]:
@@ -52,8 +53,8 @@ def _transfers(plan) -> list[tuple[datetime.date, bool]]:
 
 
 def test_plan_is_the_same_every_time_and_a_short_plan_is_its_start():
-    assert demo_plan.plan_patents() == PLAN
-    assert demo_plan.plan_patents(SMALL) == PLAN[:SMALL]
+    assert registry_plan.plan_patents() == PLAN
+    assert registry_plan.plan_patents(SMALL) == PLAN[:SMALL]
 
 
 def test_plan_has_300_patents_and_about_1000_ledger_entries():
@@ -136,18 +137,14 @@ def test_transfers_rise_every_year_and_about_a_third_cross_a_provincial_border()
 # A shortened plan in the database --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_plan(monkeypatch):
-    monkeypatch.setattr(demo, "STEPS", demo.steps(patent_count=SMALL))
-    # The market's demo listings build on the full registry plan; they have their own test.
-    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo", "ip_registry.demo"))
-    return PLAN[:SMALL]
+@pytest.fixture(scope="module")
+def small_registry(django_db_setup, django_db_blocker):
+    """The accounts and the first patents of the registry plan, seeded once for the module.
 
-
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    The market's demo listings build on the full registry plan; they have their own test.
+    """
+    with seeded_demo(django_db_blocker, registry=registry.steps(patent_count=SMALL), listings=(), market=()) as world:
+        yield world
 
 
 def _counts() -> dict[str, int]:
@@ -161,9 +158,10 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing(small_plan):
-    assert "ip_registry.demo" in seed_demo.STEP_MODULES
-    output = _seed()
+def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing(small_registry):
+    assert any(step is registry.STEPS[-1] for step in seed_demo.demo_steps())
+    output = small_registry.output
+    small_plan = PLAN[:SMALL]
     assert f"patents and their registry history {SMALL}/{SMALL} ({SMALL} new, 0 already there)" in output
 
     assert Patent.objects.count() == SMALL
@@ -184,6 +182,6 @@ def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing
     assert Organisation.objects.filter(name_zh="长三角科创银行股份有限公司（示范）").exists()
 
     before = _counts()
-    output = _seed()
+    output = seed()
     assert _counts() == before
     assert f"patents and their registry history {SMALL}/{SMALL} (0 new, {SMALL} already there)" in output

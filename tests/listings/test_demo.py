@@ -8,25 +8,27 @@ registry; the plan tests check what the full seed would write.
 from collections import Counter
 from decimal import Decimal
 from importlib import import_module
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
-from ip_registry import demo as registry_demo
+from demo import listings as demo
+from demo import listings_plan as demo_plan
+from demo import listings_text as demo_text
+from demo import registry
+from demo.accounts import DEMO_EMAIL_DOMAIN, SUPPLIERS
+from demo.images import MOTIFS, demo_picture
+from demo.management.commands import seed_demo
+from demo.registry_plan import LAST_DAY, plan_patents
 from ip_registry.choices import LegalStatus
-from ip_registry.demo_plan import LAST_DAY, plan_patents
 from ip_registry.models import Patent
 from ip_registry.numbers import PatentType
-from listings import demo, demo_market, demo_plan, demo_text
 from listings.choices import PATENT_KINDS, DealMode, ListingKind, ListingStatus
-from listings.demo_images import MOTIFS, demo_picture
 from listings.models import DealTerm, Listing, ListingImage
 from listings.validators import validate_deal_modes
-from techmarket.accounts.demo import DEMO_EMAIL_DOMAIN, SUPPLIERS
-from techmarket.accounts.management.commands import seed_demo
+from search.query import LISTINGS
 from techmarket.audit.models import AuditEvent
 from techmarket.regions.gbt2260 import YRD_PROVINCES
+from tests.demo_seed import seed, seeded_demo
 
 REGISTRY = plan_patents()
 PLAN = demo_plan.plan_listings(patents=REGISTRY)
@@ -172,18 +174,20 @@ def test_pictures_are_reproducible_jpegs():
 # A shortened plan in the database --------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def small_plan(monkeypatch):
-    monkeypatch.setattr(registry_demo, "STEPS", registry_demo.steps(patent_count=SMALL_PATENTS))
-    monkeypatch.setattr(demo, "STEPS", demo.steps(listing_count=SMALL_LISTINGS, patent_count=SMALL_PATENTS))
-    monkeypatch.setattr(demo_market, "STEPS", ())  # the demands and inquiries have their own test
-    return demo.STEPS[0].items
+@pytest.fixture(scope="module")
+def small_market(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The first listings of a plan drawn on a shortened registry, seeded once for the module with their pictures.
 
-
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+    The demands and inquiries have their own test.
+    """
+    with seeded_demo(
+        django_db_blocker,
+        media=tmp_path_factory.mktemp("demo-media"),
+        registry=registry.steps(patent_count=SMALL_PATENTS),
+        listings=demo.steps(listing_count=SMALL_LISTINGS, patent_count=SMALL_PATENTS),
+        market=(),
+    ) as world:
+        yield world
 
 
 def _counts() -> dict[str, int]:
@@ -196,9 +200,12 @@ def _counts() -> dict[str, int]:
 
 
 @pytest.mark.django_db
-def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing(small_plan, media_root):
-    assert seed_demo.STEP_MODULES.index("listings.demo") > seed_demo.STEP_MODULES.index("ip_registry.demo")
-    output = _seed()
+def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing(small_market, settings):
+    order = [id(step) for step in seed_demo.demo_steps()]
+    assert order.index(id(demo.STEPS[0])) > order.index(id(registry.STEPS[-1]))
+    small_plan = demo.STEPS[0].items
+    settings.MEDIA_ROOT = media_root = small_market.media
+    output = small_market.output
     label = demo.STEPS[0].label
     assert f"{label} {SMALL_LISTINGS}/{SMALL_LISTINGS} ({SMALL_LISTINGS} new, 0 already there)" in output
 
@@ -249,19 +256,14 @@ def test_seed_writes_the_plan_through_the_services_and_a_second_run_adds_nothing
     assert set(public.values_list("province", flat=True)) == set(YRD_PROVINCES)
     assert public.values("field").distinct().count() >= 8
 
+    # seed_demo indexed what it seeded: the search index holds every listing it should, and no other.
+    listings_index = small_market.index[LISTINGS]
+    assert listings_index["indexed"] == listings_index["database"] > 0
+    assert not listings_index["missing"] and not listings_index["extra"]
+
     before = _counts()
     files = sorted(path for path in media_root.rglob("*") if path.is_file())
-    output = _seed()
+    output = seed()
     assert _counts() == before
     assert sorted(path for path in media_root.rglob("*") if path.is_file()) == files
     assert f"{label} {SMALL_LISTINGS}/{SMALL_LISTINGS} (0 new, {SMALL_LISTINGS} already there)" in output
-
-
-@pytest.mark.django_db
-def test_a_patent_listing_is_refused_when_its_organisation_does_not_hold_the_patent(monkeypatch):
-    monkeypatch.setattr(seed_demo, "STEP_MODULES", ("techmarket.accounts.demo",))  # organisations, no registry
-    _seed()
-    planned = next(listing for listing in PLAN if listing.kind == ListingKind.PATENT)
-    with pytest.raises(demo.DemoDataError, match=planned.patents[0]):
-        demo.seed_listing(planned)
-    assert not Listing.objects.exists()

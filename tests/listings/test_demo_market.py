@@ -1,20 +1,21 @@
 """The demo demands and inquiries: the full plan's shape without a database, and a shortened plan seeded for real."""
 
 from collections import Counter
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
-from ip_registry import demo as registry_demo
-from listings import demo, demo_market
+from demo import listings as demo
+from demo import market as demo_market
+from demo import registry as registry_demo
+from demo.accounts import SUPPLIERS
+from demo.management.commands import seed_demo
 from listings.choices import DemandStatus, InquiryStatus, ProposalStatus
 from listings.models import Demand, Inquiry, InquiryMessage, Proposal
+from search.query import DEMANDS as DEMANDS_INDEX
 from techmarket.accounts.choices import OrganisationKind
-from techmarket.accounts.demo import SUPPLIERS
-from techmarket.accounts.management.commands import seed_demo
 from techmarket.audit.models import AuditEvent
+from tests.demo_seed import seed, seeded_demo
 
 DEMANDS = demo_market.plan_demands()
 INQUIRIES = demo_market.plan_inquiries()
@@ -40,23 +41,23 @@ def test_inquiries_stay_under_the_daily_limit_of_each_sender():
     assert 0 < sum(plan.replied for plan in INQUIRIES) < len(INQUIRIES)
 
 
-@pytest.fixture
-def small_market(monkeypatch):
-    monkeypatch.setattr(registry_demo, "STEPS", registry_demo.steps(patent_count=30))
-    monkeypatch.setattr(demo, "STEPS", demo.steps(listing_count=24, patent_count=30))
-    monkeypatch.setattr(demo_market, "STEPS", demo_market.steps(demand_count=8, inquiry_count=12))
-
-
-def _seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+@pytest.fixture(scope="module")
+def small_market(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The first demands and inquiries, on the first listings of a shortened registry, seeded once for the module."""
+    with seeded_demo(
+        django_db_blocker,
+        media=tmp_path_factory.mktemp("demo-media"),
+        registry=registry_demo.steps(patent_count=30),
+        listings=demo.steps(listing_count=24, patent_count=30),
+        market=demo_market.steps(demand_count=8, inquiry_count=12),
+    ) as world:
+        yield world
 
 
 @pytest.mark.django_db
-def test_seed_posts_demands_and_inquiries_through_the_services_once(small_market, media_root):
-    assert seed_demo.STEP_MODULES[-1] == "listings.demo_market"
-    output = _seed()
+def test_seed_posts_demands_and_inquiries_through_the_services_once(small_market):
+    assert seed_demo.demo_steps()[-1] is demo_market.STEPS[-1]
+    output = small_market.output
     assert "technology demands and proposals 8/8 (8 new, 0 already there)" in output
     assert "inquiries about listings 12/12 (12 new, 0 already there)" in output
 
@@ -90,13 +91,18 @@ def test_seed_posts_demands_and_inquiries_through_the_services_once(small_market
         assert inquiry.status == (InquiryStatus.ANSWERED if replies else InquiryStatus.OPEN)
     assert Inquiry.objects.filter(status=InquiryStatus.ANSWERED).count() == sum(p.replied for p in INQUIRIES[:12])
 
+    # seed_demo indexed the demands it posted, with the listings.
+    demands_index = small_market.index[DEMANDS_INDEX]
+    assert demands_index["indexed"] == demands_index["database"] > 0
+    assert not demands_index["missing"] and not demands_index["extra"]
+
     counts = (
         Demand.objects.count(),
         Proposal.objects.count(),
         InquiryMessage.objects.count(),
         AuditEvent.objects.count(),
     )
-    output = _seed()
+    output = seed()
     assert (
         Demand.objects.count(),
         Proposal.objects.count(),

@@ -3,9 +3,10 @@
 One item is one patent with its whole story: its application, its grant, then
 assignments to the demo firms, licence recordals (exclusive, sole, ordinary,
 open), pledges to banks and their release, open-licence declarations and
-right-holder renames. The story is planned in Python, in date order, before
-anything is written, so that each service call is legal when it is made; the
-services then write every ledger entry (``actor=None``: the system).
+right-holder renames. The story is planned (:mod:`demo.registry_plan`), in
+date order, before anything is written, so that each service call is legal
+when it is made; the services then write every ledger entry (``actor=None``:
+the system).
 
 The plan comes from ``random.Random(2026)``, so every run plans the same
 patents with the same application numbers and the same events; an item whose
@@ -22,14 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from techmarket.accounts.demo import seed_organisation
-from techmarket.accounts.models import Organisation
-from techmarket.demo import DemoStep
-
-from .choices import EntryKind, LegalStatus
-from .demo_plan import ORGANISATIONS_BY_KEY, PATENT_COUNT, PLEDGEES, DemoPatent, Party, plan_patents
-from .models import Patent
-from .services import (
+from ip_registry.choices import EntryKind, LegalStatus
+from ip_registry.models import Patent
+from ip_registry.services import (
     Holding,
     holder_rename,
     licence_record,
@@ -41,6 +37,11 @@ from .services import (
     pledge_record,
     pledge_release,
 )
+from techmarket.accounts.models import Organisation
+
+from .accounts import PLEDGEES, seed_organisation
+from .registry_plan import ORGANISATIONS_BY_KEY, PATENT_COUNT, DemoPatent, Party, plan_patents
+from .steps import DemoStep
 
 
 def seed_patent(plan: DemoPatent) -> bool:

@@ -1,11 +1,12 @@
-"""The plan behind the demo market: which listings the demo universities and institutes put up, decided in Python.
+"""The plan behind the demo market: which listings the demo universities and institutes put up.
 
-:func:`plan_listings` draws every listing from one seeded generator before the
+The tables of how many, where and of which kinds are in
+``data/listing_plan.toml``; :func:`plan_listings` draws every listing from one seeded generator before the
 database is touched, so each run plans the same listings, and a shorter plan
 is the start of a longer one made from the same registry plan.
 
 Patent listings use the registry's demo patents. The registry plan
-(:func:`ip_registry.demo_plan.plan_patents`) says who holds each patent at the
+(:func:`demo.registry_plan.plan_patents`) says who holds each patent at the
 end of its story, whether it is still in force and what licences it carries,
 so the plan offers only patents a demo university or institute still holds,
 that are granted and in force, are not designs and are not tied up by an
@@ -24,27 +25,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ip_registry import demo_text as registry_text
 from ip_registry.choices import EntryKind, LegalStatus, LicenceType
-from ip_registry.demo_plan import LAST_DAY, PATENT_COUNT, SUPPLIER_WEIGHTS, DemoPatent, plan_patents
 from ip_registry.numbers import PatentType
-from techmarket.accounts.demo import BROKERS, DEMO_EMAIL_DOMAIN, SUPPLIERS, DemoOrganisation
+from listings.choices import DealMode, ListingKind, ListingStatus
 
-from . import demo_text
-from .choices import DealMode, ListingKind, ListingStatus
+from . import listings_text, registry_text
+from .accounts import BROKERS, DEMO_EMAIL_DOMAIN, SUPPLIERS, DemoOrganisation
+from .loading import int_keys, read_data
+from .registry_plan import LAST_DAY, PATENT_COUNT, SUPPLIER_WEIGHTS, DemoPatent, plan_patents
+
+_DATA = read_data("listing_plan")
 
 SEED = 2604
 LISTING_COUNT = 230
 
 # How many listings of each status the full plan holds (about 200 on the market, the rest in the workflow).
-STATUS_COUNTS = {
-    ListingStatus.PUBLISHED: 200,
-    ListingStatus.DRAFT: 15,
-    ListingStatus.SUBMITTED: 10,
-    ListingStatus.SUSPENDED: 2,
-    ListingStatus.WITHDRAWN: 2,
-    ListingStatus.CLOSED: 1,
-}
+STATUS_COUNTS = {ListingStatus(status): count for status, count in _DATA["status_counts"].items()}
 # The first listings take every status, so that a short plan (for tests) walks every path of the workflow;
 # after them each listing takes the status furthest behind its share.
 STATUS_OPENING = (
@@ -72,114 +68,35 @@ SENT_BACK = ("submit", "reject")
 # Listings the public sees; they get one to three pictures.
 ON_THE_MARKET = (ListingStatus.PUBLISHED, ListingStatus.SUSPENDED, ListingStatus.WITHDRAWN, ListingStatus.CLOSED)
 
-PROVINCE_SHARES = {"310000": 0.30, "320000": 0.25, "330000": 0.27, "340000": 0.18}
+PROVINCE_SHARES: dict[str, float] = _DATA["province_shares"]
 PROVINCE_HEAD_START = dict.fromkeys(PROVINCE_SHARES, 1)  # the first four listings are one in each province
 
 # Which fields each demo supplier lists in: the registry's fields plus those without demo patents.
-SUPPLIER_FIELDS = {
-    "fudan": ("ic", "ai", "bio", "materials", "electronics", "digital"),
-    "sjtu": ("equipment", "bio", "ai", "nev", "energy", "marine", "aerospace"),
-    "tongji": ("nev", "environment", "equipment", "ai", "digital", "marine"),
-    "ecust": ("materials", "environment", "bio"),
-    "sim": ("ic", "quantum", "materials", "electronics"),
-    "nju": ("materials", "ai", "quantum", "environment", "electronics"),
-    "seu": ("ic", "ai", "equipment", "energy", "electronics", "digital"),
-    "suda": ("materials", "bio", "electronics"),
-    "jiangnan": ("bio", "environment", "agriculture"),
-    "zju": ("ai", "ic", "bio", "energy", "equipment", "agriculture", "digital", "marine"),
-    "zjut": ("environment", "bio", "equipment", "agriculture"),
-    "zhejianglab": ("ai", "ic", "digital"),
-    "nimte": ("materials", "energy", "marine"),
-    "ustc": ("quantum", "ai", "energy", "materials", "aerospace"),
-    "hfut": ("nev", "equipment", "materials", "aerospace"),
-    "hfips": ("energy", "environment", "bio", "agriculture"),
-}
+SUPPLIER_FIELDS: dict[str, tuple[str, ...]] = {key: tuple(f) for key, f in _DATA["supplier_fields"].items()}
 # The share of all listings each field aims at.
-FIELD_WEIGHTS = {
-    "ic": 10,
-    "ai": 12,
-    "bio": 10,
-    "materials": 10,
-    "equipment": 9,
-    "energy": 9,
-    "nev": 7,
-    "quantum": 4,
-    "environment": 7,
-    "digital": 6,
-    "electronics": 6,
-    "aerospace": 4,
-    "agriculture": 5,
-    "marine": 4,
-}
+FIELD_WEIGHTS: dict[str, int] = _DATA["field_weights"]
 # How plant varieties of each breeder are named (浙大粳18号).
-VARIETY_PREFIXES = {"zju": "浙大", "zjut": "浙工", "jiangnan": "江南", "hfips": "科合"}
+VARIETY_PREFIXES: dict[str, str] = _DATA["variety_prefixes"]
 
 PATENT_SHARE = 0.55  # of the listings of a supplier that still has patents to offer
 PORTFOLIO_SHARE = 0.3
 ENGLISH_TITLE_SHARE = 0.35
 NEGOTIABLE_SHARE = 0.25
-KIND_WEIGHTS = {
-    ListingKind.SOFTWARE: 30,
-    ListingKind.KNOW_HOW: 25,
-    ListingKind.ACHIEVEMENT: 35,
-    ListingKind.IC_LAYOUT: 40,  # in the fields with chips
-    ListingKind.PLANT_VARIETY: 60,  # in the agriculture field
-}
+# The kinds of the listings that are not patents (IC layout designs in the fields with chips, plant varieties in
+# agriculture) and the deal modes each kind offers, by weight.
+KIND_WEIGHTS = {ListingKind(kind): weight for kind, weight in _DATA["kind_weights"].items()}
 MODE_WEIGHTS = {
-    ListingKind.PATENT: {
-        DealMode.ASSIGNMENT: 30,
-        DealMode.EXCLUSIVE_LICENCE: 15,
-        DealMode.SOLE_LICENCE: 12,
-        DealMode.ORDINARY_LICENCE: 25,
-        DealMode.PAY_LATER: 20,
-        DealMode.EQUITY: 6,
-        DealMode.JOINT_DEVELOPMENT: 6,
-    },
-    ListingKind.PORTFOLIO: {
-        DealMode.ASSIGNMENT: 35,
-        DealMode.EXCLUSIVE_LICENCE: 15,
-        DealMode.ORDINARY_LICENCE: 20,
-        DealMode.PAY_LATER: 12,
-        DealMode.EQUITY: 10,
-        DealMode.JOINT_DEVELOPMENT: 8,
-    },
-    ListingKind.SOFTWARE: {
-        DealMode.ASSIGNMENT: 20,
-        DealMode.ORDINARY_LICENCE: 40,
-        DealMode.EXCLUSIVE_LICENCE: 10,
-        DealMode.JOINT_DEVELOPMENT: 15,
-        DealMode.PAY_LATER: 10,
-    },
-    ListingKind.KNOW_HOW: {
-        DealMode.ASSIGNMENT: 30,
-        DealMode.ORDINARY_LICENCE: 25,
-        DealMode.EXCLUSIVE_LICENCE: 10,
-        DealMode.JOINT_DEVELOPMENT: 20,
-        DealMode.EQUITY: 10,
-        DealMode.PAY_LATER: 10,
-    },
-    ListingKind.ACHIEVEMENT: {
-        DealMode.ASSIGNMENT: 20,
-        DealMode.JOINT_DEVELOPMENT: 30,
-        DealMode.EQUITY: 20,
-        DealMode.ORDINARY_LICENCE: 15,
-        DealMode.PAY_LATER: 15,
-    },
-    ListingKind.IC_LAYOUT: {DealMode.ASSIGNMENT: 35, DealMode.EXCLUSIVE_LICENCE: 20, DealMode.ORDINARY_LICENCE: 30},
-    ListingKind.PLANT_VARIETY: {
-        DealMode.ASSIGNMENT: 30,
-        DealMode.EXCLUSIVE_LICENCE: 25,
-        DealMode.ORDINARY_LICENCE: 35,
-    },
+    ListingKind(kind): {DealMode(mode): weight for mode, weight in modes.items()}
+    for kind, modes in _DATA["mode_weights"].items()
 }
 # Beside a declared open licence a patentee may still sell or grant ordinary licences, never exclusive or sole ones.
 BESIDE_OPEN_LICENCE = (DealMode.ASSIGNMENT, DealMode.ORDINARY_LICENCE, DealMode.PAY_LATER)
 RESTRICTIVE_MODES = (DealMode.EXCLUSIVE_LICENCE, DealMode.SOLE_LICENCE)
-TERM_COUNTS = {1: 4, 2: 4, 3: 2}
-IMAGE_COUNTS = {1: 6, 2: 3, 3: 1}
+TERM_COUNTS: dict[int, int] = int_keys(_DATA["term_counts"])
+IMAGE_COUNTS: dict[int, int] = int_keys(_DATA["image_counts"])
 
 BROKER = BROKERS[0]
-BROKER_FIELD_KEYS = tuple(key for key, text in demo_text.FIELDS.items() if text.slug in BROKER.field_slugs)
+BROKER_FIELD_KEYS = tuple(key for key, text in listings_text.FIELDS.items() if text.slug in BROKER.field_slugs)
 
 _SUPPLIERS_BY_KEY = {org.key: org for org in SUPPLIERS}
 
@@ -210,7 +127,7 @@ class DemoListing:
     status: str
     path: tuple[str, ...]  # transitions from draft to the status
     reason: str  # for the transitions that need one (and the note of a withdrawal or closing)
-    field: str  # key of demo_text.FIELDS
+    field: str  # key of listings_text.FIELDS
     title_zh: str
     title_en: str
     summary_zh: str
@@ -227,7 +144,7 @@ class DemoListing:
 
     @property
     def field_slug(self) -> str:
-        return demo_text.FIELDS[self.field].slug
+        return listings_text.FIELDS[self.field].slug
 
     @property
     def province(self) -> str:
@@ -305,7 +222,7 @@ def _contacts(organisation: DemoOrganisation, number: int) -> tuple[Contact, ...
     """The organisation's technology-transfer officers: the same three whatever else the plan holds."""
     rng = random.Random(f"{SEED}:{organisation.key}")  # noqa: S311 - demo data, reproducible on purpose
     contacts = []
-    for index, (surname, pinyin) in enumerate(rng.sample(demo_text.CONTACT_SURNAMES, 3)):
+    for index, (surname, pinyin) in enumerate(rng.sample(listings_text.CONTACT_SURNAMES, 3)):
         # Demo mobile numbers, in the range the demo accounts use (1390000....): two officers give one.
         phone = f"1390000{5000 + number * 10 + index}" if index < 2 else None
         contacts.append(Contact(f"{surname}老师", f"{organisation.key}.{pinyin}@{DEMO_EMAIL_DOMAIN}", phone))
@@ -351,7 +268,7 @@ class _Planner:
         )
 
     def wan(self, mode: str, factor: float = 1) -> Decimal:
-        return Decimal(round(self.rng.choice(demo_text.PRICES_WAN[mode]) * factor)) * 10_000
+        return Decimal(round(self.rng.choice(listings_text.PRICES_WAN[mode]) * factor)) * 10_000
 
     def pick(self, options: Sequence, count: int) -> list:
         return self.rng.sample(list(options), min(count, len(options)))
@@ -385,12 +302,12 @@ class _Planner:
         if status == ListingStatus.DRAFT and rng.random() < 0.35:
             path = SENT_BACK
         reason = {
-            ListingStatus.SUSPENDED: rng.choice(demo_text.SUSPENSION_REASONS),
-            ListingStatus.WITHDRAWN: demo_text.WITHDRAWAL_NOTE,
-            ListingStatus.CLOSED: demo_text.CLOSING_NOTE,
-        }.get(status, rng.choice(demo_text.REJECTION_REASONS) if path == SENT_BACK else "")
+            ListingStatus.SUSPENDED: rng.choice(listings_text.SUSPENSION_REASONS),
+            ListingStatus.WITHDRAWN: listings_text.WITHDRAWAL_NOTE,
+            ListingStatus.CLOSED: listings_text.CLOSING_NOTE,
+        }.get(status, rng.choice(listings_text.REJECTION_REASONS) if path == SENT_BACK else "")
         creators = [organisation.admin, *organisation.staff]
-        topic = demo_text.FIELDS[listing["field"]].topics[listing.pop("topic")]
+        topic = listings_text.FIELDS[listing["field"]].topics[listing.pop("topic")]
         advantages = self.pick(topic.advantages, 3)
         on_market = status in ON_THE_MARKET
         broker_chance = 0.25 if listing["field"] in BROKER_FIELD_KEYS else 0.05
@@ -422,8 +339,8 @@ class _Planner:
             patents += same_field[: rng.randint(1, 2)]
             for offer in patents[1:]:
                 offers.remove(offer)
-        topic_key = demo_text.FIELDS[first.field].topic_of(patent_subject(first.title, first.field))
-        topic = demo_text.FIELDS[first.field].topics[topic_key]
+        topic_key = listings_text.FIELDS[first.field].topic_of(patent_subject(first.title, first.field))
+        topic = listings_text.FIELDS[first.field].topics[topic_key]
         approach, advantage = rng.choice(topic.approaches), rng.choice(topic.advantages)
         if len(patents) == 1:
             kind = ListingKind.PATENT
@@ -435,20 +352,20 @@ class _Planner:
                 body = f"该发明专利涉及{subject}，技术方案{approach}，{advantage}。"
             else:
                 body = f"该实用新型专利涉及{subject}，结构简单、便于安装维护，{advantage}。"
-            closing = demo_text.KIND_CLOSINGS["invention" if first.is_invention else "utility_model"]
+            closing = listings_text.KIND_CLOSINGS["invention" if first.is_invention else "utility_model"]
             summary = f"{body}{closing}"
             trl = self.weighted({3: 2, 4: 5, 5: 6, 6: 5, 7: 3} if first.is_invention else {5: 2, 6: 4, 7: 4, 8: 2})
         else:
             kind = ListingKind.PORTFOLIO
             subjects = [patent_subject(p.title, p.field) for p in patents]
-            template = demo_text.PORTFOLIO_TITLES[len(patents) > 2]
+            template = listings_text.PORTFOLIO_TITLES[len(patents) > 2]
             title = template.format(a=subjects[0], b=subjects[1], n=len(patents))
             if title in self.titles:
                 title = f"{organisation.name_zh}{title}"
             listed = "；".join(f"“{p.title}”" for p in patents)
             summary = (
                 f"本组合包含{organisation.name_zh}持有的{len(patents)}件有效专利：{listed}。"
-                f"相关技术{approach}，{advantage}。{demo_text.KIND_CLOSINGS['portfolio']}"
+                f"相关技术{approach}，{advantage}。{listings_text.KIND_CLOSINGS['portfolio']}"
             )
             trl = self.weighted({4: 3, 5: 5, 6: 5, 7: 3})
         open_terms = first.open_licence if kind == ListingKind.PATENT else None
@@ -486,7 +403,7 @@ class _Planner:
         """Software, know-how, a plant variety, an IC layout design or another research achievement."""
         rng = self.rng
         field = self.other_field(organisation)
-        text = demo_text.FIELDS[field]
+        text = listings_text.FIELDS[field]
         kinds = {
             kind: weight
             for kind, weight in KIND_WEIGHTS.items()
@@ -532,42 +449,41 @@ class _Planner:
         approach, advantage = rng.choice(topic.approaches), rng.choice(topic.advantages)
         if kind == ListingKind.SOFTWARE:
             zh, en, _topic = subject
-            template_zh, template_en = rng.choice(demo_text.SOFTWARE_TITLES)
+            template_zh, template_en = rng.choice(listings_text.SOFTWARE_TITLES)
             version = self.weighted({1: 4, 2: 3, 3: 2})
             title = template_zh.format(s=zh, v=version)
-            feature = rng.choice(demo_text.SOFTWARE_FEATURES)
+            feature = rng.choice(listings_text.SOFTWARE_FEATURES)
             summary = (
                 f"{team}面向{rng.choice(topic.applications)}等场景开发了{title}。软件{feature}，{advantage}。"
-                f"{demo_text.KIND_CLOSINGS['software']}"
+                f"{listings_text.KIND_CLOSINGS['software']}"
             )
             return title, _capitalised(template_en.format(s=en, v=version)), rng.randint(6, 9), summary, topic_key
         if kind == ListingKind.KNOW_HOW:
             zh, en, sort, _topic = subject
-            template_zh, template_en, (low, high) = rng.choice(demo_text.KNOW_HOW_TITLES[sort])
+            template_zh, template_en, (low, high) = rng.choice(listings_text.KNOW_HOW_TITLES[sort])
             summary = (
                 f"{team}在{zh}方面积累了多年工程经验，{approach}，形成了完整的技术方案，{advantage}。"
-                f"{demo_text.KIND_CLOSINGS['know_how']}"
+                f"{listings_text.KIND_CLOSINGS['know_how']}"
             )
             return template_zh.format(s=zh), template_en.format(s=en), rng.randint(low, high), summary, topic_key
         if kind == ListingKind.IC_LAYOUT:
             zh, en, _topic = subject
-            template_zh, template_en, (low, high) = demo_text.IC_LAYOUT_TITLE
-            summary = f"本布图设计为{zh}，{approach}，{advantage}。{demo_text.KIND_CLOSINGS['ic_layout']}"
+            template_zh, template_en, (low, high) = listings_text.IC_LAYOUT_TITLE
+            summary = f"本布图设计为{zh}，{approach}，{advantage}。{listings_text.KIND_CLOSINGS['ic_layout']}"
             return template_zh.format(s=zh), template_en.format(s=en), rng.randint(low, high), summary, topic_key
         if kind == ListingKind.PLANT_VARIETY:
             crop, mark = rng.choice(text.crops)
             prefix = VARIETY_PREFIXES.get(organisation.key, organisation.name_zh[:2])
             name = f"{prefix}{mark}{rng.randint(1, 30)}号"
-            traits = "，".join(self.pick(demo_text.VARIETY_TRAITS, 2))
-            summary = (
-                f"“{name}”是{team}选育的{crop}新品种，{traits}，{advantage}。{demo_text.KIND_CLOSINGS['plant_variety']}"
-            )
-            title = demo_text.PLANT_VARIETY_TITLE.format(crop=crop, name=name)
+            traits = "，".join(self.pick(listings_text.VARIETY_TRAITS, 2))
+            closing = listings_text.KIND_CLOSINGS["plant_variety"]
+            summary = f"“{name}”是{team}选育的{crop}新品种，{traits}，{advantage}。{closing}"
+            title = listings_text.PLANT_VARIETY_TITLE.format(crop=crop, name=name)
             return title, "", rng.randint(8, 9), summary, topic_key
         zh, en, sort, _topic = subject
-        template_zh, template_en, (low, high) = rng.choice(demo_text.ACHIEVEMENT_TITLES[sort])
+        template_zh, template_en, (low, high) = rng.choice(listings_text.ACHIEVEMENT_TITLES[sort])
         trl = rng.randint(low, high)
-        closing = next(sentence for top, sentence in demo_text.ACHIEVEMENT_CLOSINGS if trl <= top)
+        closing = next(sentence for top, sentence in listings_text.ACHIEVEMENT_CLOSINGS if trl <= top)
         summary = f"本成果由{team}完成，{approach}，{advantage}。{closing}"
         return template_zh.format(s=zh), _capitalised(template_en.format(s=en)), trl, summary, topic_key
 
@@ -595,16 +511,18 @@ class _Planner:
                 for other in RESTRICTIVE_MODES:
                     weights.pop(other, None)
             price = None if rng.random() < NEGOTIABLE_SHARE else self.wan(mode, factor)
-            terms.append(DemoTerm(mode, price, rng.choice(demo_text.TERM_NOTES[mode])))
+            terms.append(DemoTerm(mode, price, rng.choice(listings_text.TERM_NOTES[mode])))
         return tuple(sorted(terms, key=lambda term: list(DealMode).index(term.mode)))
 
     def open_licence_term(self, declared: dict) -> DemoTerm:
         """The open licence as the registry's declaration states it: free, a fixed yearly fee or a royalty."""
-        if declared["fee_type"] == "free":
-            return DemoTerm(DealMode.OPEN_LICENCE, Decimal("0.00"), "免费开放许可，按公告条件直接获得许可")
-        if declared["fee_type"] == "royalty":
-            return DemoTerm(DealMode.OPEN_LICENCE, None, f"按年净销售额{declared['fee']}提成，按公告条件直接获得许可")
-        return DemoTerm(DealMode.OPEN_LICENCE, Decimal(declared["fee"]), "许可使用费按年支付，按公告条件直接获得许可")
+        fee_type, fee = declared["fee_type"], declared["fee"]
+        note = listings_text.OPEN_LICENCE_NOTES[fee_type].format(fee=fee)
+        if fee_type == "free":
+            return DemoTerm(DealMode.OPEN_LICENCE, Decimal("0.00"), note)
+        if fee_type == "royalty":
+            return DemoTerm(DealMode.OPEN_LICENCE, None, note)
+        return DemoTerm(DealMode.OPEN_LICENCE, Decimal(fee), note)
 
 
 def plan_listings(

@@ -1,8 +1,9 @@
 """The plan behind the demo registry: which patents the demo universities hold and what happens to each, by date.
 
-Everything here is pure Python, decided before the database is touched:
+Everything here is decided before the database is touched: the tables of who
+takes part and how often are in ``data/registry_plan.toml``, and
 :func:`plan_patents` draws the patents and their stories from one seeded
-generator, in date order, so that each service call :mod:`ip_registry.demo`
+generator, in date order, so that each service call :mod:`demo.registry`
 makes from the plan is legal when it is made. Patents are planned one after
 the other, so a shorter plan is the start of a longer one.
 """
@@ -16,12 +17,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from techmarket.accounts.choices import OrganisationKind
-from techmarket.accounts.demo import ENTERPRISES, ORGANISATIONS, DemoOrganisation, Person
+from ip_registry.choices import TRANSFER_KINDS, EntryKind, LegalStatus, LicenceType
+from ip_registry.numbers import PatentType, check_character, parse_application_number
 
-from . import demo_text
-from .choices import TRANSFER_KINDS, EntryKind, LegalStatus, LicenceType
-from .numbers import PatentType, check_character, parse_application_number
+from . import registry_text
+from .accounts import ENTERPRISES, ORGANISATIONS, PLEDGEES
+from .loading import int_keys, read_data, tuples
+
+_DATA = read_data("registry_plan")
 
 SEED = 2026
 PATENT_COUNT = 300
@@ -37,14 +40,8 @@ FILING_YEAR_WEIGHTS = {year: 10 + (year - 2012) for year in FILING_YEARS}
 # The share of all transfers registered in each year: rising, so the dashboard's trend rises. Each story's
 # first event goes to the year (within the patent's reach) furthest behind its share so far, which keeps the
 # yearly counts close to these shares whatever the random draws.
-TRANSFER_YEAR_SHARES = {2019: 0.08, 2020: 0.10, 2021: 0.12, 2022: 0.14, 2023: 0.16, 2024: 0.18, 2025: 0.22}
-TYPE_MIX = (
-    (PatentType.INVENTION, 50),
-    (PatentType.PCT_INVENTION, 5),
-    (PatentType.UTILITY_MODEL, 34),
-    (PatentType.PCT_UTILITY_MODEL, 1),
-    (PatentType.DESIGN, 10),
-)
+TRANSFER_YEAR_SHARES: dict[int, float] = int_keys(_DATA["transfer_year_shares"])
+TYPE_MIX = tuple((PatentType(patent_type), weight) for patent_type, weight in _DATA["type_mix"])
 TYPE_DIGIT = {
     PatentType.INVENTION: "1",
     PatentType.UTILITY_MODEL: "2",
@@ -56,8 +53,8 @@ TYPE_DIGIT = {
 SERIAL_RANGES = {"1": (100_000, 1_999_999), "2": (2_000_000, 2_999_999), "3": (3_000_000, 3_999_999)}
 SERIAL_RANGES["8"] = SERIAL_RANGES["9"] = (10_000, 999_999)
 # Share of patents that have any story once granted (designs rarely change hands).
-STORY_CHANCE = {"1": 0.95, "8": 0.95, "2": 0.85, "9": 0.85, "3": 0.4}
-SHARE_SPLITS = ((50, 50), (60, 40), (70, 30), (80, 20))
+STORY_CHANCE: dict[PatentType, float] = {PatentType(key): chance for key, chance in _DATA["story_chance"].items()}
+SHARE_SPLITS: tuple[tuple[int, int], ...] = tuples(_DATA["share_splits"])
 
 
 def cross_province_share(year: int) -> float:
@@ -71,92 +68,17 @@ def cross_province_share(year: int) -> float:
 
 # --- Who takes part ---
 
-SUPPLIER_FIELDS = {
-    "fudan": ("ic", "ai", "bio", "materials"),
-    "sjtu": ("equipment", "bio", "ai", "nev", "energy"),
-    "tongji": ("nev", "environment", "equipment", "ai"),
-    "ecust": ("materials", "environment", "bio"),
-    "sim": ("ic", "quantum", "materials"),
-    "nju": ("materials", "ai", "quantum", "environment"),
-    "seu": ("ic", "ai", "equipment", "energy"),
-    "suda": ("materials", "bio"),
-    "jiangnan": ("bio", "environment"),
-    "zju": ("ai", "ic", "bio", "energy", "equipment"),
-    "zjut": ("environment", "bio", "equipment"),
-    "zhejianglab": ("ai", "ic"),
-    "nimte": ("materials", "energy"),
-    "ustc": ("quantum", "ai", "energy", "materials"),
-    "hfut": ("nev", "equipment", "materials"),
-    "hfips": ("energy", "environment", "bio"),
-}
-SUPPLIER_WEIGHTS = {"zju": 4, "sjtu": 4, "ustc": 3, "fudan": 3, "seu": 3, "nju": 2, "tongji": 2, "hfut": 2}
-FIRM_FIELDS = {
-    "xinlan": ("ic", "nev"),
-    "ruichi": ("ai", "nev"),
-    "chengyuan": ("bio",),
-    "qiheng": ("ai", "quantum"),
-    "tanyu": ("materials", "equipment"),
-    "weilan": ("materials", "bio"),
-    "xince": ("ic", "quantum"),
-    "yuanchi": ("energy", "nev"),
-    "liqing": ("energy", "materials", "environment"),
-    "kangyan": ("bio",),
-    "zhiheng": ("ai", "equipment"),
-    "yongci": ("materials", "nev"),
-    "hexin": ("ic", "energy"),
-    "yueyuan": ("bio",),
-    "xinheng": ("ic", "quantum"),
-    "zhiqing": ("nev", "ai"),
-    "yihang": ("equipment", "ai"),
-    "jingli": ("materials", "energy", "environment"),
-}
+SUPPLIER_FIELDS: dict[str, tuple[str, ...]] = {key: tuple(f) for key, f in _DATA["supplier_fields"].items()}
+SUPPLIER_WEIGHTS: dict[str, int] = _DATA["supplier_weights"]
+FIRM_FIELDS: dict[str, tuple[str, ...]] = {key: tuple(f) for key, f in _DATA["firm_fields"].items()}
 # Firms still awaiting verification on the platform stay out of the registry's demo history.
 BUYERS = tuple(org.key for org in ENTERPRISES if org.verified and org.key in FIRM_FIELDS)
 
-PLEDGEES: tuple[DemoOrganisation, ...] = (
-    DemoOrganisation(
-        "kechuangbank",
-        OrganisationKind.ENTERPRISE,
-        "长三角科创银行股份有限公司（示范）",
-        "Yangtze River Delta Sci-Tech Bank Co., Ltd. (demo)",
-        "310115",
-        Person("kechuangbank.admin", "任佳"),
-        "示范用的商业银行，为科技型企业提供知识产权质押融资。",
-    ),
-    DemoOrganisation(
-        "suke",
-        OrganisationKind.ENTERPRISE,
-        "苏州苏科融资担保有限公司（示范）",
-        "Suzhou Suke Financing Guarantee Co., Ltd. (demo)",
-        "320500",
-        Person("suke.admin", "闵晓东"),
-        "示范用的融资担保机构，以专利权质押为科技型中小企业提供担保。",
-    ),
-    DemoOrganisation(
-        "qianjiangbank",
-        OrganisationKind.ENTERPRISE,
-        "杭州钱江科技银行股份有限公司（示范）",
-        "Hangzhou Qianjiang Technology Bank Co., Ltd. (demo)",
-        "330100",
-        Person("qianjiangbank.admin", "应晓波"),
-        "示范用的科技银行，开展专利权质押贷款业务。",
-    ),
-    DemoOrganisation(
-        "huaike",
-        OrganisationKind.ENTERPRISE,
-        "合肥淮科融资担保有限公司（示范）",
-        "Hefei Huaike Financing Guarantee Co., Ltd. (demo)",
-        "340100",
-        Person("huaike.admin", "储国栋"),
-        "示范用的融资担保机构，服务合肥科技型企业的知识产权质押融资。",
-    ),
-)
-
 # Firms that became joint-stock companies: the registry records the new name on their patents that day.
-RENAMES = {
-    "xinlan": (datetime.date(2024, 9, 12), "上海芯澜微电子科技股份有限公司"),
-    "hexin": (datetime.date(2025, 3, 18), "嘉兴禾芯半导体股份有限公司"),
+RENAMES: dict[str, tuple[datetime.date, str]] = {
+    key: (row["date"], row["name"]) for key, row in _DATA["renames"].items()
 }
+OPEN_LICENCE: dict = _DATA["open_licence"]  # fee types by weight, the payment texts and the basis of the fee
 
 ORGANISATIONS_BY_KEY = {org.key: org for org in (*ORGANISATIONS, *PLEDGEES)}
 
@@ -193,7 +115,7 @@ class DemoPatent:
     application_number: str
     title: str
     abstract: str
-    field: str  # key of demo_text.FIELDS
+    field: str  # key of registry_text.FIELDS
     filing_date: datetime.date
     holders: tuple[Party, ...]
     ipc_codes: tuple[str, ...]
@@ -292,8 +214,8 @@ class _Planner:
         return f"{letter}{day.year}{province[:2]}{self.serials[key]:07d}"
 
     def person(self) -> str:
-        given = "".join(self.rng.sample(demo_text.GIVEN, 2 if self.rng.random() < 0.65 else 1))
-        return self.rng.choice(demo_text.SURNAMES) + given
+        given = "".join(self.rng.sample(registry_text.GIVEN, 2 if self.rng.random() < 0.65 else 1))
+        return self.rng.choice(registry_text.SURNAMES) + given
 
     def buyer(self, field_key: str, sellers: Sequence[str], year: int, exclude: Sequence[str] = ()) -> str:
         """A demo firm to take a patent or licence, sought in another province as often as the year's share says."""
@@ -309,8 +231,8 @@ class _Planner:
 
     def patent(self) -> DemoPatent:
         rng = self.rng
-        field_key = self.weighted(demo_text.FIELD_WEIGHTS)
-        text = demo_text.FIELDS[field_key]
+        field_key = self.weighted(registry_text.FIELD_WEIGHTS)
+        text = registry_text.FIELDS[field_key]
         patent_type = self.weighted(dict(TYPE_MIX))
         is_invention = patent_type in (PatentType.INVENTION, PatentType.PCT_INVENTION)
         year = self.weighted(FILING_YEAR_WEIGHTS)
@@ -379,7 +301,7 @@ class _Planner:
         first, second = rng.choice(SHARE_SPLITS)
         return ((owner, Decimal(first)), (partner, Decimal(second)))
 
-    def description(self, text: demo_text.Field, patent_type: PatentType) -> tuple[str, tuple[str, ...], str]:
+    def description(self, text: registry_text.Field, patent_type: PatentType) -> tuple[str, tuple[str, ...], str]:
         """Title, IPC codes and abstract; titles are not repeated while unused ones remain likely."""
         rng = self.rng
         for _attempt in range(20):
@@ -387,17 +309,17 @@ class _Planner:
                 product, use = rng.choice(text.designs)
                 if rng.random() < 0.6:  # a model designation, as in 充电桩（K300）
                     product += f"（{rng.choice('ABCEGHKMSTX')}{rng.randint(1, 9)}{rng.choice(('', '0', '00'))}）"
-                title, ipc_codes, abstract = product, (), demo_text.design_brief(product, use)
+                title, ipc_codes, abstract = product, (), registry_text.design_brief(product, use)
             else:
                 is_invention = patent_type in (PatentType.INVENTION, PatentType.PCT_INVENTION)
                 template, main = rng.choice(text.inventions if is_invention else text.utility_models)
                 title = template.format(tech=rng.choice(text.techniques))
                 if not is_invention and rng.random() < 0.6:
-                    title = "一种" + rng.choice(demo_text.UTILITY_MODEL_QUALIFIERS) + title.removeprefix("一种")
+                    title = "一种" + rng.choice(registry_text.UTILITY_MODEL_QUALIFIERS) + title.removeprefix("一种")
                 extra = rng.sample(text.extra_ipc, rng.randint(0, 2))
                 ipc_codes = tuple(dict.fromkeys((main, *extra)))
                 kind = "invention" if is_invention else "utility_model"
-                abstract = demo_text.abstract_for(text, title, kind, rng.sample)
+                abstract = registry_text.abstract_for(text, title, kind, rng.sample)
             if title not in self.titles:
                 break
         self.titles.add(title)
@@ -416,7 +338,7 @@ class _Planner:
                     return [self.assignment(day, field_key, owners, filing)], False
             return [], False
         start = grant + _days(20)
-        if rng.random() >= STORY_CHANCE[TYPE_DIGIT[patent_type]] or max(start, FIRST_EVENT_DAY) > min(end, LAST_DAY):
+        if rng.random() >= STORY_CHANCE[patent_type] or max(start, FIRST_EVENT_DAY) > min(end, LAST_DAY):
             return [], False
         plot = self.weighted({"assign": 38, "restrictive": 18, "ordinary": 20, "open": 24})
         if plot == "open" and status == LegalStatus.VALID and max(start, OPEN_LICENSING_FROM) <= end:
@@ -511,22 +433,15 @@ class _Planner:
         """An open-licence declaration, then firms taking licences on its terms (and sometimes an ordinary licence)."""
         rng = self.rng
         day = self.event_date(start, end)
-        # In practice 28.5% of open licences were free, 64% for a fixed fee, 7% for a running royalty.
-        fee = self.weighted({"free": 28.5, "fixed": 64, "royalty": 7.5})
-        terms = {
-            "free": {"fee_type": "free", "fee": "0.00", "payment": "免费许可"},
-            "fixed": {
-                "fee_type": "fixed",
-                "fee": f"{rng.choice((2, 3, 5, 8, 10, 15, 20))}0000.00",
-                "payment": "合同生效后30日内一次性支付，许可期内每年支付一次",
-            },
-            "royalty": {
-                "fee_type": "royalty",
-                "fee": f"{rng.choice((2, 3, 5))}%",
-                "payment": "按实施本专利产品年净销售额提成，每年结算一次",
-            },
-        }[fee]
-        terms["basis"] = "参照同领域专利许可费用水平，综合考虑研发投入、剩余保护期和市场前景确定"
+        fee_type = self.weighted(OPEN_LICENCE["fee_weights"])
+        # Both amounts are drawn whatever the type, so the draws after them stay those of every earlier plan.
+        fees = {
+            "free": "0.00",
+            "fixed": f"{rng.choice((2, 3, 5, 8, 10, 15, 20))}0000.00",
+            "royalty": f"{rng.choice((2, 3, 5))}%",
+        }
+        terms = {"fee_type": fee_type, "fee": fees[fee_type], "payment": OPEN_LICENCE["payment"][fee_type]}
+        terms["basis"] = OPEN_LICENCE["basis"]
         # Declared until withdrawn, or for five years (which runs past the day the seed is made).
         term_end = None if rng.random() < 0.6 else min(_add_years(day, 5), expiry)
         events = [PlannedEvent(EntryKind.OPEN_LICENCE_DECLARATION, day, term_end=term_end, details=terms)]

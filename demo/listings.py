@@ -4,44 +4,44 @@ One item is one listing with its whole story: a member of the organisation
 writes it (``listing_create``, with the member's own permission), pictures are
 added, then it moves along the workflow to its planned status, and some
 published ones get the demo technology-transfer manager. Everything goes
-through the services in ``services/listings.py``, so the rules, the audit log
+through the services in ``listings/services/listings.py``, so the rules, the audit log
 and the object permissions are the real ones; the platform (``actor=None``)
 uploads the pictures and takes the transitions.
 
-The plan (:mod:`listings.demo_plan`) is drawn in Python from a seeded
+The plan (:mod:`demo.listings_plan`) is drawn in Python from a seeded
 generator, so every run plans the same listings; an item whose organisation
 already has a listing with its title is skipped, so a rerun adds nothing.
 Patent listings use the registry demo's patents, so this step runs after
-``ip_registry.demo``; before a listing is created its patents are looked up
+:mod:`demo.registry`; before a listing is created its patents are looked up
 among those its organisation holds in the registry.
 
-Inquiries and technology demands will be further steps of this module: add
-them to :func:`steps`, after the listings they refer to.
+Inquiries and technology demands follow in :mod:`demo.market`, after the
+listings they refer to.
 """
 
 from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from ip_registry.demo_plan import PATENT_COUNT, plan_patents
 from ip_registry.models import Patent
-from techmarket.accounts.demo import demo_organisation
-from techmarket.accounts.models import BrokerProfile, User
-from techmarket.demo import DemoStep
-from techmarket.regions.models import TechnologyField
-
-from . import demo_text
-from .choices import TRANSITIONS
-from .demo_images import demo_picture
-from .demo_plan import BROKER, LISTING_COUNT, DemoListing, plan_listings
-from .models import Listing
-from .services.listings import (
+from listings.choices import TRANSITIONS
+from listings.models import Listing
+from listings.services.listings import (
     Term,
     listing_assign_broker,
     listing_create,
     listing_image_add,
     listing_transition,
 )
+from techmarket.accounts.models import BrokerProfile, User
+from techmarket.regions.models import TechnologyField
+
+from . import listings_text
+from .accounts import demo_organisation
+from .images import demo_picture
+from .listings_plan import BROKER, LISTING_COUNT, DemoListing, plan_listings
+from .registry_plan import PATENT_COUNT, plan_patents
+from .steps import DemoStep
 
 
 class DemoDataError(Exception):
@@ -58,7 +58,7 @@ def _patents(plan: DemoListing, organisation) -> list[Patent]:
     if missing:
         raise DemoDataError(
             f"{organisation.name_zh} does not hold {', '.join(missing)} in the registry; "
-            "seed the registry demo (ip_registry.demo) before the listings."
+            "seed the registry demo (demo.registry) before the listings."
         )
     return [held[number] for number in plan.patents]
 
@@ -86,14 +86,14 @@ def seed_listing(plan: DemoListing) -> bool:
         contact_phone=plan.contact.phone,
         contact_email=plan.contact.email,
     )
-    text = demo_text.FIELDS[plan.field]
+    text = listings_text.FIELDS[plan.field]
     for index in range(plan.image_count):
         picture = demo_picture(text.motif, text.colour, plan.image_seed + index)
         listing_image_add(
             actor=None,
             listing=listing,
             image=SimpleUploadedFile(f"demo-{index + 1}.jpg", picture, content_type="image/jpeg"),
-            caption=demo_text.IMAGE_CAPTIONS[index % len(demo_text.IMAGE_CAPTIONS)],
+            caption=listings_text.IMAGE_CAPTIONS[index % len(listings_text.IMAGE_CAPTIONS)],
         )
     for name in plan.path:
         # Moderators give a reason when they send back or suspend; withdrawing and closing keep the owner's note.

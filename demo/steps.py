@@ -1,8 +1,9 @@
-"""What an app contributes to ``manage.py seed_demo``: steps that create its demo data.
+"""What a part of ``manage.py seed_demo`` is made of: steps that create demo data.
 
-Each app keeps its demo data and step functions in its own ``demo.py`` and
-exposes them as ``STEPS``; the command lists those modules in order (later
-apps build on earlier apps' data), runs every step and reports progress.
+Each module of this app that seeds something (``accounts``, ``registry``,
+``listings``, ``market``) exposes its steps as ``STEPS``; the command names
+those modules in order (later ones build on earlier ones' rows), runs every
+step and reports progress.
 """
 
 from __future__ import annotations

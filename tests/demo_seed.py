@@ -1,0 +1,73 @@
+"""The demo seeded once for all the tests of a module: before the first of them, rolled back after the last.
+
+Seeding takes seconds (the registry and the listings go through every
+service), so the demo tests share one seed per module instead of seeding in
+each test. The seed runs inside a transaction that stays open while the
+module's tests run; each test's own transaction (the ``db`` fixture) is a
+savepoint inside it, so what a test writes goes away after it, and the whole
+seed goes away after the module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.test.utils import override_settings
+
+from demo import accounts, listings, market, registry
+from search import indexing
+from search.backends import reset_backends
+
+PARTS = {"accounts": accounts, "registry": registry, "listings": listings, "market": market}
+
+
+@dataclass(frozen=True)
+class SeededDemo:
+    output: str  # what the first seed_demo printed
+    index: dict[str, dict]  # search.indexing.status() right after it
+    media: Path | None  # where the pictures went
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+@contextmanager
+def seeded_demo(django_db_blocker, *, media: Path | None = None, **steps) -> Iterator[SeededDemo]:
+    """Seed the demo, keep it for the block, then roll it back.
+
+    ``steps`` replace a part's ``STEPS`` for the whole block (``registry=()``
+    leaves the registry out, ``registry=registry.steps(patent_count=30)``
+    seeds a shorter plan); ``media`` is where uploaded pictures go.
+    """
+    settings = {"MEDIA_ROOT": media} if media else {}
+    with pytest.MonkeyPatch.context() as patch, override_settings(**settings):
+        for name, part_steps in steps.items():
+            patch.setattr(PARTS[name], "STEPS", part_steps)
+        with django_db_blocker.unblock():
+            atomic = transaction.atomic()
+            atomic.__enter__()
+            try:
+                reset_backends()  # an empty search index of its own
+                output = seed()
+                index = indexing.status()
+            except BaseException:
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+                raise
+        try:
+            yield SeededDemo(output, index, media)
+        finally:
+            with django_db_blocker.unblock():
+                transaction.set_rollback(True)
+                atomic.__exit__(None, None, None)
+            reset_backends()
