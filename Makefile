@@ -4,6 +4,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Each run's log ends with its slowest tests, to show where the time goes.
+PYTEST := $(BIN)/pytest --durations=25
 
 .PHONY: run test test-sqlite messages requirements
 
@@ -30,13 +32,13 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=techmarket.settings.test
 	@echo "== pytest on SQLite =="
-	$(BIN)/pytest
+	$(PYTEST)
 	@echo "== pytest on PostgreSQL =="
-	scripts/with-postgres $(BIN)/pytest
+	scripts/with-postgres $(PYTEST)
 
 # The quick local run: SQLite only.
 test-sqlite: $(VENV)/.dev
-	$(BIN)/pytest
+	$(PYTEST)
 
 # Extract translatable strings into locale/zh_Hans (translate them there), then compile.
 messages: $(VENV)/.dev
