@@ -1,9 +1,12 @@
 # make run:   set up the virtualenv, migrate, load the demo data and index it, serve on 127.0.0.1:8000
-# make test:  lint, migration check, and the test suite on SQLite and on PostgreSQL
+# make test:  lint, migration check, the test suite on SQLite, and again on PostgreSQL without the tests
+#             marked one_database (tests/README.md says which and why)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Each run's log ends with its slowest tests, to show where the time goes.
+PYTEST := $(BIN)/pytest --durations=25
 
 .PHONY: run test test-sqlite messages requirements
 
@@ -29,13 +32,13 @@ test: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=techmarket.settings.test
 	@echo "== pytest on SQLite =="
-	$(BIN)/pytest
-	@echo "== pytest on PostgreSQL =="
-	scripts/with-postgres $(BIN)/pytest
+	$(PYTEST)
+	@echo "== pytest on PostgreSQL (not one_database) =="
+	scripts/with-postgres $(PYTEST) -m "not one_database"
 
 # The quick local run: SQLite only.
 test-sqlite: $(VENV)/.dev
-	$(BIN)/pytest
+	$(PYTEST)
 
 # Extract translatable strings into locale/zh_Hans (translate them there), then compile.
 messages: $(VENV)/.dev

@@ -1,4 +1,5 @@
 import importlib
+from fnmatch import fnmatch
 
 import pytest
 from django.apps import apps
@@ -7,6 +8,27 @@ from django.utils import translation
 
 from techmarket.accounts.choices import MembershipRole
 from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
+
+# Tests that run the same whatever the database (no database, their own SQLite, or a browser or subprocess
+# on top of code the other tests cover on both): marked ``one_database``, and `make test` leaves them out of
+# its PostgreSQL pass. Paths from the repository root; tests/README.md says why each is here.
+ONE_DATABASE = [
+    "tests/e2e/*",
+    "tests/test_bench*.py",
+    "tests/test_progress.py",
+    "tests/test_settings.py",
+    "tests/test_translations.py",
+    "tests/ip_registry/test_numbers.py",
+    "tests/search/test_contract_*.py",
+    "tests/search/test_elasticsearch_bodies.py",
+]
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        path = item.path.relative_to(config.rootpath).as_posix()
+        if any(fnmatch(path, pattern) for pattern in ONE_DATABASE):
+            item.add_marker(pytest.mark.one_database)
 
 
 @pytest.fixture(autouse=True)

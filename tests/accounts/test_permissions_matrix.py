@@ -2,14 +2,18 @@
 
 Pending organisations are visible only to their members and the platform
 staff (404 for everyone else, so their existence does not leak).
+
+Both worlds (a verified organisation and a pending one) are built once for
+the module; each case runs in its own savepoint and fetches its rows afresh.
 """
 
 import pytest
 from django.urls import reverse
 
 from techmarket.accounts.choices import MembershipRole, MembershipStatus, VerificationStatus
-from techmarket.accounts.models import Membership
+from techmarket.accounts.models import Membership, Organisation, User
 from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
+from tests.worlds import built_once
 
 ROLES = ["anonymous", "outsider", "member", "admin", "platform_staff"]
 LOGIN = "login"  # a redirect to the sign-in page
@@ -53,6 +57,17 @@ def _make_world(verified: bool):
     return organisation, users, pending
 
 
+@pytest.fixture(scope="module")
+def worlds(django_db_setup, django_db_blocker):
+    """Each world by whether its organisation is verified, as primary keys: (organisation, users, pending)."""
+    with built_once(django_db_blocker):
+        worlds = {}
+        for verified in (True, False):
+            organisation, users, pending = _make_world(verified)
+            worlds[verified] = (organisation.pk, {role: user and user.pk for role, user in users.items()}, pending.pk)
+        yield worlds
+
+
 def _request(client, name, method, organisation, pending):
     pk = organisation.pk
     urls = {
@@ -76,10 +91,12 @@ def _request(client, name, method, organisation, pending):
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "method", "verified", "expected"), MATRIX)
 @pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(client, name, method, verified, expected, role):
-    organisation, users, pending = _make_world(verified)
-    if users[role]:
-        client.force_login(users[role])
+def test_permission_matrix(worlds, client, name, method, verified, expected, role):
+    organisation_pk, user_pks, pending_pk = worlds[verified]
+    organisation = Organisation.objects.get(pk=organisation_pk)
+    pending = Membership.objects.get(pk=pending_pk)
+    if user_pks[role]:
+        client.force_login(User.objects.get(pk=user_pks[role]))
     response = _request(client, name, method, organisation, pending)
     want = expected[role]
     if want == LOGIN:

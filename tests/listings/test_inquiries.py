@@ -19,8 +19,10 @@ from listings.services.inquiries import inquiry_close, inquiry_create, inquiry_r
 from listings.services.listings import listing_assign_broker
 from listings.views import inquiries as inquiry_views
 from techmarket.accounts.choices import MembershipRole, OrganisationKind
+from techmarket.accounts.models import User
 from techmarket.audit.models import AuditEvent
 from tests.factories import OrganisationFactory, UserFactory, add_member, make_broker, make_listing, platform_staff_user
+from tests.worlds import built_once
 
 pytestmark = pytest.mark.django_db
 
@@ -313,8 +315,8 @@ MATRIX = [
 ]
 
 
-def _request(client, page, world, inquiry):
-    form_url = reverse("listings:inquiry_create", args=[world.listing.pk])
+def _request(client, page, listing, inquiry):
+    form_url = reverse("listings:inquiry_create", args=[listing.pk])
     form_data = {"intended_use": INTENDED_USE, "budget": "10-50", "timeline": "3m"}
     if page == "form":
         return client.get(form_url)
@@ -329,29 +331,67 @@ def _request(client, page, world, inquiry):
     return client.post(reverse("listings:inquiry_close", args=[inquiry.pk]))
 
 
-@pytest.mark.parametrize(("page", "status", "expected"), MATRIX)
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(client, page, status, expected, role):
-    world = World("published")
-    # The thread pages need an inquiry from the SME member; the form pages must not have one (it redirects there).
-    inquiry = world.ask() if page in ("thread", "reply", "close") else None
-    if status != "published":
-        from listings.services.listings import listing_transition
+THREAD_PAGES = ("thread", "reply", "close")  # they show the SME member's inquiry; the form pages must not have one
 
-        name = {"draft": "withdraw", "closed": "close"}[status]
-        listing_transition(actor=None, listing=world.listing, name=name)
-        if status == "draft":
-            listing_transition(actor=None, listing=world.listing, name="reopen")
-    if world.users[role]:
-        client.force_login(world.users[role])
-    response = _request(client, page, world, inquiry)
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+
+def _matrix_key(page: str, status: str) -> tuple[str, bool]:
+    return status, page in THREAD_PAGES
+
+
+def _matrix_listing(world: World, status: str, *, asked: bool):
+    """A listing of the world's owner for the matrix, taken to ``status`` from published, and the SME member's
+    inquiry about it when ``asked``."""
+    from listings.services.listings import listing_transition
+
+    if status == "published" and not asked:
+        listing = world.listing
     else:
-        assert response.status_code == want, f"{role} {page} {status}"
-        if want == 302:
-            assert response["Location"].startswith(reverse("listings:inquiry_inbox"))
+        listing = make_listing(world.owner, status="published", title_zh="高镍三元正极材料制备技术")
+        listing_assign_broker(actor=None, listing=listing, broker=world.broker)
+    inquiry = world.ask(listing=listing) if asked else None
+    if status != "published":
+        name = {"draft": "withdraw", "closed": "close"}[status]
+        listing = listing_transition(actor=None, listing=listing, name=name)
+        if status == "draft":
+            listing = listing_transition(actor=None, listing=listing, name="reopen")
+    return listing, inquiry
+
+
+class TestPermissionMatrix:
+    """One world for the class: the people of ``World`` and a listing for each (status, asked) key of the matrix.
+
+    Each case runs in its own savepoint (what it sends, replies or closes is gone before the next case) and
+    fetches its listing, inquiry and user afresh.
+    """
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def matrix_world(cls, django_db_setup, django_db_blocker):
+        with built_once(django_db_blocker):
+            world = World("published")
+            listings, inquiries = {}, {}
+            for key in dict.fromkeys(_matrix_key(page, status) for page, status, _expected in MATRIX):
+                listing, inquiry = _matrix_listing(world, key[0], asked=key[1])
+                listings[key], inquiries[key] = listing.pk, inquiry and inquiry.pk
+            yield listings, inquiries, {role: user and user.pk for role, user in world.users.items()}
+
+    @pytest.mark.parametrize(("page", "status", "expected"), MATRIX)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_permission_matrix(self, matrix_world, client, page, status, expected, role):
+        listing_pks, inquiry_pks, user_pks = matrix_world
+        key = _matrix_key(page, status)
+        listing = Listing.objects.get(pk=listing_pks[key])
+        inquiry = inquiry_pks[key] and Inquiry.objects.get(pk=inquiry_pks[key])
+        if user_pks[role]:
+            client.force_login(User.objects.get(pk=user_pks[role]))
+        response = _request(client, page, listing, inquiry)
+        want = expected[role]
+        if want == LOGIN:
+            assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
+        else:
+            assert response.status_code == want, f"{role} {page} {status}"
+            if want == 302:
+                assert response["Location"].startswith(reverse("listings:inquiry_inbox"))
 
 
 def test_the_form_sends_the_inquiry_and_opens_the_thread(client, world):

@@ -7,9 +7,12 @@ existence does not leak); a listing someone may see but not change is a 403.
 import pytest
 from django.urls import reverse
 
+from listings.models import Listing
 from listings.services.listings import listing_assign_broker
 from techmarket.accounts.choices import MembershipRole, OrganisationKind
+from techmarket.accounts.models import User
 from tests.factories import OrganisationFactory, add_member, make_broker, make_listing, platform_staff_user
+from tests.worlds import built_once
 
 ROLES = [
     "anonymous",
@@ -57,11 +60,13 @@ MATRIX = [
 ]
 
 
-def _make_world(status: str):
+def _make_world(*statuses: str):
+    """The owner university with a listing in each status (its broker assigned to each), and a user per role."""
     owner = OrganisationFactory(kind=OrganisationKind.UNIVERSITY, name_zh="浙江大学", province="330000", city="330100")
-    listing = make_listing(owner, status=status)
+    listings = {status: make_listing(owner, status=status) for status in statuses}
     assigned = make_broker()
-    listing_assign_broker(actor=None, listing=listing, broker=assigned)
+    for listing in listings.values():
+        listing_assign_broker(actor=None, listing=listing, broker=assigned)
     users = {
         "anonymous": None,
         "sme_member": add_member(OrganisationFactory()),
@@ -72,7 +77,7 @@ def _make_world(status: str):
         "unassigned_broker": make_broker().user,
         "moderator": platform_staff_user(),
     }
-    return listing, users
+    return listings, users
 
 
 def _request(client, page, method, listing):
@@ -111,30 +116,49 @@ def _request(client, page, method, listing):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("page", "method", "status", "expected"), MATRIX)
-@pytest.mark.parametrize("role", ROLES)
-def test_permission_matrix(client, page, method, status, expected, role):
-    listing, users = _make_world(status)
-    if users[role]:
-        client.force_login(users[role])
-    response = _request(client, page, method, listing)
-    want = expected[role]
-    if want == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("accounts:login"))
-    elif want == HOME:
-        assert response.status_code == 302
-        assert response["Location"] == reverse("accounts:dashboard")
-    else:
-        assert response.status_code == want, f"{role} {method} {page}"
-        if want == 302:
-            assert not response["Location"].startswith(reverse("accounts:login"))
-            assert response["Location"] != reverse("accounts:dashboard")
+class TestMatrix:
+    """One world for the class: a listing in each status of the matrix, the same people for all.
+
+    Each case runs in its own savepoint (a transition it makes is gone before the next case) and fetches its
+    listing and user afresh.
+    """
+
+    @pytest.fixture(scope="class")
+    @classmethod
+    def world(cls, django_db_setup, django_db_blocker):
+        with built_once(django_db_blocker):
+            listings, users = _make_world(*dict.fromkeys(status for _page, _method, status, _expected in MATRIX))
+            yield (
+                {status: listing.pk for status, listing in listings.items()},
+                {role: user and user.pk for role, user in users.items()},
+            )
+
+    @pytest.mark.parametrize(("page", "method", "status", "expected"), MATRIX)
+    @pytest.mark.parametrize("role", ROLES)
+    def test_permission_matrix(self, world, client, page, method, status, expected, role):
+        listing_pks, user_pks = world
+        listing = Listing.objects.get(pk=listing_pks[status])
+        if user_pks[role]:
+            client.force_login(User.objects.get(pk=user_pks[role]))
+        response = _request(client, page, method, listing)
+        want = expected[role]
+        if want == LOGIN:
+            assert response.status_code == 302
+            assert response["Location"].startswith(reverse("accounts:login"))
+        elif want == HOME:
+            assert response.status_code == 302
+            assert response["Location"] == reverse("accounts:dashboard")
+        else:
+            assert response.status_code == want, f"{role} {method} {page}"
+            if want == 302:
+                assert not response["Location"].startswith(reverse("accounts:login"))
+                assert response["Location"] != reverse("accounts:dashboard")
 
 
 @pytest.mark.django_db
 def test_history_tab_is_shown_only_to_those_concerned(client):
-    listing, users = _make_world("published")
+    listings, users = _make_world("published")
+    listing = listings["published"]
     client.force_login(users["sme_member"])
     page = client.get(listing.get_absolute_url() + "?tab=history").content.decode()
     assert 'id="history-heading"' not in page and 'data-test="listing-tabs"' not in page
