@@ -2,9 +2,8 @@
 
 Seeding takes seconds (the registry and the listings go through every
 service), so the demo tests share one seed per module instead of seeding in
-each test. The seed runs inside a transaction that stays open while the
-module's tests run; each test's own transaction (the ``db`` fixture) is a
-savepoint inside it, so what a test writes goes away after it, and the whole
+each test, built once as the permission matrices build their worlds
+(``worlds.built_once``): what a test writes goes away after it, and the whole
 seed goes away after the module.
 """
 
@@ -18,12 +17,12 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.test.utils import override_settings
 
 from demo import accounts, listings, market, registry
 from search import indexing
 from search.backends import reset_backends
+from tests.worlds import built_once
 
 PARTS = {"accounts": accounts, "registry": registry, "listings": listings, "market": market}
 
@@ -50,24 +49,11 @@ def seeded_demo(django_db_blocker, *, media: Path | None = None, **steps) -> Ite
     seeds a shorter plan); ``media`` is where uploaded pictures go.
     """
     settings = {"MEDIA_ROOT": media} if media else {}
-    with pytest.MonkeyPatch.context() as patch, override_settings(**settings):
+    with pytest.MonkeyPatch.context() as patch, override_settings(**settings), built_once(django_db_blocker):
         for name, part_steps in steps.items():
             patch.setattr(PARTS[name], "STEPS", part_steps)
-        with django_db_blocker.unblock():
-            atomic = transaction.atomic()
-            atomic.__enter__()
-            try:
-                reset_backends()  # an empty search index of its own
-                output = seed()
-                index = indexing.status()
-            except BaseException:
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
-                raise
+        reset_backends()  # an empty search index of its own
         try:
-            yield SeededDemo(output, index, media)
+            yield SeededDemo(seed(), indexing.status(), media)
         finally:
-            with django_db_blocker.unblock():
-                transaction.set_rollback(True)
-                atomic.__exit__(None, None, None)
             reset_backends()
