@@ -516,7 +516,7 @@ class _Planner:
 
     def open_licence_term(self, declared: dict) -> DemoTerm:
         """The open licence as the registry's declaration states it: free, a fixed yearly fee or a royalty."""
-        fee_type, fee = declared["fee_type"], declared["fee"]
+        fee_type, fee = declared["fee_type"], declared.get("fee", "")  # a free licence states no fee
         note = listings_text.OPEN_LICENCE_NOTES[fee_type].format(fee=fee)
         if fee_type == "free":
             return DemoTerm(DealMode.OPEN_LICENCE, Decimal("0.00"), note)
