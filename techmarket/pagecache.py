@@ -8,7 +8,10 @@ processes) for ``LISTING_PAGE_CACHE_SECONDS`` at most (0 turns it off).
 
 - Only GET requests from visitors: no session cookie (nobody signed in) and no
   messages cookie (nothing waiting to be shown); only 200 responses of pages
-  that used no CSRF token and wrote nothing to the session or the messages.
+  that used no CSRF token and wrote nothing to the session or the messages,
+  and whose ``Cache-Control`` does not forbid keeping them (``no-store`` or
+  ``private``: a search answered by the database while the index is down
+  says so, and must not outlive the outage).
   (The language switcher is made of links, not a form, so pages for visitors
   need no token.)
 - The key is the page's full address (scheme, host, path, query) and language,
@@ -53,12 +56,21 @@ def _key(request: HttpRequest) -> str:
     return "pages:page:" + hashlib.sha256(page.encode()).hexdigest()
 
 
+def _may_be_kept(response: HttpResponse) -> bool:
+    """The response's ``Cache-Control`` lets a shared cache keep it (the view says so with Django's helpers,
+    ``add_never_cache_headers`` or ``patch_cache_control(response, no_store=True)``)."""
+    directives = {part.split("=", 1)[0].strip().lower() for part in response.get("Cache-Control", "").split(",")}
+    return not directives & {"no-store", "private"}
+
+
 def _the_same_for_every_visitor(request: HttpRequest, response: HttpResponse) -> bool:
-    """Nothing in the response belongs to this visitor: no cookie, no token, no session write, no message."""
+    """Nothing in the response belongs to this visitor: no cookie, no token, no session write, no message; and
+    the view did not say it must not be kept."""
     session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
+        and _may_be_kept(response)
         and not response.cookies
         and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         and not (session is not None and session.modified)

@@ -2,7 +2,7 @@
 
 With the index directory deleted or emptied, the search page and the API answer from the database with the
 notice; nothing but a rebuild makes an index in its place (not a search, not the upkeep after a write, not
-``search_status``); and ``search_status --check`` fails naming it.
+``search_status``); ``search_status --check`` fails naming it; and the stand-in page is never kept for visitors.
 The index lives on disk here, in the test's own directory, as in production.
 """
 
@@ -13,7 +13,9 @@ import logging
 import shutil
 
 import pytest
+from django.core.cache import caches
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.utils import translation
 
 from listings.services.listings import Term
@@ -137,6 +139,22 @@ def test_the_upkeep_after_a_write_does_not_start_a_partial_index(
     call_command("rebuild_search_index", stdout=io.StringIO())  # the operator's way back
     html = client.get(SEARCH, {"q": "电池"}).content.decode()
     assert NOTICE not in html and sorted(hit_titles(html)) == sorted(["固态电池电解质", *RANKED])
+
+
+def test_a_degraded_page_is_not_kept_for_visitors(index_dir, settings):
+    settings.LISTING_PAGE_CACHE_SECONDS = 600
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "missing-index-tests"},
+    }
+    caches["pages"].clear()
+    lose(index_dir, "deleted")
+    degraded = Client().get(SEARCH, {"q": "电池"})
+    assert NOTICE in degraded.content.decode()
+    assert "no-store" in degraded["Cache-Control"]  # nor by the browser or a proxy
+    call_command("rebuild_search_index", stdout=io.StringIO())
+    again = Client().get(SEARCH, {"q": "电池"}).content.decode()
+    assert NOTICE not in again and hit_titles(again) == RANKED
 
 
 def test_only_a_rebuild_makes_an_index(tmp_path):
