@@ -20,7 +20,7 @@ from .searching import run_search
 EXAMPLES = ("锂电池", "芯片", "机器人", "生物医药", "光伏", "传感器")
 
 
-@pagecache.cached_for_visitors
+@pagecache.cached_for_visitors(params=tuple(SearchForm.base_fields))
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
