@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 
-from .backends import get_backend
+from .backends import SearchUnavailable, get_backend
 from .documents import demand_documents, indexable_demands, indexable_listings, listing_documents
 from .query import DEMANDS, LISTINGS
+
+logger = logging.getLogger(__name__)
 
 
 def sync(index: str, ids: Iterable[int]) -> None:
@@ -20,10 +23,16 @@ def sync(index: str, ids: Iterable[int]) -> None:
         docs = list(demand_documents(indexable_demands().filter(pk__in=ids)))
     backend = get_backend()
     gone = ids - {doc["id"] for doc in docs}
-    if gone:
-        backend.delete(index, gone)
-    if docs:
-        backend.index(index, docs)
+    try:
+        if gone:
+            backend.delete(index, gone)
+        if docs:
+            backend.index(index, docs)
+    except SearchUnavailable as error:
+        # The backend refuses rather than start a new index with only these documents, which would look healthy
+        # while missing the rest. The operator rebuilds the whole index; the task fails, so its record says so.
+        logger.error("the %s index was not updated (%d changed): %s", index, len(ids), error)
+        raise
 
 
 def indexable_counts() -> dict[str, int]:

@@ -41,6 +41,8 @@ def similar_listings(listing: Listing, *, limit: int = 4) -> list[Listing]:
             found = listing_cards(
                 get_backend().more_like_this(LISTINGS, listing.pk, field=listing.field.slug, limit=limit)
             )
+        except SearchUnavailable as error:  # known and said (a missing index): no traceback on every page
+            logger.warning("search backend unavailable, similar listings by field instead: %s", error)
         except Exception:
             logger.exception("search backend failed, similar listings by field instead")
         else:
@@ -54,6 +56,9 @@ def matching_listings(demand: Demand, *, limit: int = 4) -> list[Listing]:
     text = f"{demand.title}\n{demand.problem}"
     try:
         return listing_cards(get_backend().like_text(LISTINGS, text, field=demand.field.slug, limit=limit))
+    except SearchUnavailable as error:
+        logger.warning("search backend unavailable, no matching listings for demand %s: %s", demand.pk, error)
+        return []
     except Exception:
         logger.exception("search backend failed, no matching listings for demand %s", demand.pk)
         return []

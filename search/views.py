@@ -6,6 +6,7 @@ import math
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from techmarket import pagecache
@@ -19,7 +20,7 @@ from .searching import run_search
 EXAMPLES = ("锂电池", "芯片", "机器人", "生物医药", "光伏", "传感器")
 
 
-@pagecache.cached_for_visitors
+@pagecache.cached_for_visitors(params=tuple(SearchForm.base_fields))
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     if not form.is_valid():
@@ -44,7 +45,12 @@ def search(request: HttpRequest) -> HttpResponse:
         "save_querystring": querystring(query, page=None),
         "title": _("“%(q)s”: search") % {"q": query.text} if query.text else _("Search"),
     }
-    return render(request, "search/search.html", context)
+    response = render(request, "search/search.html", context)
+    if outcome.degraded:
+        # The database's stand-in while the index is down: no cache may keep it (the visitors' page cache honours
+        # this), or visitors would go on seeing it, notice and all, once the index is back.
+        add_never_cache_headers(response)
+    return response
 
 
 def _pagination(query: SearchQuery, pages: int) -> dict | None:

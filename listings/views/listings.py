@@ -40,7 +40,8 @@ def _visible_listing(request: HttpRequest, pk: int) -> Listing:
     return listing
 
 
-@pagecache.cached_for_visitors
+# The page is kept per filter and page; any other parameter (utm_source, junk) neither makes a new page nor shows.
+@pagecache.cached_for_visitors(params=(*ListingFilterForm.base_fields, "page"))
 def listing_list(request: HttpRequest) -> HttpResponse:
     form, cleaned = read_filters(request, ListingFilterForm)
     filters = selectors.ListingFilters(**cleaned)
@@ -54,7 +55,8 @@ def listing_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@pagecache.cached_for_visitors
+# ``tab`` is read only for those who may see the history, never a visitor: the visitors' page reads no parameter.
+@pagecache.cached_for_visitors(params=())
 def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _visible_listing(request, pk)
     user = request.user

@@ -6,6 +6,12 @@ are built from ``analysis.query_terms`` as term queries, never parsed, so
 no input is a syntax error. tantivy allows one writer per index: writes take
 a file lock first, so two processes (a web worker and the task worker) wait
 for each other instead of failing. Readers reload when a commit lands.
+
+Only a rebuild makes an index on disk. A reader or the upkeep writer that
+finds none (the directory missing or empty) raises ``SearchUnavailable``:
+an empty index made in its place would look healthy and answer an empty
+market, where the pages must fall back to the database and the operator
+must see an outage (``search_status --check``) and rebuild.
 """
 
 from __future__ import annotations
@@ -34,6 +40,9 @@ FACET_SIZE = 200
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
 NO_PRICE_UP, NO_PRICE_DOWN = 1e18, -1.0
+# tantivy's record of an index's segments, written by its first commit: a directory without it holds no index
+# (tantivy's own ``Index.exists`` asks the same). One stat, cheap enough to ask before every search.
+META_FILE = "meta.json"
 
 
 def _schema() -> tantivy.Schema:
@@ -82,7 +91,8 @@ class _Index:
     """One tantivy index on disk, its reader, and the lock that makes its writer single."""
 
     def __init__(self, path: Path | None, *, replace: bool = False):
-        """Open the index at ``path`` (made if missing); with ``replace``, one of an older schema is removed.
+        """Open the index at ``path``. Only with ``replace`` (a rebuild) is it made if missing, and one of an
+        older schema removed; otherwise a missing index raises ``SearchUnavailable`` (see the module's docstring).
 
         Without a path the index lives in memory, for this process only (the test run's index).
         """
@@ -93,6 +103,8 @@ class _Index:
             self.index = tantivy.Index(self.schema)
             _register_tokenizers(self.index)
             return
+        if not replace and not self.present():
+            raise SearchUnavailable(f"no index in {path} (missing or empty): run `manage.py rebuild_search_index`.")
         path.mkdir(parents=True, exist_ok=True)
         try:
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
@@ -103,6 +115,10 @@ class _Index:
             path.mkdir(parents=True)
             self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
         _register_tokenizers(self.index)
+
+    def present(self) -> bool:
+        """Whether the index is (still) on disk: a directory deleted or emptied under a running process."""
+        return self.path is None or (self.path / META_FILE).is_file()
 
     @contextmanager
     def writer(self) -> Iterator[tantivy.IndexWriter]:
@@ -154,12 +170,19 @@ class TantivyBackend(SearchBackend):
         return f"tantivy index in {self.path}" if self.path else "tantivy index in memory"
 
     def _index(self, name: str, *, replace: bool = False) -> _Index:
+        """The named index, opened once; ``replace`` (a rebuild) makes it if it is missing, nothing else does."""
         if name not in INDEXES:
             raise ValueError(f"unknown index {name!r}")
         with self._lock:
-            if name not in self._indexes:
-                self._indexes[name] = _Index(self.path / name if self.path else None, replace=replace)
-            return self._indexes[name]
+            opened = self._indexes.get(name)
+            if opened is not None and not opened.present():
+                # Deleted or emptied since it was opened: the open files would go on answering until a restart
+                # and a writer would fail on the missing directory. Open it afresh, which only a rebuild may.
+                del self._indexes[name]
+                opened = None
+            if opened is None:
+                opened = self._indexes[name] = _Index(self.path / name if self.path else None, replace=replace)
+            return opened
 
     def close(self) -> None:
         self._indexes.clear()

@@ -81,12 +81,12 @@ def test_a_page_with_something_for_this_visitor_is_not_kept(client, listing):
     """A page that used a CSRF token or set a cookie belongs to its visitor: it is built again for the next one."""
     calls = []
 
-    @pagecache.cached_for_visitors
+    @pagecache.cached_for_visitors(params=())
     def with_token(request):
         calls.append(1)
         return HttpResponse(get_token(request))
 
-    @pagecache.cached_for_visitors
+    @pagecache.cached_for_visitors(params=())
     def with_cookie(request):
         calls.append(1)
         response = HttpResponse("ok")
@@ -105,3 +105,58 @@ def test_no_cache_when_turned_off(client, listing, settings, django_assert_max_n
     with django_assert_max_num_queries(20) as captured:
         Client().get(listing.get_absolute_url())
     assert len(captured.captured_queries) > 0
+
+
+# The key: the address with only the parameters the page reads
+
+
+@pytest.fixture
+def page_entries(page_cache, settings, tmp_path):
+    """The pages cache in files, as in production, so that a test counts the entries it holds."""
+    directory = tmp_path / "pages"
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": directory},
+    }
+    return lambda: len(list(directory.glob("*.djcache")))
+
+
+def test_a_thousand_unknown_parameters_make_one_entry_and_none_shows(listing, page_entries):
+    url = reverse("listings:listing_list")
+    visitor = Client()
+    built = visitor.get(url, {"utm_source": "campaign-0"})  # the page everyone gets is built by this request
+    entries = page_entries()
+    plain = visitor.get(url)
+    assert plain.content == built.content
+    assert "campaign-0" not in plain.content.decode()  # not in the language links, nor anywhere
+    for number in range(1, 1000):
+        response = visitor.get(url, {"utm_source": f"campaign-{number}"})
+        assert response.status_code == 200
+    assert response.content == plain.content
+    assert page_entries() == entries
+
+
+def test_the_listing_page_reads_no_parameter(listing, page_entries):
+    visitor = Client()
+    page = visitor.get(listing.get_absolute_url(), {"fbclid": "0"})
+    entries = page_entries()
+    for number in range(1, 50):
+        assert (
+            visitor.get(listing.get_absolute_url(), {"fbclid": str(number), "tab": "history"}).content == page.content
+        )
+    assert page_entries() == entries
+
+
+def test_the_order_of_parameters_makes_no_new_entry_and_the_filters_still_apply(listing, page_entries):
+    url = reverse("listings:listing_list")
+    elsewhere = next(code for code in ("310000", "320000", "330000", "340000") if code != listing.province)
+    visitor = Client()
+    first = visitor.get(f"{url}?province={listing.province}&kind={listing.kind}")
+    assert "高镍正极材料成果" in first.content.decode()
+    entries = page_entries()
+    swapped = visitor.get(f"{url}?kind={listing.kind}&gclid=x&province={listing.province}")
+    assert swapped.content == first.content
+    assert page_entries() == entries
+    other = visitor.get(f"{url}?gclid=x&province={elsewhere}&kind={listing.kind}")
+    assert "高镍正极材料成果" not in other.content.decode()
+    assert page_entries() == entries + 1

@@ -16,6 +16,7 @@ def disk_index(settings, tmp_path):
     settings.TECHMARKET_SEARCH = "tantivy"
     settings.TANTIVY_INDEX_DIR = tmp_path / "search"
     reset_backends()
+    get_backend().rebuild({"listings": [], "demands": []})  # made empty, as only a rebuild may
     yield
     reset_backends()
 

@@ -30,7 +30,7 @@ def backend(tmp_path):
     backend = TantivyBackend(tmp_path / "search")
     docs = [document(id, "高镍锂电池正极材料", "310000" if id % 2 else "320000", id % 3 == 0) for id in range(1, 31)]
     docs += [document(id, "工业机器人视觉检测", "330000", False) for id in range(31, 41)]
-    backend.index("listings", docs)
+    backend.rebuild({"listings": docs})  # only a rebuild makes an index on disk
     yield backend
     backend.close()
 
@@ -51,5 +51,6 @@ def test_filters_and_flags_apply(backend):
 def test_no_match_and_an_empty_index(backend, tmp_path):
     assert backend.matching_ids(SearchQuery(text="量子")) == set()
     empty = TantivyBackend(tmp_path / "empty")
+    empty.rebuild({"listings": []})
     assert empty.matching_ids(SearchQuery(text="电池")) == set()
     empty.close()
