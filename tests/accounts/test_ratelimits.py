@@ -12,13 +12,15 @@ import re
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.core import mail
+from django.core.exceptions import ImproperlyConfigured
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from techmarket.accounts.models import User
 from techmarket.audit.models import AuditEvent
-from techmarket.ratelimit import counter_add, counter_get
+from techmarket.ratelimit import Rate, client_ip, counter_add, counter_get, parse_rate
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +245,33 @@ def test_api_writes_are_limited_per_address(settings):
     assert_refused_for_now(api.post("/api/v1/organisations/", {}, format="json"), 3600)
 
 
+def test_a_forged_forwarded_for_header_does_not_make_a_new_address(client, settings):
+    settings.RATELIMITS = {**settings.RATELIMITS, "signin": {"ip": "2/h"}}
+    for n in range(2):
+        sign_in(client, f"x{n}@example.cn", WRONG, HTTP_X_FORWARDED_FOR=f"10.9.9.{n}")
+    assert sign_in(client, "y@example.cn", WRONG, HTTP_X_FORWARDED_FOR="10.9.9.99").status_code == 429
+
+
+def test_behind_our_proxies_the_client_is_the_address_the_outermost_one_saw(settings):
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9")
+    assert client_ip(request) == "10.0.0.1"
+    settings.CLIENT_IP_PROXY_COUNT = 1
+    assert client_ip(request) == "203.0.113.9"  # what the client wrote before it (6.6.6.6) is not believed
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"), [("20/h", Rate(20, 3600)), ("5/15m", Rate(5, 900)), ("100/d", Rate(100, 86400))]
+)
+def test_rates_are_read_from_their_written_form(text, rate):
+    assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize("text", ["20", "20/week", "/h", "many/h"])
+def test_a_rate_that_cannot_be_read_stops_the_start(text):
+    with pytest.raises(ImproperlyConfigured, match="20/h"):
+        parse_rate(text)
+
+
 # What staff see ------------------------------------------------------------------------------------------------------
 
 
@@ -262,11 +291,23 @@ def test_staff_filter_the_audit_log_for_failed_sign_ins_and_lockouts(client, own
 # The counts do not pass from one test to the next -------------------------------------------------------------------
 
 
+def test_a_test_counts():
+    counter_add(name="leak-check-rolled-back", seconds=3600)
+    assert counter_get(name="leak-check-rolled-back")[0] == 1
+
+
+def test_its_count_went_with_its_transaction():
+    assert counter_get(name="leak-check-rolled-back")[0] == 0
+
+
+# Both transactional: pytest-django runs those after the others, in file order. What a transactional test writes is
+# committed, and its closing flush empties only the models' tables; tests/conftest.py empties the cache's after it.
 @pytest.mark.django_db(transaction=True)
 def test_a_transactional_test_leaves_a_count_behind_it():
     counter_add(name="leak-check", seconds=3600)
     assert counter_get(name="leak-check")[0] == 1
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_next_test_does_not_find_it():
     assert counter_get(name="leak-check")[0] == 0
