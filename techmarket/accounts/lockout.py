@@ -21,7 +21,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from techmarket.audit.services import audit_record
-from techmarket.exceptions import TooManyRequests
 from techmarket.notifications import absolute_url, email_on_commit
 from techmarket.ratelimit import (
     client_ip,
@@ -36,11 +35,8 @@ from techmarket.ratelimit import (
     retry_time,
 )
 
+from .exceptions import AccountLocked
 from .models import User
-
-
-class AccountLocked(TooManyRequests):
-    """Sign-in refused: the account is locked after too many failed sign-ins (whatever the password this time)."""
 
 
 def account_key(*, identifier: str, user: User | None) -> str:
