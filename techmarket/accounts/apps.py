@@ -22,6 +22,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from techmarket.audit.models import register_actions
 
+        from . import schema  # noqa: F401  (registers the API authentication's schema extension)
+
         post_migrate.connect(_ensure_platform_staff_group, sender=self)
         register_actions(
             {

@@ -101,7 +101,7 @@ def test_fifty_wrong_passwords_on_the_api_do_not_let_the_right_one_in(owner, dja
         statuses = [api.get(ME, HTTP_AUTHORIZATION=basic("13912345678", WRONG)).status_code for _ in range(50)]
         response = api.get(ME, HTTP_AUTHORIZATION=basic("13912345678", PASSWORD))
 
-    assert statuses == [401] * 9 + [429] * 41
+    assert statuses == [403] * 9 + [429] * 41  # 403: session authentication comes first, so no 401
     assert_refused_for_now(response, 15 * 60)
     assert "locked" in response.json()["detail"]
     assert len(mail.outbox) == 1
@@ -176,7 +176,7 @@ def test_too_many_failures_from_one_address_are_refused_on_the_api(settings):
     settings.RATELIMITS = {**settings.RATELIMITS, "signin": {"ip": "2/h"}}
     person = UserFactory(email="p@example.cn")
     api = APIClient()
-    assert [api.get(ME, HTTP_AUTHORIZATION=basic(f"x{n}@example.cn", WRONG)).status_code for n in range(2)] == [401] * 2
+    assert [api.get(ME, HTTP_AUTHORIZATION=basic(f"x{n}@example.cn", WRONG)).status_code for n in range(2)] == [403] * 2
     response = api.get(ME, HTTP_AUTHORIZATION=basic(person.email, PASSWORD))
     assert_refused_for_now(response, 3600)
 
