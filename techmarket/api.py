@@ -7,6 +7,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from techmarket.exceptions import Refused, TooManyRequests
+from techmarket.throttling import throttled
 
 router = routers.DefaultRouter()
 
@@ -26,7 +27,7 @@ def exception_handler(exc, context):
             detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
         exc = exceptions.ValidationError(detail=detail)
     elif isinstance(exc, TooManyRequests):
-        exc = exceptions.Throttled(detail=str(exc))
+        exc = throttled(exc)
     elif isinstance(exc, Refused):
         exc = exceptions.ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
     return drf_exception_handler(exc, context)

@@ -13,4 +13,12 @@ class Refused(Exception):
 
 
 class TooManyRequests(Refused):
-    """The request is refused for now: too many of its kind in too short a time (the API answers 429)."""
+    """The request is refused for now: too many of its kind in too short a time (the API answers 429).
+
+    ``retry_after`` is the number of seconds until it may be tried again, when known: the ``Retry-After`` header of
+    the API's answer and of the pages' 429 page (``techmarket.middleware.TooManyRequestsMiddleware``).
+    """
+
+    def __init__(self, message: str = "", *, retry_after: int | None = None):
+        super().__init__(message)
+        self.retry_after = retry_after

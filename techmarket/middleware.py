@@ -1,6 +1,9 @@
 """Project middleware."""
 
+from django.shortcuts import render
 from django.utils import translation
+
+from techmarket.exceptions import TooManyRequests
 
 
 class ApiLanguageMiddleware:
@@ -22,3 +25,26 @@ class ApiLanguageMiddleware:
             translation.activate(language)
             request.LANGUAGE_CODE = language
         return self.get_response(request)
+
+
+class TooManyRequestsMiddleware:
+    """Answer a page whose view was refused for too many requests (``TooManyRequests``: a rate limit, a locked
+    account) with the site's 429 page, saying why and when to try again, and a ``Retry-After`` header.
+
+    One place for every page, including those whose views are Django's or Wagtail's (sign-in, password reset,
+    the admin sign-in), where the refusal comes from the authentication backend. The API answers its own 429s.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, TooManyRequests):
+            return None
+        response = render(request, "429.html", {"message": str(exception)}, status=429)
+        if exception.retry_after is not None:
+            response["Retry-After"] = str(max(1, exception.retry_after))
+        return response

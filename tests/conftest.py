@@ -4,9 +4,11 @@ from fnmatch import fnmatch
 import pytest
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import caches
 from django.utils import translation
 
 from techmarket.accounts.choices import MembershipRole
+from techmarket.ratelimit import CACHE_ALIAS as RATELIMIT_CACHE
 from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
 
 # Tests that run the same whatever the database (no database, their own SQLite, or a browser or subprocess
@@ -51,7 +53,7 @@ SEEDING_MIGRATIONS = [
 
 @pytest.fixture(autouse=True)
 def migrated_rows(request):
-    """Put back the rows the migrations seed before a transactional test.
+    """Put back the rows the migrations seed before a transactional test, and empty the rate limits' counts after it.
 
     A transactional test (``transaction=True``, the live server) ends by flushing every table, which also
     removes those rows; the tests after it would otherwise find no technology fields and no ledger head.
@@ -64,6 +66,9 @@ def migrated_rows(request):
         request.getfixturevalue("transactional_db")
         for module, function in SEEDING_MIGRATIONS:
             getattr(importlib.import_module(module), function)(apps, None)
+        # The rate limits' counts live in a database cache table, which is no model's: the flush that ends a
+        # transactional test leaves it as it is. Emptied after the test, so no count or lock outlives it.
+        request.addfinalizer(caches[RATELIMIT_CACHE].clear)
 
 
 @pytest.fixture(autouse=True)

@@ -23,6 +23,7 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
 from techmarket.accounts.models import Organisation
+from techmarket.ratelimit import ratelimit_hit
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
 
@@ -341,6 +342,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             )
         serializer = ProposalCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        ratelimit_hit(request=request, scope="proposal", account=str(request.user.pk))
         proposal = services.proposal_create(actor=request.user, demand=demand, **serializer.validated_data)
         return Response(self._proposal_data(demand, proposal.pk), status=status.HTTP_201_CREATED)
 

@@ -23,6 +23,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from techmarket.accounts.models import Membership
+from techmarket.ratelimit import ratelimit_hit
 
 from .. import permissions
 from ..choices import InquiryStatus
@@ -229,6 +230,7 @@ class InquiryViewSet(viewsets.GenericViewSet):
             raise ValidationError({"listing": [_("No such listing.")]})
         if not permissions.can_send_inquiry(request.user, listing):
             raise PermissionDenied(_("You cannot send an inquiry about this listing."))
+        ratelimit_hit(request=request, scope="inquiry", account=str(request.user.pk))
         inquiry = services.inquiry_create(actor=request.user, listing=listing, **data)
         return self._represent(inquiry.pk, status=status.HTTP_201_CREATED)
 

@@ -24,6 +24,7 @@ which skips the party check but not the rule that closed threads take no replies
 
 from __future__ import annotations
 
+import math
 from datetime import timedelta
 
 from django.conf import settings
@@ -92,7 +93,8 @@ def _check_rate(user, listing: Listing) -> None:
                 "You have sent %(limit)s inquiries in the last 24 hours, the most allowed. "
                 "You can send another after %(time)s."
             )
-            % {"limit": limit, "time": _when(recent[-1] + RATE_WINDOW)}
+            % {"limit": limit, "time": _when(recent[-1] + RATE_WINDOW)},
+            retry_after=math.ceil((recent[-1] + RATE_WINDOW - timezone.now()).total_seconds()),
         )
 
 

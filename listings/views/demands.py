@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
+from techmarket.ratelimit import ratelimit_hit
 
 from .. import hooks, permissions
 from ..choices import DemandStatus
@@ -234,6 +235,7 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = _proposal_form(organisations, request.POST)
     if form.is_valid():
+        ratelimit_hit(request=request, scope="proposal", account=str(request.user.pk))
         try:
             services.proposal_create(
                 actor=request.user,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from techmarket.forms import add_model_errors
+from techmarket.ratelimit import ratelimit_hit
 
 from .. import permissions
 from ..choices import InquiryStatus
@@ -53,13 +54,17 @@ def inquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect(ongoing)
     form = InquiryForm(request.POST or None)
     status = 200
+    retry_after = None
     if request.method == "POST":
         if form.is_valid():
+            # Per address (the service keeps INQUIRY_DAILY_LIMIT per person); a refusal is the site's 429 page.
+            ratelimit_hit(request=request, scope="inquiry", account=str(request.user.pk))
             try:
                 inquiry = services.inquiry_create(actor=request.user, listing=listing, **form.cleaned_data)
             except RateLimited as error:
                 messages.error(request, str(error))
                 status = 429
+                retry_after = error.retry_after
             except ListingError as error:
                 messages.error(request, str(error))
                 status = 400
@@ -77,7 +82,10 @@ def inquiry_create(request: HttpRequest, pk: int) -> HttpResponse:
             status = 400
         if status == 400:
             messages.error(request, _("Please correct the errors below."))
-    return render(request, "listings/inquiry_form.html", {"form": form, "listing": listing}, status=status)
+    response = render(request, "listings/inquiry_form.html", {"form": form, "listing": listing}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(max(1, retry_after))
+    return response
 
 
 @login_required

@@ -22,6 +22,8 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from techmarket.audit.models import register_actions
 
+        from . import schema  # noqa: F401  (registers the API authentication's schema extension)
+
         post_migrate.connect(_ensure_platform_staff_group, sender=self)
         register_actions(
             {
@@ -37,5 +39,9 @@ class AccountsConfig(AppConfig):
                 "membership.remove": _("Member removed"),
                 "membership.role": _("Role changed"),
                 "broker.save": _("Manager profile saved"),
+                "user.signin_failed": _("Sign-in failed: wrong password"),
+                "user.signin_locked": _("Sign-in refused: account locked"),
+                "user.locked": _("Account locked after failed sign-ins"),
+                "user.signup_taken": _("Someone tried to sign up with this account's e-mail address or mobile number"),
             }
         )

@@ -1,6 +1,6 @@
 """Errors a user can act on. Anything else that goes wrong is a bug and surfaces as one."""
 
-from techmarket.exceptions import Refused
+from techmarket.exceptions import Refused, TooManyRequests
 
 
 class AccountsError(Refused):
@@ -13,3 +13,7 @@ class LastAdminError(AccountsError):
 
 class MembershipExists(AccountsError):
     """The person already belongs to, or has asked to join, the organisation."""
+
+
+class AccountLocked(AccountsError, TooManyRequests):
+    """Sign-in refused: the account is locked after too many failed sign-ins (whatever the password this time)."""

@@ -105,11 +105,10 @@ class SignupForm(forms.Form):
         help_text=_("Its administrators will be asked to approve you."),
     )
 
+    # Neither the e-mail address nor the mobile number is refused for having an account already: the sign-up would
+    # then tell anyone who has one. services.account_signup answers the same and tells the owner by e-mail.
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists. Sign in instead."))
-        return email
+        return self.cleaned_data["email"].strip().lower()
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data["phone"]
@@ -117,8 +116,6 @@ class SignupForm(forms.Form):
             return ""
         phone = normalize_phone(phone)
         User._meta.get_field("phone").run_validators(phone)
-        if User.objects.filter(phone=phone).exists():
-            raise forms.ValidationError(_("An account with this mobile number already exists."))
         return phone
 
     def clean_join_credit_code(self) -> str:

@@ -34,6 +34,24 @@ def _admin_emails(organisation: Organisation) -> list[str]:
     return list(organisation.memberships.admins().values_list("user__email", flat=True))
 
 
+def _organisation_to_register(fields: dict, *, lock: bool) -> tuple[Organisation, bool]:
+    """The organisation a registration would save, checked (``full_clean``), and whether it takes over a record."""
+    if not fields.get("credit_code"):
+        raise ValidationError({"credit_code": _("Enter the organisation's unified social credit code.")})
+    claimable = Organisation.objects.claimable()
+    if lock:
+        claimable = claimable.select_for_update()
+    organisation = claimable.filter(name_zh=fields.get("name_zh")).first()
+    claimed = organisation is not None
+    if organisation is None:
+        organisation = Organisation()
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.verification_status = VerificationStatus.PENDING
+    organisation.full_clean()
+    return organisation, claimed
+
+
 @transaction.atomic
 def organisation_create(*, actor: User, **fields) -> Organisation:
     """Register an organisation; the person registering it becomes its first administrator.
@@ -42,16 +60,7 @@ def organisation_create(*, actor: User, **fields) -> Organisation:
     record of the same Chinese name (added by an import, without credit code or
     members), that record is completed and taken over, ledger history and all.
     """
-    if not fields.get("credit_code"):
-        raise ValidationError({"credit_code": _("Enter the organisation's unified social credit code.")})
-    organisation = Organisation.objects.claimable().select_for_update().filter(name_zh=fields.get("name_zh")).first()
-    claimed = organisation is not None
-    if organisation is None:
-        organisation = Organisation()
-    for name, value in fields.items():
-        setattr(organisation, name, value)
-    organisation.verification_status = VerificationStatus.PENDING
-    organisation.full_clean()
+    organisation, claimed = _organisation_to_register(fields, lock=True)
     organisation.save()
     membership = Membership.objects.create(
         user=actor,
@@ -273,20 +282,71 @@ def account_signup(
     phone: str | None = None,
     new_organisation: dict | None = None,
     join_organisation: Organisation | None = None,
-) -> tuple[User, Membership]:
+) -> tuple[User, Membership] | None:
     """Sign up a person and either register their organisation or ask to join an existing one.
 
-    One transaction: if any part is refused, nothing is written.
+    One transaction: if any part is refused, nothing is written. The caller answers the same whether or not the
+    e-mail address or mobile number already has an account (so that sign-up does not tell who has one); what
+    differs goes by e-mail. An address that has an account: no new account (None is returned), its owner is told
+    someone tried. A mobile number that has one: the account is made without it, and the number's owner is told.
+    The person signing up is e-mailed only at their own address.
     """
     if (new_organisation is None) == (join_organisation is None):
         raise ValueError("give exactly one of new_organisation and join_organisation")
+    email = email.strip().lower()
+    phone_owner = User.objects.filter(phone=phone).first() if phone else None
+    email_owner = User.objects.filter(email__iexact=email).first()
+    if email_owner is not None:
+        if new_organisation is not None:
+            # Refuse a bad organisation as a new person's sign-up would, so that the answer is the same.
+            _organisation_to_register(new_organisation, lock=False)
+        _tell_of_signup_attempt(owner=email_owner, phone=None)
+        if phone_owner is not None and phone_owner != email_owner:
+            _tell_of_signup_attempt(owner=phone_owner, phone=phone)
+        return None
+    if phone_owner is not None:
+        _tell_of_signup_attempt(owner=phone_owner, phone=phone)
+        phone = None
     user = user_register(email=email, name=name, password=password, phone=phone)
     if new_organisation is not None:
         organisation = organisation_create(actor=user, **new_organisation)
         membership = organisation.memberships.get(user=user)
     else:
         membership = membership_request(user=user, organisation=join_organisation)
+    email_on_commit(
+        template="signup_welcome",
+        to=[user.email],
+        context={
+            "name": user.name,
+            "organisation": membership.organisation.name_zh,
+            "creating": new_organisation is not None,
+            "phone_not_added": phone_owner is not None,
+            "login_url": absolute_url(reverse("accounts:login")),
+        },
+    )
     return user, membership
+
+
+def _tell_of_signup_attempt(*, owner: User, phone: str | None) -> None:
+    """Someone signed up with this person's e-mail address (``phone`` None) or mobile number: tell them, and log it."""
+    audit_record(
+        actor=None,
+        action="user.signup_taken",
+        target=owner,
+        summary=phone or owner.email,
+        data={"by": "phone" if phone else "email"},
+    )
+    email_on_commit(
+        template="signup_attempt",
+        to=[owner.email],
+        context={
+            "name": owner.name,
+            "by_phone": phone is not None,
+            "phone": phone or "",
+            "login_url": absolute_url(reverse("accounts:login")),
+            "reset_url": absolute_url(reverse("accounts:password_reset")),
+        },
+    )
 
 
 @transaction.atomic

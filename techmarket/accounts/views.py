@@ -5,7 +5,6 @@ turn refused requests into messages.
 """
 
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +19,10 @@ from django.views.decorators.http import require_POST
 from techmarket import slots
 from techmarket.audit.models import AuditEvent
 from techmarket.forms import add_model_errors
+from techmarket.ratelimit import ratelimit_hit
 from techmarket.regions import gbt2260
 
-from . import permissions, selectors, services
+from . import lockout, permissions, selectors, services
 from .choices import MembershipStatus, OrganisationKind
 from .exceptions import AccountsError
 from .forms import (
@@ -47,8 +47,10 @@ def signup(request: HttpRequest) -> HttpResponse:
         forms_valid = form.is_valid() and (org_form.is_valid() if creating else True)
         if forms_valid:
             data = form.cleaned_data
+            # Counted per address signed up with too, which bounds the e-mails one address can be sent.
+            ratelimit_hit(request=request, scope="signup", account=data["email"])
             try:
-                user, membership = services.account_signup(
+                services.account_signup(
                     email=data["email"],
                     name=data["name"],
                     password=data["password1"],
@@ -59,20 +61,17 @@ def signup(request: HttpRequest) -> HttpResponse:
             except ValidationError as error:
                 add_model_errors(org_form if creating else form, error)
             else:
-                login(request, user, backend="techmarket.accounts.backends.EmailOrPhoneBackend")
-                if creating:
-                    messages.success(
-                        request,
-                        _("Welcome! %(org)s is registered and awaits verification by the platform staff.")
-                        % {"org": membership.organisation},
+                # The same answer whether or not the address already had an account (the service e-mails what
+                # differs), so the new person is not signed in here: they sign in, as the owner of a taken one would.
+                messages.success(
+                    request,
+                    _(
+                        "Thank you. We have sent an e-mail to %(email)s about what happens next. "
+                        "Sign in with your e-mail address and password to continue."
                     )
-                else:
-                    messages.success(
-                        request,
-                        _("Welcome! Your request to join %(org)s has been sent to its administrators.")
-                        % {"org": membership.organisation},
-                    )
-                return redirect("accounts:dashboard")
+                    % {"email": data["email"]},
+                )
+                return redirect("accounts:login")
         messages.error(request, _("Please correct the errors below."))
     return render(request, "accounts/signup.html", {"form": form, "org_form": org_form})
 
@@ -89,10 +88,20 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form):
+        # Per address asked for, whether or not it has an account, so a refusal tells nothing about who has one.
+        ratelimit_hit(request=self.request, scope="password_reset", account=form.cleaned_data["email"].strip().lower())
+        return super().form_valid(form)
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        # The link in the e-mail proves the owner holds the mailbox: a sign-in lockout ends with the new password.
+        lockout.signin_unlock(user=form.user)
+        return super().form_valid(form)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from .env import env_bool, env_float, env_int, env_list, env_str
+from .env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("TECHMARKET_VAR_DIR", str(BASE_DIR / "var")))
@@ -74,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so that the 429 page it renders has the user, the language and the messages of the request.
+    "techmarket.middleware.TooManyRequestsMiddleware",
 ]
 
 ROOT_URLCONF = "techmarket.urls"
@@ -202,8 +204,11 @@ STRIPE_API_BASE = env_str("STRIPE_API_BASE")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # Django REST framework's, with sign-in refusals (too many failures, a locked account) answered as 429s.
+        "techmarket.accounts.authentication.BasicAuthentication",
     ],
+    # API writes are rate-limited per address and account (RATELIMITS["api_write"]); reads are not.
+    "DEFAULT_THROTTLE_CLASSES": ["techmarket.throttling.WriteRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -262,6 +267,16 @@ CACHES = {
         "LOCATION": VAR_DIR / "cache" / "pages",
         "OPTIONS": {"MAX_ENTRIES": 20_000},
     },
+    # "ratelimit": the counts of the rate limits and sign-in lockouts (techmarket/ratelimit.py), in the database so
+    # that every worker process counts together. Its table is made by a migration (accounts 0003) and by
+    # `manage.py createcachetable`. Culling would forget live locks, so it is kept for a table far larger than any
+    # real one (rows also go when they are read after expiring).
+    "ratelimit": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "techmarket_ratelimit",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    },
 }
 # How long such a page is kept at most (0: never cached); any change to what the pages show forgets them at once.
 LISTING_PAGE_CACHE_SECONDS = env_int("LISTING_PAGE_CACHE_SECONDS", 600)
@@ -274,3 +289,26 @@ LISTING_ATTACHMENT_MAX_BYTES = env_int("LISTING_ATTACHMENT_MAX_BYTES", 20 * 1024
 LISTING_ATTACHMENTS_MAX = 5
 # Inquiries a person may send in a rolling day (stops spam without getting in a real buyer's way).
 INQUIRY_DAILY_LIMIT = env_int("INQUIRY_DAILY_LIMIT", 10)
+
+# Rate limits (techmarket/ratelimit.py): per scope, a rate per address ("ip") and per account ("account"), written
+# like 20/h, 5/15m or 100/d, each from RATELIMIT_<SCOPE>_<IP|ACCOUNT>. A refusal is a 429 with Retry-After.
+# signin counts failed sign-ins only; password_reset's account is the address asked for (taken or not); signup's
+# is the address signed up with; inquiry adds an address limit to INQUIRY_DAILY_LIMIT (per person, above).
+RATELIMITS = {
+    scope: {who: env_rate(f"RATELIMIT_{scope.upper()}_{who.upper()}", rate) for who, rate in rates.items()}
+    for scope, rates in {
+        "signin": {"ip": "100/h"},
+        "signup": {"ip": "20/h", "account": "5/d"},
+        "password_reset": {"ip": "20/h", "account": "5/h"},
+        "inquiry": {"ip": "60/d"},
+        "proposal": {"ip": "60/h", "account": "20/h"},
+        "api_write": {"ip": "600/h", "account": "300/h"},
+    }.items()
+}
+# Behind this many proxies of our own, the client's address is the one the outermost of them put in X-Forwarded-For.
+CLIENT_IP_PROXY_COUNT = env_int("CLIENT_IP_PROXY_COUNT", 0)
+# Sign-in lockout: this many failed sign-ins in a row (within LOGIN_FAILURE_WINDOW_HOURS, none successful) lock the
+# account for LOGIN_LOCKOUT_MINUTES; its owner is e-mailed once per lockout; the right password does not open it.
+LOGIN_LOCKOUT_FAILURES = env_int("LOGIN_LOCKOUT_FAILURES", 10)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_FAILURE_WINDOW_HOURS = env_int("LOGIN_FAILURE_WINDOW_HOURS", 24)

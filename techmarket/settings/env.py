@@ -50,3 +50,12 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if value is None or value.strip() == "":
         return list(default or [])
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name: str, default: str) -> str:
+    """A rate limit such as ``20/h`` or ``5/15m`` (see ``techmarket/ratelimit.py``), checked at start-up."""
+    from techmarket.ratelimit import parse_rate
+
+    value = os.environ.get(name) or default
+    parse_rate(value)
+    return value
