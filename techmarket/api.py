@@ -2,10 +2,12 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import exceptions, routers
+from rest_framework import exceptions, routers, status
+from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from techmarket import errors
 from techmarket.exceptions import Refused, TooManyRequests
 
 router = routers.DefaultRouter()
@@ -18,7 +20,14 @@ def public_api_only(endpoints, **kwargs):
 
 def exception_handler(exc, context):
     """Turn the domain's refusals into 400s (429 for too many requests) whose body carries the message, as the pages
-    show it; a model's validation errors become field errors, as the forms show them."""
+    show it; a model's validation errors become field errors, as the forms show them. A database locked past its
+    timeout is a 503 to retry."""
+    if errors.is_database_busy(exc):
+        return Response(
+            {"detail": errors.busy_message()},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(errors.RETRY_AFTER_SECONDS)},
+        )
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
         # A model's clean() files its errors under "__all__"; the API names them as DRF does.

@@ -65,3 +65,4 @@ urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_lan
 
 handler403 = "techmarket.views.permission_denied"
 handler404 = "techmarket.views.page_not_found"
+handler500 = "techmarket.views.server_error"

@@ -1,6 +1,10 @@
+import sys
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views import defaults
 
+from techmarket import errors
 from techmarket.accounts.selectors import organisation_counts_by_province
 from techmarket.regions import gbt2260
 
@@ -26,3 +30,11 @@ def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this inside its `except` block (under WSGI, in the same thread), so the exception is at hand:
+    # a lock that a middleware met (saving the session) is a 503 to retry, as it is in a view.
+    if errors.is_database_busy(sys.exc_info()[1]):
+        return errors.database_busy_response(request)
+    return defaults.server_error(request)
