@@ -1,7 +1,9 @@
-"""Shared REST API plumbing: the v1 router and the exception handler."""
+"""Shared REST API plumbing: the v1 router and the exception handler (the JSON parser is in ``parsers.py``)."""
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.signals import got_request_exception
+from django.utils.log import log_response
 from rest_framework import exceptions, routers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -21,7 +23,7 @@ def public_api_only(endpoints, **kwargs):
 def exception_handler(exc, context):
     """Turn the domain's refusals into 400s (429 for too many requests) whose body carries the message, as the pages
     show it; a model's validation errors become field errors, as the forms show them. A database locked past its
-    timeout is a 503 to retry."""
+    timeout is a 503 to retry; any other exception is a bug, logged with its traceback and answered as a JSON 500."""
     if errors.is_database_busy(exc):
         return Response(
             {"detail": errors.busy_message()},
@@ -38,4 +40,12 @@ def exception_handler(exc, context):
         exc = exceptions.Throttled(detail=str(exc))
     elif isinstance(exc, Refused):
         exc = exceptions.ValidationError(detail={api_settings.NON_FIELD_ERRORS_KEY: [str(exc)]})
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        # A bug: the client still gets JSON. The rest is what Django does with an uncaught exception: the signal
+        # (error reporters and the test client listen to it) and the log, with the traceback.
+        request = context["request"]
+        got_request_exception.send(sender=None, request=request._request)
+        response = Response({"detail": exceptions.APIException.default_detail}, status=500)
+        log_response("%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=exc)
+    return response

@@ -1,5 +1,7 @@
-"""Production settings: refuse to start without real secrets; pass Django's deployment checks."""
+"""Production settings: refuse to start without real secrets; pass Django's deployment checks; answer the API in JSON
+only."""
 
+import json
 import os
 import subprocess
 import sys
@@ -16,22 +18,48 @@ PRODUCTION_ENV = {
 }
 
 
-def run_manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+def run_manage(*args, env, timeout=120):
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "TECHMARKET_VAR_DIR"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
         env={**clean, **env},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
+
+
+@pytest.fixture
+def var_dir(tmp_path):
+    """A deployment's var/ directory, empty."""
+    return tmp_path / "var"
 
 
 def test_check_deploy_is_clean():
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_production_api_answers_a_browser_in_json(tmp_path, var_dir):
+    """No browsable API in production: what a browser asks for (HTML first) is answered in JSON."""
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}", "TECHMARKET_VAR_DIR": str(var_dir)}
+    request = (
+        "import json; from django.test import Client; "
+        "r = Client().get('/api/v1/regions/', secure=True, headers={'host': 'techmarket.example.cn', "
+        "'accept': 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8'}); "
+        "print(json.dumps([r.status_code, r['Content-Type']]))"
+    )
+
+    result = run_manage("shell", "-c", request, env=env)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [200, "application/json"]
 
 
 @pytest.mark.parametrize(
