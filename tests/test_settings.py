@@ -1,8 +1,9 @@
-"""Production settings: refuse to start without real secrets; pass Django's deployment checks; answer the API in JSON
-only."""
+"""Production settings: refuse to start without real secrets or the collected static files; pass Django's deployment
+checks; build a fresh database with `migrate` alone; answer the API in JSON only."""
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -36,14 +37,52 @@ def run_manage(*args, env, timeout=120):
 
 @pytest.fixture
 def var_dir(tmp_path):
-    """A deployment's var/ directory, empty."""
+    """A deployment's var/ directory (STATIC_ROOT is its static/), empty: collectstatic has not run."""
     return tmp_path / "var"
 
 
-def test_check_deploy_is_clean():
-    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+def collected(var_dir):
+    """What `collectstatic` leaves for the manifest storage to read (an empty one: these tests render no page)."""
+    (var_dir / "static").mkdir(parents=True)
+    (var_dir / "static" / "staticfiles.json").write_text('{"version": "1.1", "paths": {}, "hash": ""}')
+    return var_dir
+
+
+def test_check_deploy_is_clean(var_dir):
+    env = {**PRODUCTION_ENV, "TECHMARKET_VAR_DIR": str(collected(var_dir))}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_fails_until_collectstatic_has_run(var_dir):
+    result = run_manage("check", "--deploy", env={**PRODUCTION_ENV, "TECHMARKET_VAR_DIR": str(var_dir)})
+
+    assert result.returncode != 0
+    assert "(techmarket.E001) The static files manifest 'staticfiles.json' is missing" in result.stderr
+    assert "Run `python manage.py collectstatic --noinput`" in result.stderr
+
+
+def test_collectstatic_itself_is_not_stopped_by_the_missing_manifest(var_dir):
+    # It runs the static files checks too; the manifest check is for deployment only, or it could never run.
+    result = run_manage(
+        "collectstatic", "--dry-run", "--noinput", env={**PRODUCTION_ENV, "TECHMARKET_VAR_DIR": str(var_dir)}
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_migrate_alone_makes_a_fresh_production_database_with_the_task_queue(tmp_path, var_dir):
+    database = tmp_path / "fresh.sqlite3"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{database}", "TECHMARKET_VAR_DIR": str(var_dir)}
+
+    result = run_manage("migrate", "--noinput", env=env, timeout=600)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    with sqlite3.connect(database) as connection:
+        tables = {name for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # django-tasks-db's queue, where production's tasks wait for `manage.py db_worker`.
+    assert "django_tasks_database_dbtaskresult" in tables
 
 
 def test_the_production_api_answers_a_browser_in_json(tmp_path, var_dir):
