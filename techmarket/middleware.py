@@ -3,6 +3,7 @@
 from django.shortcuts import render
 from django.utils import translation
 
+from techmarket import errors
 from techmarket.exceptions import TooManyRequests
 
 
@@ -48,3 +49,23 @@ class TooManyRequestsMiddleware:
         if exception.retry_after is not None:
             response["Retry-After"] = str(max(1, exception.retry_after))
         return response
+
+
+class DatabaseBusyMiddleware:
+    """Answer 503 with ``Retry-After`` when a view finds the database locked past its timeout, instead of a 500.
+
+    Writers wait their turn (SQLite begins each transaction IMMEDIATE, with a busy timeout); only a lock held longer
+    than that gets here. Failures outside a view (a middleware saving the session) reach ``handler500``, which
+    answers them the same way; DRF's views answer through ``techmarket.api.exception_handler``.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if errors.is_database_busy(exception):
+            return errors.database_busy_response(request)
+        return None

@@ -63,5 +63,7 @@ if settings.SERVE_MEDIA:
 # Wagtail serves the editorial pages; it comes last so it never shadows an app's URL.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
 
+handler400 = "techmarket.views.bad_request"
 handler403 = "techmarket.views.permission_denied"
 handler404 = "techmarket.views.page_not_found"
+handler500 = "techmarket.views.server_error"

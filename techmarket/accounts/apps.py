@@ -20,6 +20,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and organisations")
 
     def ready(self):
+        # The project package is not an app: its system checks are registered by this, the first of its apps.
+        from techmarket import checks  # noqa: F401
         from techmarket.audit.models import register_actions
 
         from . import schema  # noqa: F401  (registers the API authentication's schema extension)

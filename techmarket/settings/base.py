@@ -74,8 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # Last, so that the 429 page it renders has the user, the language and the messages of the request.
+    # Late, so that the 429 page it renders has the user, the language and the messages of the request.
     "techmarket.middleware.TooManyRequestsMiddleware",
+    # Innermost, so a view's "database is locked" becomes a 503 before anything else sees it.
+    "techmarket.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "techmarket.urls"
@@ -110,12 +112,18 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+# SQLite has one writer at a time. WAL lets readers run beside it. Every transaction takes the write lock when it
+# begins (BEGIN IMMEDIATE), so a writer waits up to `timeout` seconds for the one before it: begun DEFERRED, a
+# transaction that reads before it writes fails at once with "database is locked" when another commits in between,
+# because SQLite cannot turn its stale read into a write and does not wait for that. A lock held past the timeout is
+# answered 503 with Retry-After (techmarket/errors.py), not 500.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": env_float("SQLITE_TIMEOUT", 20.0),
+    "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers run beside the single writer; a busy timeout instead of
-    # "database is locked" errors under a threaded dev server.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;"}
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Accounts and permissions
@@ -210,6 +218,12 @@ REST_FRAMEWORK = {
     # API writes are rate-limited per address and account (RATELIMITS["api_write"]); reads are not.
     "DEFAULT_THROTTLE_CLASSES": ["techmarket.throttling.WriteRateThrottle"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # DRF's own three, with a JSON parser that answers a too deeply nested document with a 400.
+    "DEFAULT_PARSER_CLASSES": [
+        "techmarket.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

@@ -7,7 +7,7 @@ serving with an insecure default.
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, STORAGES, TASKS, env_bool, env_int, env_list, env_str
+from .base import DATABASES, REST_FRAMEWORK, SECRET_KEY, STORAGES, TASKS, env_bool, env_int, env_list, env_str
 
 DEBUG = False
 
@@ -39,6 +39,9 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# The API answers in JSON only: no browsable API, whose HTML pages (forms included) are for developers.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]}
 
 # Tasks go to a database queue drained by `manage.py db_worker`.
 if "django_tasks_db" not in INSTALLED_APPS:

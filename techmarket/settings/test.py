@@ -1,7 +1,7 @@
 """Test runs: SQLite in memory by default, PostgreSQL when DATABASE_URL is set."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES
+from .base import DATABASES, SQLITE_OPTIONS
 from .env import env_str
 
 SECRET_KEY = "test-only-key-3c1f9b7e5a2d4c6b8e0f1a3c5e7d9b2f4a6c8e0d"
@@ -11,7 +11,8 @@ ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 if not env_str("DATABASE_URL"):
-    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    # The embedded deployment's options (BEGIN IMMEDIATE, the busy timeout), so tests write as it does.
+    DATABASES["default"] = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "OPTIONS": dict(SQLITE_OPTIONS)}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
