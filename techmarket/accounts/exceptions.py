@@ -13,3 +13,7 @@ class LastAdminError(AccountsError):
 
 class MembershipExists(AccountsError):
     """The person already belongs to, or has asked to join, the organisation."""
+
+
+class ChangeRequestPending(AccountsError):
+    """A verified organisation has one change request awaiting the platform staff at a time."""
