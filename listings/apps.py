@@ -8,18 +8,20 @@ class ListingsConfig(AppConfig):
 
     def ready(self):
         from techmarket import slots
+        from techmarket.accounts import hooks as accounts_hooks
         from techmarket.accounts.permissions import grant_platform_staff_after_migrate
         from techmarket.audit.models import register_actions
 
         from . import signals
         from .choices import TRANSITIONS
-        from .permissions import PLATFORM_STAFF_PERMISSIONS
+        from .permissions import PLATFORM_STAFF_PERMISSIONS, kind_change_refusal
         from .views import organisation
 
         grant_platform_staff_after_migrate(self, PLATFORM_STAFF_PERMISSIONS)
         signals.connect()
         slots.register(slots.ORGANISATION_ACTIONS, organisation.import_link)
         slots.register(slots.ORGANISATION_SECTIONS, organisation.organisation_listings)
+        accounts_hooks.provide_kind_change_check(kind_change_refusal)
         register_actions({f"listing.{name}": t.label for name, t in TRANSITIONS.items()})
         register_actions(
             {

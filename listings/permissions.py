@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from techmarket.accounts.choices import SUPPLIER_KINDS, MembershipStatus
+from techmarket.accounts.choices import SUPPLIER_KINDS, MembershipStatus, OrganisationKind
 
 from .choices import EDITABLE_STATUSES, PUBLIC_STATUSES, TRANSITIONS, Actor, DemandStatus, ListingStatus
 from .models import Demand, Inquiry, Listing, Proposal
@@ -218,3 +219,24 @@ def can_see_proposal(user, proposal: Proposal) -> bool:
 def is_supplier(organisation) -> bool:
     """A verified university or research institute: an organisation that may list technologies."""
     return organisation.is_verified and organisation.kind in SUPPLIER_KINDS
+
+
+# Organisations ---------------------------------------------------------------------------------------------------
+
+# Listings on the market or on their way to it: an organisation that may no longer list must not keep any.
+LIVE_STATUSES = (ListingStatus.DRAFT, ListingStatus.SUBMITTED, ListingStatus.PUBLISHED, ListingStatus.SUSPENDED)
+
+
+def kind_change_refusal(organisation, kind: str) -> str:
+    """Why the organisation may not become ``kind`` now: a university or institute that would stop being a supplier
+    while it has live listings. Asked by the accounts app (``techmarket.accounts.hooks``) before a change of kind is
+    requested and again before it is approved."""
+    if organisation.kind not in SUPPLIER_KINDS or kind in SUPPLIER_KINDS:
+        return ""
+    count = Listing.objects.filter(organisation=organisation, status__in=LIVE_STATUSES).count()
+    if not count:
+        return ""
+    return _(
+        "%(org)s has %(count)d listings that are drafts, awaiting review, published or suspended, and as “%(kind)s” "
+        "it may not list technologies. Its administrators must withdraw them before the change of kind is approved."
+    ) % {"org": organisation.name_zh, "count": count, "kind": OrganisationKind(kind).label}

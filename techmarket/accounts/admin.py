@@ -1,12 +1,16 @@
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
-from . import services
+from . import permissions, services
+from .choices import PROTECTED_FIELDS
 from .exceptions import AccountsError
-from .models import BrokerProfile, Membership, Organisation, User
+from .models import BrokerProfile, Membership, Organisation, OrganisationChangeRequest, User
 
 
 @admin.register(User)
@@ -41,6 +45,14 @@ class OrganisationAdmin(GuardedModelAdmin):
     readonly_fields = ["verification_status", "verification_note", "verified_at", "verified_by", "created_at"]
     inlines = [MembershipInline]
     actions = ["verify_selected"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # as on the site's own form
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_verified:
+            # The badge vouches for these: they change only through an approved change request (below).
+            fields += [name for name in PROTECTED_FIELDS if name not in fields]
+        return fields
 
     @admin.action(description=_("Verify the selected organisations"))
     def verify_selected(self, request, queryset):
@@ -68,3 +80,78 @@ class BrokerProfileAdmin(admin.ModelAdmin):
     search_fields = ["user__name", "user__email", "certificate_number"]
     autocomplete_fields = ["user", "agency"]
     filter_horizontal = ["fields"]
+
+
+@admin.register(OrganisationChangeRequest)
+class OrganisationChangeRequestAdmin(admin.ModelAdmin):
+    """Change requests are asked on the site and decided through the services (audit row, e-mail), never edited."""
+
+    list_display = ["organisation", "changes_display", "status", "requested_by", "requested_at", "decided_by"]
+    list_filter = ["status"]
+    list_select_related = ["organisation", "requested_by", "decided_by"]
+    search_fields = ["organisation__name_zh", "name_zh", "credit_code"]
+    fields = [
+        "organisation",
+        "changes_display",
+        "status",
+        "requested_by",
+        "requested_at",
+        "decision_note",
+        "decided_by",
+        "decided_at",
+    ]
+    readonly_fields = fields
+    actions = ["approve_selected", "reject_selected"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_decide_permission(self, request):
+        return permissions.can_decide_organisation_changes(request.user)
+
+    @admin.display(description=_("changes"))
+    def changes_display(self, obj):
+        return "; ".join(f"{label}: {before} → {after}" for label, before, after in obj.changes())
+
+    @admin.action(description=_("Approve the selected change requests"), permissions=["decide"])
+    def approve_selected(self, request, queryset):
+        approved = 0
+        for change_request in queryset:
+            try:
+                services.organisation_change_approve(actor=request.user, change_request=change_request)
+            except AccountsError as error:
+                self.message_user(request, f"{change_request.organisation}: {error}", messages.ERROR)
+            else:
+                approved += 1
+        self.message_user(request, _("%(count)d change requests approved.") % {"count": approved})
+
+    @admin.action(description=_("Reject the selected change requests"), permissions=["decide"])
+    def reject_selected(self, request, queryset):
+        # Rejecting needs a reason for the organisation: the first post shows a page asking for it.
+        note = request.POST.get("note", "").strip()
+        if "confirm" not in request.POST or not note:
+            context = {
+                **self.admin_site.each_context(request),
+                "title": _("Reject the selected change requests"),
+                "opts": self.model._meta,
+                "change_requests": queryset.select_related("organisation"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "missing_note": "confirm" in request.POST,
+            }
+            return TemplateResponse(request, "admin/accounts/organisationchangerequest/reject.html", context)
+        rejected = 0
+        for change_request in queryset:
+            try:
+                services.organisation_change_reject(actor=request.user, change_request=change_request, note=note)
+            except AccountsError as error:
+                self.message_user(request, f"{change_request.organisation}: {error}", messages.ERROR)
+            else:
+                rejected += 1
+        self.message_user(request, _("%(count)d change requests rejected.") % {"count": rejected})
+        return None

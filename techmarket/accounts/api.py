@@ -1,8 +1,8 @@
 """REST endpoints for organisations and the signed-in user."""
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -11,7 +11,7 @@ from techmarket.regions import gbt2260
 
 from . import permissions, services
 from .choices import MembershipStatus
-from .models import Organisation, User
+from .models import Organisation, OrganisationChangeRequest, User
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -46,8 +46,53 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class OrganisationUpdateSerializer(OrganisationSerializer):
+    """What an administrator may change. A verified organisation's name, kind, credit code, province and city
+    become a change request (202) for the platform staff; an unverified one's credit code is not changed here."""
+
     class Meta(OrganisationSerializer.Meta):
-        read_only_fields = ["verification_status", "credit_code"]
+        extra_kwargs = {
+            **OrganisationSerializer.Meta.extra_kwargs,
+            "credit_code": {
+                "validators": [],
+                "required": False,
+                "allow_null": False,
+                "help_text": "A verified organisation's only, through a change request; ignored for an unverified one.",
+            },
+        }
+
+    def get_fields(self):
+        fields = super().get_fields()
+        if self.instance is not None and not getattr(self.instance, "is_verified", False):
+            # As before: the code of an organisation awaiting verification is what the staff are checking.
+            fields["credit_code"] = serializers.CharField(read_only=True)
+        return fields
+
+
+class OrganisationChangeSerializer(serializers.Serializer):
+    """One detail a change request changes: its field name, its value now and the value asked for."""
+
+    field = serializers.CharField()
+    current = serializers.CharField(allow_null=True)
+    requested = serializers.CharField(allow_null=True)
+
+
+class OrganisationChangeRequestSerializer(serializers.ModelSerializer):
+    """A change of a verified organisation's protected details, awaiting (or decided by) the platform staff."""
+
+    changes = serializers.SerializerMethodField()
+    organisation = OrganisationSerializer(read_only=True, help_text="The organisation as it is now.")
+
+    class Meta:
+        model = OrganisationChangeRequest
+        fields = ["id", "status", "changes", "requested_at", "decision_note", "decided_at", "organisation"]
+        read_only_fields = fields
+
+    @extend_schema_field(OrganisationChangeSerializer(many=True))
+    def get_changes(self, change_request) -> list[dict]:
+        return [
+            {"field": name, "current": change_request.previous.get(name), "requested": getattr(change_request, name)}
+            for name in change_request.changed_fields()
+        ]
 
 
 class OrganisationViewSet(
@@ -90,13 +135,34 @@ class OrganisationViewSet(
         data = {k: v for k, v in serializer.validated_data.items() if k != "verification_status"}
         serializer.instance = services.organisation_create(actor=self.request.user, **data)
 
-    def perform_update(self, serializer):
-        organisation = serializer.instance
-        if not permissions.can_edit_organisation(self.request.user, organisation):
+    @extend_schema(
+        responses={200: OrganisationSerializer, 202: OrganisationChangeRequestSerializer},
+        description="Changes an organisation; only its administrators may. An unverified organisation's details "
+        "change at once (200). A verified organisation's website and introduction change at once; changes to its "
+        "name, kind, credit code, province or city are not applied but become a change request for the platform "
+        "staff, answered with 202 and the pending request (the organisation as it is now inside). One request "
+        "may be pending at a time; another is a 400 until the staff decide.",
+    )
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        organisation = self.get_object()
+        if not permissions.can_edit_organisation(request.user, organisation):
             raise PermissionDenied
-        serializer.instance = services.organisation_update(
-            actor=self.request.user, organisation=organisation, **serializer.validated_data
+        serializer = self.get_serializer(organisation, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        result = services.organisation_update(
+            actor=request.user, organisation=organisation, **serializer.validated_data
         )
+        context = self.get_serializer_context()
+        if result.change_request is not None:
+            body = OrganisationChangeRequestSerializer(result.change_request, context=context).data
+            return Response(body, status=status.HTTP_202_ACCEPTED)
+        return Response(OrganisationSerializer(result.organisation, context=context).data)
+
+    @extend_schema(responses={200: OrganisationSerializer, 202: OrganisationChangeRequestSerializer})
+    def partial_update(self, request, *args, **kwargs):
+        kwargs["partial"] = True
+        return self.update(request, *args, **kwargs)
 
 
 class MeSerializer(serializers.ModelSerializer):

@@ -20,6 +20,17 @@ class VerificationStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+# What platform staff check when they verify an organisation: who it is and where. Once it is verified these
+# change only through a change request that the staff approve (``services.organisation_change_request``).
+PROTECTED_FIELDS = ("kind", "name_zh", "name_en", "credit_code", "province", "city")
+
+
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
 class MembershipRole(models.TextChoices):
     ADMIN = "admin", _("Administrator")
     STAFF = "staff", _("Staff member")

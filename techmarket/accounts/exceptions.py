@@ -17,3 +17,7 @@ class MembershipExists(AccountsError):
 
 class AccountLocked(AccountsError, TooManyRequests):
     """Sign-in refused: the account is locked after too many failed sign-ins (whatever the password this time)."""
+
+
+class ChangeRequestPending(AccountsError):
+    """A verified organisation has one change request awaiting the platform staff at a time."""

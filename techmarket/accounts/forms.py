@@ -7,7 +7,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
 
-from .choices import MembershipRole
+from .choices import PROTECTED_FIELDS, MembershipRole
 from .models import Organisation, User
 from .validators import normalize_credit_code, normalize_phone, validate_credit_code
 
@@ -63,8 +63,30 @@ class OrganisationForm(forms.ModelForm):
 
 
 class OrganisationEditForm(OrganisationForm):
+    """The edit page. A verified organisation's protected details (``PROTECTED_FIELDS``) are shown apart: changes to
+    them go to the platform staff for approval, and while a request awaits them they cannot be changed again."""
+
     class Meta(OrganisationForm.Meta):
-        fields = ["kind", "name_zh", "name_en", "province", "city", "website", "description"]
+        fields = ["kind", "name_zh", "name_en", "credit_code", "province", "city", "website", "description"]
+
+    def __init__(self, *args, pending_change: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.is_verified:
+            # Unverified: edited freely as before; the credit code is what the staff are checking.
+            del self.fields["credit_code"]
+        elif pending_change:
+            for name in PROTECTED_FIELDS:
+                self.fields[name].disabled = True
+
+    @property
+    def guards_protected_fields(self) -> bool:
+        return self.instance.is_verified
+
+    def protected_fields(self) -> list:
+        return [self[name] for name in self.fields if name in PROTECTED_FIELDS]
+
+    def other_fields(self) -> list:
+        return [self[name] for name in self.fields if name not in PROTECTED_FIELDS]
 
 
 class SignupForm(forms.Form):
@@ -168,6 +190,27 @@ class VerificationForm(forms.Form):
         cleaned = super().clean()
         if cleaned.get("decision") == "reject" and not cleaned.get("note", "").strip():
             self.add_error("note", _("Give the reason for the rejection so the organisation can correct it."))
+        return cleaned
+
+
+class ChangeDecisionForm(forms.Form):
+    """Platform staff's decision on a verified organisation's change request."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))], widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label=_("Note to the organisation"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting: say why the change cannot be made."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Give the reason, so that the organisation knows what to correct."))
         return cleaned
 
 

@@ -15,7 +15,15 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from techmarket.regions import gbt2260
 from techmarket.regions.validators import validate_city_in_province, validate_province_code
 
-from .choices import SUPPLIER_KINDS, MembershipRole, MembershipStatus, OrganisationKind, VerificationStatus
+from .choices import (
+    PROTECTED_FIELDS,
+    SUPPLIER_KINDS,
+    ChangeRequestStatus,
+    MembershipRole,
+    MembershipStatus,
+    OrganisationKind,
+    VerificationStatus,
+)
 from .validators import normalize_credit_code, normalize_phone, validate_credit_code, validate_phone
 
 
@@ -276,6 +284,111 @@ class Membership(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == MembershipRole.ADMIN and self.status == MembershipStatus.ACTIVE
+
+
+class OrganisationChangeRequestQuerySet(models.QuerySet):
+    def pending(self) -> OrganisationChangeRequestQuerySet:
+        return self.filter(status=ChangeRequestStatus.PENDING)
+
+
+class OrganisationChangeRequest(models.Model):
+    """A verified organisation's request to change who or where it is, kept until platform staff decide.
+
+    Holds the whole set of protected details as they would be after the change
+    (``PROTECTED_FIELDS``), and as they were when asked (``previous``), so that
+    staff see old and new side by side and approval writes exactly what they
+    saw. The organisation keeps its current details, and its verified badge
+    stands for them, until the request is approved. An organisation has at
+    most one pending request; another is refused until it is decided.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="change_requests"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=OrganisationKind.choices)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=300, blank=True)
+    # Unique among organisations, not among requests: approval checks it against the organisations then.
+    credit_code = CreditCodeField(
+        _("unified social credit code"), max_length=18, null=True, blank=True, validators=[validate_credit_code]
+    )
+    province = models.CharField(
+        _("province"), max_length=6, choices=gbt2260.province_choices, validators=[validate_province_code]
+    )
+    city = models.CharField(_("city"), max_length=6, blank=True)
+    previous = models.JSONField(_("details when asked"), default=dict, editable=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("asked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    decision_note = models.CharField(_("decision note"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+
+    objects = OrganisationChangeRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        constraints = [
+            # The service refuses a second one; this keeps two concurrent requests from both being written.
+            models.UniqueConstraint(
+                fields=["organisation"],
+                condition=models.Q(status=ChangeRequestStatus.PENDING),
+                name="organisation_one_pending_change_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.previous.get('name_zh') or self.organisation_id} → {self.name_zh} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ChangeRequestStatus.PENDING
+
+    @property
+    def requested(self) -> dict[str, str | None]:
+        return {name: getattr(self, name) for name in PROTECTED_FIELDS}
+
+    def changed_fields(self) -> list[str]:
+        return [name for name in PROTECTED_FIELDS if self.previous.get(name) != getattr(self, name)]
+
+    def changes(self) -> list[tuple[str, str, str]]:
+        """(label, before, after) of each detail the request changes, as people read them."""
+        return [
+            (
+                str(Organisation._meta.get_field(name).verbose_name),
+                _display(name, self.previous.get(name)),
+                _display(name, getattr(self, name)),
+            )
+            for name in self.changed_fields()
+        ]
+
+
+def _display(name: str, value: str | None) -> str:
+    if not value:
+        return "—"
+    if name == "kind":
+        return str(OrganisationKind(value).label) if value in OrganisationKind.values else value
+    if name in ("province", "city"):
+        return gbt2260.division_name(value) or value
+    return value
 
 
 class BrokerProfile(models.Model):

@@ -2,9 +2,10 @@
 
 Object permissions live in django-guardian's direct foreign-key tables and are
 granted by the membership services: every active member can see the member
-list; administrators may also edit the organisation and manage its members.
-Platform staff verify organisations through a global permission held by the
-platform staff group.
+list; administrators may also edit the organisation and manage its members,
+and ask to change a verified organisation's protected details. Platform staff
+verify organisations, and approve or reject those change requests, through a
+global permission held by the platform staff group.
 """
 
 from collections.abc import Iterable
@@ -22,7 +23,11 @@ from .models import Membership, Organisation
 
 MEMBER_PERMISSIONS = ("accounts.view_members",)
 ADMIN_PERMISSIONS = ("accounts.view_members", "accounts.change_organisation", "accounts.manage_members")
-PLATFORM_STAFF_PERMISSIONS = ("accounts.verify_organisation", "accounts.view_organisation")
+PLATFORM_STAFF_PERMISSIONS = (
+    "accounts.verify_organisation",
+    "accounts.view_organisation",
+    "accounts.view_organisationchangerequest",
+)
 
 
 def can_view_members(user, organisation: Organisation) -> bool:
@@ -41,6 +46,21 @@ def can_manage_members(user, organisation: Organisation) -> bool:
 
 def can_verify_organisations(user) -> bool:
     return user.is_authenticated and user.has_perm("accounts.verify_organisation")
+
+
+def can_request_organisation_change(user, organisation: Organisation) -> bool:
+    """Who may ask to change a verified organisation's name, kind, credit code or place: its administrators."""
+    return can_edit_organisation(user, organisation)
+
+
+def can_decide_organisation_changes(user) -> bool:
+    """Who approves or rejects those requests: the platform staff who verify organisations."""
+    return can_verify_organisations(user)
+
+
+def can_see_change_requests(user, organisation: Organisation) -> bool:
+    """The organisation's active members and the platform staff see its pending change request."""
+    return can_view_members(user, organisation)
 
 
 def sync_membership_permissions(membership: Membership) -> None:

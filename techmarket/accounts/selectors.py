@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 
 from .choices import SUPPLIER_KINDS, MembershipStatus, OrganisationKind
-from .models import Membership, Organisation, User
+from .models import Membership, Organisation, OrganisationChangeRequest, User
 
 
 def organisation_list(*, province: str = "", kind: str = "", verified_only: bool = True) -> QuerySet[Organisation]:
@@ -31,6 +31,19 @@ def organisations_awaiting_verification() -> QuerySet[Organisation]:
         .annotate(member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE)))
         .order_by("created_at")
     )
+
+
+def organisation_changes_awaiting_decision() -> QuerySet[OrganisationChangeRequest]:
+    """Pending change requests of verified organisations, oldest first, for the platform staff's queue."""
+    return (
+        OrganisationChangeRequest.objects.pending()
+        .select_related("organisation", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def organisation_pending_change(*, organisation: Organisation) -> OrganisationChangeRequest | None:
+    return organisation.change_requests.pending().select_related("requested_by").first()
 
 
 def organisation_counts_by_province() -> dict[str, dict[str, int]]:

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import dataclass
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from techmarket.audit.services import audit_record
 from techmarket.notifications import absolute_url, email_on_commit
 
-from . import permissions
-from .choices import MembershipRole, MembershipStatus, VerificationStatus
-from .exceptions import AccountsError, LastAdminError, MembershipExists
-from .models import BrokerProfile, Membership, Organisation, User
+from . import hooks, permissions
+from .choices import PROTECTED_FIELDS, ChangeRequestStatus, MembershipRole, MembershipStatus, VerificationStatus
+from .exceptions import AccountsError, ChangeRequestPending, LastAdminError, MembershipExists
+from .models import BrokerProfile, Membership, Organisation, OrganisationChangeRequest, User
 
 ORGANISATION_EDITABLE_FIELDS = ("kind", "name_zh", "name_en", "province", "city", "website", "description")
 
@@ -126,23 +130,238 @@ def organisation_add_unverified(
     return organisation
 
 
+@dataclass(frozen=True)
+class OrganisationUpdate:
+    """What :func:`organisation_update` did: the fields it saved at once, and the change request it made instead of
+    saving the protected details of a verified organisation (None if it made none)."""
+
+    organisation: Organisation
+    saved: tuple[str, ...]
+    change_request: OrganisationChangeRequest | None
+
+
+def _differs(organisation: Organisation, name: str, value) -> bool:
+    # Compare as the model will store it (a credit code typed in lower case is the same code).
+    return Organisation._meta.get_field(name).to_python(value) != getattr(organisation, name)
+
+
 @transaction.atomic
-def organisation_update(*, actor: User, organisation: Organisation, **changes) -> Organisation:
+def organisation_update(*, actor: User, organisation: Organisation, **changes) -> OrganisationUpdate:
+    """Change an organisation's details, as its administrators do on its edit page or through the API.
+
+    An unverified organisation's details are saved at once. A verified one's
+    badge vouches for who and where it is (``PROTECTED_FIELDS``): changes to
+    those become a change request for the platform staff
+    (:func:`organisation_change_request`) and the organisation keeps its current
+    details until they approve; its other details (website, introduction) are
+    saved at once. If the request is refused, nothing is saved.
+    """
     if not permissions.can_edit_organisation(actor, organisation):
         raise PermissionDenied
-    unknown = set(changes) - set(ORGANISATION_EDITABLE_FIELDS)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    editable = set(ORGANISATION_EDITABLE_FIELDS)
+    if organisation.is_verified:
+        editable.add("credit_code")  # an unverified organisation's code is what the staff are about to check
+    unknown = set(changes) - editable
     if unknown:
         raise ValueError(f"not editable here: {', '.join(sorted(unknown))}")
+    protected: dict = {}
+    if organisation.is_verified:
+        protected = {name: value for name, value in changes.items() if name in PROTECTED_FIELDS}
+        changes = {name: value for name, value in changes.items() if name not in PROTECTED_FIELDS}
+        protected = {name: value for name, value in protected.items() if _differs(organisation, name, value)}
+    change_request = None
+    if protected:
+        change_request = organisation_change_request(actor=actor, organisation=organisation, **protected)
     before = {name: getattr(organisation, name) for name in changes}
     for name, value in changes.items():
         setattr(organisation, name, value)
     organisation.full_clean()
     organisation.save()
-    changed = {name: [before[name], value] for name, value in changes.items() if before[name] != value}
-    audit_record(
-        actor=actor, action="organisation.update", target=organisation, summary=organisation.name_zh, data=changed
+    changed = {name: [before[name], getattr(organisation, name)] for name in changes}
+    changed = {name: values for name, values in changed.items() if values[0] != values[1]}
+    if change_request is not None:
+        change_request.organisation = organisation  # as saved here, with the details that changed at once
+    if changed or change_request is None:
+        audit_record(
+            actor=actor, action="organisation.update", target=organisation, summary=organisation.name_zh, data=changed
+        )
+    return OrganisationUpdate(organisation=organisation, saved=tuple(changed), change_request=change_request)
+
+
+def _change_lines(change_request: OrganisationChangeRequest) -> list[str]:
+    """The changes as lines of an e-mail, in the language e-mails are written in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return [f"{label}: {before} → {after}" for label, before, after in change_request.changes()]
+
+
+@transaction.atomic
+def organisation_change_request(*, actor: User, organisation: Organisation, **requested) -> OrganisationChangeRequest:
+    """Ask the platform staff to change a verified organisation's protected details (name, kind, credit code,
+    province and city). Its administrators ask; the organisation keeps its details until staff approve.
+
+    The requested details are checked now as they will be on approval (credit code, city in province, names
+    and code not taken), so that the staff decide on something that can be applied. One pending request per
+    organisation: another is refused until the staff have decided the first.
+    """
+    if not permissions.can_request_organisation_change(actor, organisation):
+        raise PermissionDenied
+    unknown = set(requested) - set(PROTECTED_FIELDS)
+    if unknown:
+        raise ValueError(f"not protected details: {', '.join(sorted(unknown))}")
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not organisation.is_verified:
+        raise AccountsError(
+            _("%(org)s is not verified yet: change its details directly on its edit page.") % {"org": organisation}
+        )
+    pending = organisation.change_requests.pending().first()
+    if pending is not None:
+        raise ChangeRequestPending(
+            _(
+                "A change of this organisation's details, asked on %(date)s, is still awaiting the platform staff. "
+                "Wait for their decision before asking for another."
+            )
+            % {"date": timezone.localtime(pending.requested_at).strftime("%Y-%m-%d")}
+        )
+    previous = {name: getattr(organisation, name) for name in PROTECTED_FIELDS}
+    candidate = copy.copy(organisation)
+    for name, value in requested.items():
+        setattr(candidate, name, value)
+    candidate.full_clean()  # normalises the values too (credit code in upper case)
+    if all(getattr(candidate, name) == previous[name] for name in PROTECTED_FIELDS):
+        raise AccountsError(_("These are the organisation's details already; there is nothing to change."))
+    refusal = hooks.kind_change_refusal(organisation, candidate.kind)
+    if refusal:
+        raise AccountsError(refusal)
+    change_request = OrganisationChangeRequest(
+        organisation=organisation,
+        previous=previous,
+        requested_by=actor,
+        **{name: getattr(candidate, name) for name in PROTECTED_FIELDS},
     )
-    return organisation
+    change_request.full_clean()
+    change_request.save()
+    audit_record(
+        actor=actor,
+        action="organisation.change_request",
+        target=organisation,
+        summary=", ".join(_change_lines(change_request)),
+        data={"request": change_request.pk, "changes": _change_data(change_request)},
+    )
+    email_on_commit(
+        template="organisation_change_requested",
+        to=permissions.platform_staff_emails(),
+        context={
+            "organisation": organisation.name_zh,
+            "person": actor.name,
+            "changes": _change_lines(change_request),
+            "url": absolute_url(reverse("accounts:verification_queue")),
+        },
+    )
+    return change_request
+
+
+def _change_data(change_request: OrganisationChangeRequest) -> dict[str, list]:
+    return {
+        name: [change_request.previous.get(name), getattr(change_request, name)]
+        for name in change_request.changed_fields()
+    }
+
+
+def _locked_pending(actor: User, change_request: OrganisationChangeRequest) -> OrganisationChangeRequest:
+    """Lock the organisation, then the request, and refuse one that is already decided."""
+    if not permissions.can_decide_organisation_changes(actor):
+        raise PermissionDenied
+    Organisation.objects.select_for_update().get(pk=change_request.organisation_id)
+    change_request = (
+        OrganisationChangeRequest.objects.select_for_update().select_related("organisation").get(pk=change_request.pk)
+    )
+    if not change_request.is_pending:
+        raise AccountsError(
+            _("This change request has already been decided (%(status)s).")
+            % {"status": change_request.get_status_display()}
+        )
+    return change_request
+
+
+@transaction.atomic
+def organisation_change_approve(
+    *, actor: User, change_request: OrganisationChangeRequest, note: str = ""
+) -> OrganisationChangeRequest:
+    """Platform staff approve a change request: the organisation takes the requested details and stays verified.
+
+    The details are checked again as they are now (another organisation may have taken the name or code since),
+    and a change of kind is refused while the market says the organisation's listings forbid it.
+    """
+    change_request = _locked_pending(actor, change_request)
+    organisation = change_request.organisation
+    refusal = hooks.kind_change_refusal(organisation, change_request.kind)
+    if refusal:
+        raise AccountsError(refusal)
+    for name in PROTECTED_FIELDS:
+        setattr(organisation, name, getattr(change_request, name))
+    try:
+        organisation.full_clean()
+    except ValidationError as error:
+        raise AccountsError(
+            _("The change cannot be applied: %(errors)s") % {"errors": " ".join(error.messages)}
+        ) from None
+    organisation.save()
+    change_request.status = ChangeRequestStatus.APPROVED
+    change_request.decision_note = note.strip()
+    change_request.decided_by = actor
+    change_request.decided_at = timezone.now()
+    change_request.full_clean()
+    change_request.save()
+    audit_record(
+        actor=actor,
+        action="organisation.change_approve",
+        target=organisation,
+        summary=", ".join(_change_lines(change_request)),
+        data={"request": change_request.pk, "changes": _change_data(change_request)},
+    )
+    _email_decision(change_request, "organisation_change_approved")
+    return change_request
+
+
+@transaction.atomic
+def organisation_change_reject(
+    *, actor: User, change_request: OrganisationChangeRequest, note: str
+) -> OrganisationChangeRequest:
+    """Platform staff refuse a change request, saying why; the organisation keeps its details."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": _("Give the reason, so that the organisation knows what to correct.")})
+    change_request = _locked_pending(actor, change_request)
+    change_request.status = ChangeRequestStatus.REJECTED
+    change_request.decision_note = note
+    change_request.decided_by = actor
+    change_request.decided_at = timezone.now()
+    change_request.full_clean()
+    change_request.save()
+    audit_record(
+        actor=actor,
+        action="organisation.change_reject",
+        target=change_request.organisation,
+        summary=note,
+        data={"request": change_request.pk, "changes": _change_data(change_request)},
+    )
+    _email_decision(change_request, "organisation_change_rejected")
+    return change_request
+
+
+def _email_decision(change_request: OrganisationChangeRequest, template: str) -> None:
+    organisation = change_request.organisation
+    email_on_commit(
+        template=template,
+        to=_admin_emails(organisation),
+        context={
+            "organisation": change_request.previous.get("name_zh") or organisation.name_zh,
+            "changes": _change_lines(change_request),
+            "note": change_request.decision_note,
+            "url": absolute_url(organisation.get_absolute_url()),
+        },
+    )
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ urlpatterns = [
     path("account/broker/", views.broker_profile, name="broker_profile"),
     path("organisations/", views.organisation_list, name="organisation_list"),
     path("organisations/review/", views.verification_queue, name="verification_queue"),
+    path("organisations/changes/<int:pk>/decide/", views.organisation_change_decide, name="organisation_change_decide"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("organisations/<int:pk>/verify/", views.organisation_verify, name="organisation_verify"),

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,6 +28,7 @@ from .choices import MembershipStatus, OrganisationKind
 from .exceptions import AccountsError
 from .forms import (
     BrokerProfileForm,
+    ChangeDecisionForm,
     LoginForm,
     MembershipRoleForm,
     OrganisationEditForm,
@@ -34,7 +36,7 @@ from .forms import (
     SignupForm,
     VerificationForm,
 )
-from .models import BrokerProfile, Membership, Organisation
+from .models import BrokerProfile, Membership, Organisation, OrganisationChangeRequest
 
 
 def signup(request: HttpRequest) -> HttpResponse:
@@ -164,11 +166,17 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     membership = (
         Membership.objects.filter(user=user, organisation=organisation).first() if user.is_authenticated else None
     )
+    pending_change = (
+        selectors.organisation_pending_change(organisation=organisation)
+        if organisation.is_verified and permissions.can_see_change_requests(user, organisation)
+        else None
+    )
     return render(
         request,
         "accounts/organisation_detail.html",
         {
             "organisation": organisation,
+            "pending_change": pending_change,
             "membership": membership,
             "can_edit": permissions.can_edit_organisation(user, organisation),
             "can_view_members": can_view_members,
@@ -189,22 +197,49 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = _visible_organisation(request, pk)
     if not permissions.can_edit_organisation(request.user, organisation):
         raise PermissionDenied
-    form = OrganisationEditForm(request.POST or None, instance=organisation)
+    pending = selectors.organisation_pending_change(organisation=organisation) if organisation.is_verified else None
+    form = OrganisationEditForm(request.POST or None, instance=organisation, pending_change=pending is not None)
     if request.method == "POST":
         if form.is_valid():
-            changes = {name: form.cleaned_data[name] for name in OrganisationEditForm.Meta.fields}
+            changes = {name: form.cleaned_data[name] for name in form.fields}
             try:
                 # A fresh row: validating the form has already copied the changes onto form.instance.
-                services.organisation_update(
+                result = services.organisation_update(
                     actor=request.user, organisation=Organisation.objects.get(pk=pk), **changes
                 )
             except ValidationError as error:
                 add_model_errors(form, error)
+            except AccountsError as error:
+                form.add_error(None, str(error))
             else:
-                messages.success(request, _("The organisation's details have been saved."))
+                _say_saved(request, result)
                 return redirect(organisation)
         messages.error(request, _("Please correct the errors below."))
-    return render(request, "accounts/organisation_edit.html", {"organisation": organisation, "form": form})
+    return render(
+        request,
+        "accounts/organisation_edit.html",
+        {"organisation": organisation, "form": form, "pending_change": pending},
+    )
+
+
+def _field_labels(names) -> str:
+    return get_text_list([str(Organisation._meta.get_field(name).verbose_name) for name in names], _("and"))
+
+
+def _say_saved(request: HttpRequest, result: services.OrganisationUpdate) -> None:
+    if result.change_request is None:
+        messages.success(request, _("The organisation's details have been saved."))
+        return
+    if result.saved:
+        messages.success(request, _("Saved: %(fields)s.") % {"fields": _field_labels(result.saved)})
+    messages.info(
+        request,
+        _(
+            "The change of %(fields)s has been sent to the platform staff for approval. Until they approve it, "
+            "the organisation keeps its current details."
+        )
+        % {"fields": _field_labels(result.change_request.changed_fields())},
+    )
 
 
 @login_required
@@ -294,7 +329,52 @@ def verification_queue(request: HttpRequest) -> HttpResponse:
     if not permissions.can_verify_organisations(request.user):
         raise PermissionDenied
     page = Paginator(selectors.organisations_awaiting_verification(), 30).get_page(request.GET.get("page"))
-    return render(request, "accounts/verification_queue.html", {"page": page, "form": VerificationForm()})
+    return render(
+        request,
+        "accounts/verification_queue.html",
+        {
+            "page": page,
+            "form": VerificationForm(),
+            # Few at a time (one per organisation at most): shown whole above the new organisations.
+            "change_requests": selectors.organisation_changes_awaiting_decision(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organisation_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    if not permissions.can_decide_organisation_changes(request.user):
+        raise PermissionDenied
+    change_request = get_object_or_404(OrganisationChangeRequest.objects.select_related("organisation"), pk=pk)
+    organisation = change_request.organisation
+    form = ChangeDecisionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, f"{organisation}: {error}")
+        return redirect("accounts:verification_queue")
+    approve = form.cleaned_data["decision"] == "approve"
+    note = form.cleaned_data["note"]
+    try:
+        if approve:
+            services.organisation_change_approve(actor=request.user, change_request=change_request, note=note)
+        else:
+            services.organisation_change_reject(actor=request.user, change_request=change_request, note=note)
+    except AccountsError as error:
+        messages.error(request, f"{organisation}: {error}")
+    else:
+        if approve:
+            messages.success(
+                request, _("The change of %(org)s's details is approved and applied.") % {"org": organisation}
+            )
+        else:
+            messages.warning(
+                request,
+                _("The change of %(org)s's details has been rejected; its administrators were told why.")
+                % {"org": organisation},
+            )
+    return redirect("accounts:verification_queue")
 
 
 @login_required

@@ -101,13 +101,33 @@ def test_callers_cannot_verify_themselves(api, user):
 
 def test_only_admins_update(api, organisation, org_admin, org_member):
     api.force_authenticate(org_member)
-    assert api.patch(f"{URL}{organisation.pk}/", {"name_en": "X"}, format="json").status_code == 403
+    assert api.patch(f"{URL}{organisation.pk}/", {"website": "https://x.example.cn"}, format="json").status_code == 403
     api.force_authenticate(org_admin)
-    response = api.patch(f"{URL}{organisation.pk}/", {"name_en": "Renamed", "credit_code": "X"}, format="json")
+    response = api.patch(f"{URL}{organisation.pk}/", {"website": "https://renamed.example.cn"}, format="json")
     assert response.status_code == 200
     organisation.refresh_from_db()
-    assert organisation.name_en == "Renamed"
+    assert organisation.website == "https://renamed.example.cn"
+
+
+def test_a_bad_credit_code_for_a_verified_organisation_is_a_400(api, organisation, org_admin):
+    # A verified organisation's code changes only through a change request, which is checked when asked.
+    api.force_authenticate(org_admin)
+    response = api.patch(f"{URL}{organisation.pk}/", {"credit_code": "X"}, format="json")
+    assert response.status_code == 400
+    assert "credit_code" in response.json()
+    organisation.refresh_from_db()
     assert organisation.credit_code != "X"
+    assert not organisation.change_requests.exists()
+
+
+def test_an_unverified_organisations_credit_code_is_not_changed_here(api, org_admin, organisation):
+    Organisation.objects.filter(pk=organisation.pk).update(verification_status=VerificationStatus.PENDING)
+    code = organisation.credit_code
+    api.force_authenticate(org_admin)
+    response = api.patch(f"{URL}{organisation.pk}/", {"credit_code": "91310109MACHK7GN2R"}, format="json")
+    assert response.status_code == 200
+    organisation.refresh_from_db()
+    assert organisation.credit_code == code
 
 
 def test_me_lists_my_organisations(api, organisation, org_admin):

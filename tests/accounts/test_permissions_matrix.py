@@ -74,7 +74,14 @@ def _request(client, name, method, organisation, pending):
         "detail": (reverse("accounts:organisation_detail", args=[pk]), {}),
         "edit": (
             reverse("accounts:organisation_edit", args=[pk]),
-            {"kind": "enterprise", "name_zh": "新名称有限公司", "province": "310000", "city": "310115"},
+            # A verified organisation's form shows its credit code too (a change to it would await the staff).
+            {
+                "kind": "enterprise",
+                "name_zh": "新名称有限公司",
+                "credit_code": organisation.credit_code,
+                "province": "310000",
+                "city": "310115",
+            },
         ),
         "members": (reverse("accounts:organisation_members", args=[pk]), {}),
         "approve": (reverse("accounts:membership_approve", args=[pk, pending.pk]), {}),
