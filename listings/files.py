@@ -14,8 +14,10 @@ JavaScript, embedded files, launch actions or form submit/import actions
 (every object reachable from its catalog is looked at). PDFs are handed out
 only as downloads, sandboxed (``techmarket/downloads.py``).
 
-:class:`ListingImageField` re-encodes each new image on save: EXIF (with any
-GPS position) and other metadata are dropped after the orientation is applied,
+:class:`ListingImageField` re-encodes each new image on save, the stored
+original included: after the orientation is applied, everything but the pixels
+is dropped (EXIF with any GPS position, XMP, PNG text chunks, JPEG comments;
+the colours are converted to sRGB with the ICC profile, which then goes too),
 the file gets a random name with the extension of its real format, and the
 thumbnail and detail renditions are written once, with their sizes, so that
 pages never open an image file while rendering.
@@ -23,6 +25,7 @@ pages never open an image file while rendering.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import uuid
 import warnings
@@ -35,7 +38,7 @@ from django.db import models
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -44,6 +47,7 @@ IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 # name -> (width, height, crop): thumbnails fill their box; the detail size fits inside it.
 RENDITIONS = {"thumb": (480, 360, True), "detail": (1200, 900, False)}
 PDF_MAGIC = b"%PDF-"
+_SRGB = ImageCms.createProfile("sRGB")
 
 
 @dataclass(frozen=True)
@@ -289,8 +293,37 @@ def _pdf_dictionary_dangers(dictionary: DictionaryObject) -> set[str]:
     return found
 
 
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """The picture and nothing else: its pixels in sRGB, with no metadata of any kind.
+
+    Pillow keeps what it read beside the pixels in ``image.info`` (EXIF, XMP,
+    the ICC profile, PNG tEXt/iTXt/zTXt chunks, the JPEG COM comment, DPI), and
+    some of its writers copy part of it into the new file unless told otherwise
+    (the JPEG comment, the PNG ICC profile). So ``info`` is emptied, and what
+    was worth keeping is put into the pixels first:
+
+    - the ICC profile: a picture in another colour space (a phone's Display P3,
+      a camera's Adobe RGB, a CMYK scan) is converted to sRGB with it, then the
+      profile goes. Browsers show an untagged image as sRGB, so its colours
+      stay right without the profile (which can also name the device);
+    - one transparent colour (PNG tRNS): becomes an alpha channel.
+    """
+    icc = image.info.get("icc_profile")
+    if icc and image.mode in ("RGB", "RGBA", "CMYK"):
+        # A profile that cannot be read or applied leaves the pixels as they are, as a browser would show them.
+        with contextlib.suppress(ImageCms.PyCMSError, OSError, ValueError, TypeError):
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            image = ImageCms.profileToProfile(image, source, _SRGB, outputMode="RGBA" if "A" in image.mode else "RGB")
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
+    elif "transparency" in image.info:
+        image = image.convert("RGBA" if image.mode.startswith("RGB") else "LA")
+    image.info = {}
+    return image
+
+
 def _encode(image: Image.Image, fmt: str) -> bytes:
-    """Encode without metadata: Pillow writes EXIF, XMP or ICC data only when asked to, and we never ask."""
+    """Encode the pixels alone: :func:`_pixels_only` emptied ``info``, so no writer finds metadata to copy."""
     if fmt == "JPEG" and image.mode not in ("RGB", "L"):
         image = image.convert("RGB")
     buffer = io.BytesIO()
@@ -334,9 +367,7 @@ class ListingImageField(models.ImageField):
     def _clean_and_render(self, instance, file) -> None:
         image = _decode(file)
         fmt = image.format
-        image = ImageOps.exif_transpose(image)
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
-            image = image.convert("RGBA" if "transparency" in image.info or image.mode == "PA" else "RGB")
+        image = _pixels_only(ImageOps.exif_transpose(image))
         stem = uuid.uuid4().hex
         file.save(f"{stem}.{IMAGE_FORMATS[fmt]}", ContentFile(_encode(image, fmt)), save=False)
         instance.width, instance.height = image.width, image.height

@@ -1,13 +1,16 @@
 """Images and PDF files on listings: what is accepted, what is refused with which message, and what is stored."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image
+from PIL import Image, ImageCms
+from PIL.PngImagePlugin import PngInfo
 from pypdf.actions import JavaScript
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
@@ -288,6 +291,89 @@ def test_a_script_pdf_is_refused_on_the_upload_page_and_through_the_api(client, 
     assert response.status_code == 400
     assert "embedded files" in response.json()["file"][0]
     assert not ListingAttachment.objects.exists() and _files(media_root) == []
+
+
+# Image metadata ----------------------------------------------------------------------------------------------------
+
+SECRET = b"SECRET-METADATA-7f3a"
+
+
+def _gps_exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
+    exif[0x010E] = SECRET.decode()  # image description
+    return exif.tobytes()
+
+
+def _srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _stored_images(row) -> list:
+    return [Path(default_storage.path(name)) for name in row.stored_names()]
+
+
+def _assert_only_pixels(path: Path) -> None:
+    data = path.read_bytes()
+    assert SECRET not in data, path.name
+    image = Image.open(path)
+    assert not image.getexif(), path.name
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Comment", "Author", "Description"):
+        assert key not in image.info, (path.name, key)
+    assert not getattr(image, "text", {}), path.name  # PNG tEXt, iTXt and zTXt chunks
+    if image.format == "JPEG":
+        # No comment (COM), EXIF or XMP (APP1) or ICC profile (APP2) segment among the headers.
+        assert not {0xFE, 0xE1, 0xE2} & set(_jpeg_markers(data)), path.name
+
+
+def _jpeg_markers(data: bytes) -> list[int]:
+    """The JPEG's header segments, up to the start of the scan."""
+    markers, at = [], 2
+    while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
+        markers.append(data[at + 1])
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return markers
+
+
+def test_a_jpeg_keeps_no_comment_exif_or_profile_original_and_renditions(member, listing):
+    content = image_bytes(
+        size=(1600, 1200), comment=SECRET, exif=_gps_exif(), icc_profile=_srgb_profile(), xmp=b"<x>" + SECRET + b"</x>"
+    )
+    uploaded = Image.open(io.BytesIO(content))
+    assert uploaded.info["comment"] == SECRET and uploaded.getexif() and "icc_profile" in uploaded.info
+
+    row = _add(member, listing, content)
+
+    paths = _stored_images(row)
+    assert len(paths) == 3
+    for path in paths:
+        _assert_only_pixels(path)
+    assert Image.open(paths[0]).convert("RGB").getpixel((800, 600)) == pytest.approx((70, 130, 180), abs=3)
+
+
+def test_a_png_keeps_no_text_chunks_exif_or_profile_original_and_renditions(member, listing):
+    info = PngInfo()
+    info.add_text("Comment", SECRET.decode())
+    info.add_itxt("Description", SECRET.decode(), lang="zh", tkey="说明")
+    info.add_text("Author", SECRET.decode(), zip=True)  # a zTXt chunk
+    content = image_bytes("PNG", size=(900, 600), pnginfo=info, exif=_gps_exif(), icc_profile=_srgb_profile())
+    assert SECRET.decode() in Image.open(io.BytesIO(content)).text["Comment"]
+
+    row = _add(member, listing, content, "drawing.png")
+
+    paths = _stored_images(row)
+    assert Image.open(paths[0]).format == "PNG"
+    for path in paths:
+        _assert_only_pixels(path)
+
+
+def test_a_png_with_a_transparent_colour_keeps_its_transparency(member, listing):
+    content = image_bytes("PNG", size=(64, 48), transparency=(70, 130, 180))  # the whole picture is that colour
+    row = _add(member, listing, content, "clear.png")
+    stored = Image.open(row.image.path)
+    assert stored.mode == "RGBA" and stored.getpixel((10, 10))[3] == 0
+    _assert_only_pixels(Path(row.image.path))
 
 
 # Through the page ------------------------------------------------------------------------------------------------
