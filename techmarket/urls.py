@@ -52,13 +52,12 @@ urlpatterns += i18n_patterns(
 
 if settings.SERVE_MEDIA:
     # Uploaded files from MEDIA_ROOT, for the embedded deployment and tests; production serves them from its storage.
+    # Sandboxed, and never the listings' PDF files, which only their download view hands out (techmarket/downloads.py).
     from django.urls import re_path
-    from django.views.static import serve
 
-    def media(request, path):
-        return serve(request, path, document_root=settings.MEDIA_ROOT)  # read per request: tests move it
+    from techmarket.downloads import serve_media
 
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", media)]
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 # Wagtail serves the editorial pages; it comes last so it never shadows an app's URL.
 urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
