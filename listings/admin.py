@@ -7,6 +7,8 @@ same model validators and cleaning as anywhere else.
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import DealTerm, Demand, Inquiry, InquiryMessage, Listing, ListingAttachment, ListingImage, Proposal
 from .services.listings import LISTING_FIELDS
@@ -29,8 +31,15 @@ class ListingImageInline(admin.TabularInline):
 class ListingAttachmentInline(admin.TabularInline):
     model = ListingAttachment
     extra = 0
-    fields = ("file", "title", "size")
-    readonly_fields = ("size",)
+    fields = ("file", "title", "size", "download")
+    readonly_fields = ("size", "download")
+
+    @admin.display(description=_("download"))
+    def download(self, attachment: ListingAttachment) -> str:
+        """The download view: the media address of a PDF is not served (techmarket/downloads.py)."""
+        if not attachment.pk:
+            return "-"
+        return format_html('<a href="{}" download>{}</a>', attachment.get_absolute_url(), attachment.download_name)
 
 
 class ListingAdminForm(forms.ModelForm):

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -294,6 +295,15 @@ class ListingAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        """The download view, which checks who may see the listing; never the storage's own address."""
+        return reverse("listings:attachment_download", args=[self.listing_id, self.pk])
+
+    @property
+    def download_name(self) -> str:
+        """The name the file is saved under: its title, as a safe file name."""
+        return f"{slugify(self.title, allow_unicode=True) or 'attachment'}.pdf"
 
 
 # Inquiries ------------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 """Project middleware."""
 
+from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 from django.shortcuts import render
 from django.utils import translation
 
@@ -69,3 +71,23 @@ class DatabaseBusyMiddleware:
         if errors.is_database_busy(exception):
             return errors.database_busy_response(request)
         return None
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the relaxations of ``CSP_PATH_RELAXATIONS`` on their own paths only.
+
+    The site's own pages get the strict policy of ``CONTENT_SECURITY_POLICY``
+    (scripts and styles from the site, nothing inline). The admin sites are
+    third-party templates with inline scripts or styles of their own; what they
+    need is added for their URL prefixes, so that no page of the site has it.
+    """
+
+    def get_policy_parts(self, request, response, report_only: bool = False) -> PolicyParts:
+        parts = super().get_policy_parts(request, response, report_only)
+        for prefix, extra in settings.CSP_PATH_RELAXATIONS.items():
+            if request.path_info.startswith(prefix):
+                update = {key: list(value) for key, value in (parts.update or {}).items()}
+                for directive, sources in extra.items():
+                    update[directive] = [*update.get(directive, []), *sources]
+                parts.update = update
+        return parts

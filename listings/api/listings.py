@@ -119,7 +119,9 @@ class ImageSerializer(serializers.Serializer):
 class AttachmentSerializer(serializers.Serializer):
     id = serializers.IntegerField(help_text="Use it to delete the file.")
     title = serializers.CharField()
-    url = AbsoluteURLField(source="file.url")
+    url = AbsoluteURLField(
+        source="get_absolute_url", help_text="The download; answers only those who may see the listing."
+    )
     size = serializers.IntegerField(help_text="In bytes.")
 
 

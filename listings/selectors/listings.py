@@ -10,7 +10,7 @@ from techmarket.audit.models import AuditEvent
 
 from .. import permissions
 from ..choices import ListingStatus
-from ..models import DealTerm, Listing, ListingImage
+from ..models import DealTerm, Listing, ListingAttachment, ListingImage
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,16 @@ def listing_for_page(*, pk: int, user) -> Listing | None:
     if listing is None or not permissions.can_view_listing(user, listing):
         return None
     return listing
+
+
+def attachment_for_download(*, listing_pk: int, pk: int, user) -> ListingAttachment | None:
+    """A PDF of the listing, or None if there is no such file or the user may not see the listing."""
+    attachment = (
+        ListingAttachment.objects.select_related("listing__organisation").filter(pk=pk, listing_id=listing_pk).first()
+    )
+    if attachment is None or not permissions.can_view_listing(user, attachment.listing):
+        return None
+    return attachment
 
 
 def related_listings(listing: Listing, *, limit: int = 4) -> list[Listing]:

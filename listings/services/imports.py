@@ -42,9 +42,7 @@ nothing is written.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -60,7 +58,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from ip_registry.models import Patent
 from ip_registry.numbers import split_numbers
 from ip_registry.selectors import patents_for_numbers
-from techmarket import csvfile
+from techmarket import csvexport, csvfile
 from techmarket.accounts.models import Organisation
 from techmarket.audit.services import audit_record
 from techmarket.csvfile import FileRefused, RowError
@@ -570,8 +568,5 @@ def import_template(organisation: Organisation) -> str:
         "contact_phone": "",
         "contact_email": "tech-transfer@example.edu.cn",
     }
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([COLUMNS[name][0] for name in COLUMNS])
-    writer.writerow([example[name] for name in COLUMNS])
-    return "\ufeff" + out.getvalue()
+    # Through the one CSV writer: the field's name and the patent number come from the database.
+    return csvexport.csv_text([[COLUMNS[name][0] for name in COLUMNS], [example[name] for name in COLUMNS]])

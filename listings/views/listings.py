@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from techmarket import pagecache
+from techmarket import downloads, pagecache
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
 
@@ -231,6 +231,18 @@ def attachment_delete(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     return redirect("listings:listing_files", pk=listing.pk)
 
 
+def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> HttpResponse:
+    """A PDF of a listing, for whoever may see the listing (a 404 for anyone else): saved, never shown as a page."""
+    attachment = selectors.attachment_for_download(listing_pk=pk, pk=attachment_pk, user=request.user)
+    if attachment is None:
+        raise Http404
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return downloads.file_download(handle, filename=attachment.download_name, content_type="application/pdf")
+
+
 # The message shown after each transition.
 _DONE = {
     "submit": _("Submitted. The moderators will review the listing; you will get an e-mail when they have."),
@@ -313,6 +325,7 @@ urlpatterns = [
     path("listings/<int:pk>/edit/", listing_edit, name="listing_edit"),
     path("listings/<int:pk>/files/", listing_files, name="listing_files"),
     path("listings/<int:pk>/images/<int:image_pk>/delete/", image_delete, name="image_delete"),
+    path("listings/<int:pk>/files/<int:attachment_pk>/", attachment_download, name="attachment_download"),
     path("listings/<int:pk>/files/<int:attachment_pk>/delete/", attachment_delete, name="attachment_delete"),
     path("listings/<int:pk>/broker/", listing_broker, name="listing_broker"),
     path("listings/<int:pk>/actions/<slug:name>/", listing_transition, name="listing_transition"),

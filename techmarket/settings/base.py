@@ -7,6 +7,7 @@ helpers in ``env.py``; dev, test and production only override what they must.
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 from .env import env_bool, env_float, env_int, env_list, env_rate, env_str
 
@@ -51,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -64,6 +66,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "techmarket.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -79,6 +82,31 @@ MIDDLEWARE = [
     # Innermost, so a view's "database is locked" becomes a 503 before anything else sees it.
     "techmarket.middleware.DatabaseBusyMiddleware",
 ]
+
+# Content Security Policy (django-csp) on every response: scripts, styles, fonts and connections from the site
+# itself only, nothing inline (the project's templates load their scripts and styles as static files), no plugins,
+# no framing by other sites. Images may also be data: URLs (the API docs' and admin's icons) and come from the
+# hosts in CSP_IMG_SOURCES (media on another host, e.g. object storage behind its own domain).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env_list("CSP_IMG_SOURCES")],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# What third-party pages need on their own paths only (techmarket.middleware.ContentSecurityPolicyMiddleware):
+# Wagtail's admin writes inline scripts (its users list, its editing forms). The Django admin and the API docs need
+# nothing more than the site (tests/e2e/test_csp.py visits them).
+CSP_PATH_RELAXATIONS = {
+    "/cms-admin/": {"script-src": [UNSAFE_INLINE]},
+}
 
 ROOT_URLCONF = "techmarket.urls"
 WSGI_APPLICATION = "techmarket.wsgi.application"
@@ -259,6 +287,10 @@ SPECTACULAR_SETTINGS = {
 WAGTAIL_SITE_NAME = "长三角技术转移市场"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# The Wagtail admin calls no other site: no avatars from Gravatar (which would also hand it a hash of each
+# editor's e-mail address) and no check for new releases. The Content-Security-Policy would block both anyway.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "pptx", "txt", "csv", "zip"]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 

@@ -2,6 +2,7 @@ import io
 
 import pytest
 from PIL import Image
+from pypdf import PdfWriter
 
 
 @pytest.fixture(autouse=True)
@@ -17,7 +18,17 @@ def image_bytes(fmt: str = "JPEG", size: tuple[int, int] = (800, 600), mode: str
     return buffer.getvalue()
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def pdf_bytes(build=None) -> bytes:
+    """A one-page PDF written by pypdf; ``build(writer)`` adds to it first (a script, an attachment, an action)."""
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if build is not None:
+        build(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+# The smallest PDF a real program writes: one blank page (uploads are parsed, so hand-made bytes without a
+# cross-reference table would be refused as unreadable).
+MINIMAL_PDF = pdf_bytes()

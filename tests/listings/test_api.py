@@ -573,7 +573,7 @@ def test_pdf_files_are_attached_and_removed(api, fudan, member, media_root):
     assert response.json() == {
         "id": attachment.pk,
         "title": "技术简介",
-        "url": f"http://testserver{attachment.file.url}",
+        "url": f"http://testserver{attachment.get_absolute_url()}",
         "size": len(MINIMAL_PDF),
     }
     for content, message in [

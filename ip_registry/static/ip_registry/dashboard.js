@@ -16,6 +16,9 @@
     other: "#7a8699",
   };
   var charts = [];
+  // Tooltips are drawn on the canvas: ECharts' HTML tooltips carry inline style attributes, which the site's
+  // Content-Security-Policy (no inline styles) would block.
+  var TOOLTIP = { renderMode: "richText" };
 
   function show(figureId, chartId) {
     var figure = document.getElementById(figureId);
@@ -44,7 +47,7 @@
     });
     chart.setOption({
       aria: { enabled: true },
-      tooltip: { trigger: "item", triggerOn: "mousemove" },
+      tooltip: Object.assign({ trigger: "item", triggerOn: "mousemove" }, TOOLTIP),
       series: [
         {
           type: "sankey",
@@ -78,7 +81,7 @@
     chart.setOption({
       aria: { enabled: true },
       color: ["#0b5cad", "#e08a00"],
-      tooltip: { trigger: "axis" },
+      tooltip: Object.assign({ trigger: "axis" }, TOOLTIP),
       legend: { top: 0 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: trend.years },
