@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
@@ -43,6 +43,13 @@ urlpatterns = [
         name="api-docs",
     ),
     path("api/v1/", include(router.urls)),
+    # A patent number typed without the trailing slash: the router reads a check character in lower case or a digit
+    # as a format suffix (PatentViewSet gives it back), but an upper-case X matches none of its patterns.
+    re_path(
+        r"^api/v1/registry/patents/(?P<number>[^/]+\.X)$",
+        PatentViewSet.as_view({"get": "retrieve"}),
+        name="registry-patent-detail-x",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 
@@ -59,8 +66,6 @@ urlpatterns += i18n_patterns(
 if settings.SERVE_MEDIA:
     # Uploaded files from MEDIA_ROOT, for the embedded deployment and tests; production serves them from its storage.
     # Sandboxed, and never the listings' PDF files, which only their download view hands out (techmarket/downloads.py).
-    from django.urls import re_path
-
     from techmarket.downloads import serve_media
 
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]

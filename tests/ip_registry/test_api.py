@@ -167,6 +167,7 @@ def test_a_number_with_its_dot_needs_no_trailing_slash(api, ledger):
     number = ledger["battery"].application_number
     assert api.get(f"{API}patents/{number}").json()["application_number"] == number
     assert api.get(f"{API}patents/CN{X_NUMBER.lower()}").json()["application_number"] == X_NUMBER
+    assert api.get(f"{API}patents/ZL{X_NUMBER}").json()["application_number"] == X_NUMBER  # an upper-case X
     assert api.get(f"{API}patents/{number}.json").json()["application_number"] == number
     assert api.get(f"{API}patents/202311432805.9").status_code == 404
 

@@ -254,10 +254,11 @@ def test_a_plain_pdf_made_by_a_pdf_library_is_accepted(member, listing):
 def test_hostile_pdfs_are_refused_with_the_reason_and_nothing_is_stored(
     member, listing, media_root, content, code, message
 ):
-    with translation.override("en"), pytest.raises(ValidationError) as caught:
-        _attach(member, listing, content)
-    assert [error.code for error in caught.value.error_dict["file"]] == [code]
-    assert message in " ".join(caught.value.messages)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as caught:
+            _attach(member, listing, content)
+        assert [error.code for error in caught.value.error_dict["file"]] == [code]
+        assert message in " ".join(caught.value.messages)
     assert not ListingAttachment.objects.exists()
     assert _files(media_root) == []
 
