@@ -17,8 +17,9 @@ router = routers.DefaultRouter()
 
 
 def public_api_only(endpoints, **kwargs):
-    """Keep the OpenAPI schema to this project's API (Wagtail's admin API is internal)."""
-    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]
+    """Keep the OpenAPI schema to this project's API (Wagtail's admin API is internal), each operation once: every
+    path ends with a slash, and a path without one is only a lenient alias (a patent number typed without it)."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/") and endpoint[0].endswith("/")]
 
 
 def exception_handler(exc, context):
