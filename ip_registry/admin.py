@@ -2,6 +2,8 @@
 
 from django.contrib import admin
 
+from techmarket.admin import ReadOnlyAdmin
+
 from . import services
 from .models import Patent, RegistryEntry, RightHolder, Target, TransferTally
 
@@ -32,19 +34,6 @@ class PatentAdmin(admin.ModelAdmin):
             name: form.cleaned_data[name] for name in form.changed_data if name in services.PATENT_EDITABLE_FIELDS
         }
         services.patent_update(actor=request.user, patent=obj, **changes)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows staff may look up but not add, change or delete: the services write them."""
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(RegistryEntry)

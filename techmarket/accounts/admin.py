@@ -7,6 +7,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
+from techmarket.admin import ReadOnlyAdmin
+
 from . import permissions, services
 from .choices import PROTECTED_FIELDS
 from .exceptions import AccountsError
@@ -83,7 +85,7 @@ class BrokerProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationChangeRequest)
-class OrganisationChangeRequestAdmin(admin.ModelAdmin):
+class OrganisationChangeRequestAdmin(ReadOnlyAdmin):
     """Change requests are asked on the site and decided through the services (audit row, e-mail), never edited."""
 
     list_display = ["organisation", "changes_display", "status", "requested_by", "requested_at", "decided_by"]
@@ -102,15 +104,6 @@ class OrganisationChangeRequestAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     actions = ["approve_selected", "reject_selected"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_decide_permission(self, request):
         return permissions.can_decide_organisation_changes(request.user)

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from techmarket.admin import ReadOnlyAdmin
+
 from .models import ACTION_LABELS, AuditEvent
 
 
@@ -19,7 +21,7 @@ class ActionFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit log is written by services, never edited."""
 
     list_display = ["created_at", "actor", "action_label", "target_type", "target_id", "summary"]
@@ -31,12 +33,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     @admin.display(description=_("action"), ordering="action")
     def action_label(self, obj: AuditEvent) -> str:
         return obj.action_label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
