@@ -15,7 +15,13 @@ import string
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+    extend_schema_view,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -158,6 +164,8 @@ class YearCountSerializer(serializers.Serializer):
     cross_province = serializers.IntegerField()
 
 
+# Answered by a viewset's list action, yet one object: without many=False the schema would call it an array.
+@extend_schema_serializer(many=False)
 class FlowsSerializer(serializers.Serializer):
     regions = RegionFlowSerializer(many=True)
     cells = FlowCellSerializer(many=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django import forms
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -50,6 +50,8 @@ class FacetValueSerializer(serializers.Serializer):
     selected = serializers.BooleanField()
 
 
+# Answered by a viewset's list action, yet one object: without many=False the schema would call it an array.
+@extend_schema_serializer(many=False)
 class SearchAnswerSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     page = serializers.IntegerField()

@@ -1,7 +1,7 @@
 """REST endpoints for organisations and the signed-in user."""
 
 from django.db.models import Q
-from drf_spectacular.utils import extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
@@ -165,6 +165,8 @@ class OrganisationViewSet(
         return self.update(request, *args, **kwargs)
 
 
+# Answered by a viewset's list action, yet one object: without many=False the schema would call it an array.
+@extend_schema_serializer(many=False)
 class MeSerializer(serializers.ModelSerializer):
     organisations = serializers.SerializerMethodField()
 

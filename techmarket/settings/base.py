@@ -267,6 +267,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "PREPROCESSING_HOOKS": ["techmarket.api.public_api_only"],
+    # drf-spectacular's own (shared enums), then the error responses of every operation.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "techmarket.api_schema.error_responses"],
     # Names for choice sets that several fields share, or whose field name other choices also use.
     "ENUM_NAME_OVERRIDES": {
         "KindEnum": "techmarket.accounts.choices.OrganisationKind",

@@ -1,0 +1,74 @@
+"""The API's error bodies in the OpenAPI schema, declared once: every operation lists the 4xx statuses that
+``techmarket.api.exception_handler`` can answer it with, each with the one body that status really has."""
+
+from django.utils.translation import gettext_lazy as _
+
+# What exception_handler answers: DRF's validation errors (and the domain's refusals, filed under
+# non_field_errors) as {field: [messages]}; everything else as {"detail": message}.
+ERROR_DETAIL = "ErrorDetail"
+VALIDATION_ERROR = "ValidationErrorBody"
+# A 400 is either: a body that cannot be parsed (malformed or too deeply nested JSON) is refused with a detail.
+BAD_REQUEST = "BadRequestBody"
+
+COMPONENTS = {
+    ERROR_DETAIL: {
+        "type": "object",
+        "properties": {"detail": {"type": "string"}},
+        "required": ["detail"],
+    },
+    VALIDATION_ERROR: {
+        "type": "object",
+        "description": "Messages per input field; those about the input as a whole (the market's refusals among "
+        "them) under non_field_errors.",
+        "properties": {"non_field_errors": {"type": "array", "items": {"type": "string"}}},
+        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    },
+    BAD_REQUEST: {
+        "anyOf": [
+            {"$ref": f"#/components/schemas/{VALIDATION_ERROR}"},
+            {"$ref": f"#/components/schemas/{ERROR_DETAIL}"},
+        ],
+    },
+}
+
+WRITES = {"post", "put", "patch", "delete"}
+METHODS = WRITES | {"get", "head", "options"}
+
+
+def _body(name: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+
+
+def _errors(method: str, operation: dict) -> dict[str, tuple[str, str]]:
+    """The 4xx statuses this operation can answer, with the body and a default description of each."""
+    parameters = operation.get("parameters", [])
+    answers = {
+        # Sign-in (session or Basic) is checked on every request: bad credentials are refused with a 403 even where
+        # no sign-in is needed, and too many failed sign-ins with a 429.
+        "403": (ERROR_DETAIL, _("Not signed in, bad credentials, or the caller may not do this.")),
+        "429": (ERROR_DETAIL, _("Too many requests; the Retry-After header says when to try again.")),
+    }
+    if method in WRITES or "requestBody" in operation or any(p["in"] == "query" for p in parameters):
+        answers["400"] = (BAD_REQUEST, _("Invalid input, or refused by the market's rules; the body says why."))
+    if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+        answers["404"] = (ERROR_DETAIL, _("No such object, one the caller may not see, or a page past the end."))
+    return answers
+
+
+def error_responses(result: dict, generator, request, public: bool) -> dict:
+    """drf-spectacular postprocessing hook: add the error body components, and on every operation each error
+    status it can answer with its body (a description the view gave is kept)."""
+    result.setdefault("components", {}).setdefault("schemas", {}).update(COMPONENTS)
+    for path_item in result.get("paths", {}).values():
+        for method, operation in path_item.items():
+            if method not in METHODS:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code, (name, description) in _errors(method, operation).items():
+                response = responses.setdefault(code, {"description": str(description)})
+                response["content"] = _body(name)
+            # A 4xx a view declared that the rules above do not cover gets its body too.
+            for code, response in responses.items():
+                if code.startswith("4") and "content" not in response:
+                    response["content"] = _body(BAD_REQUEST if code == "400" else ERROR_DETAIL)
+    return result
