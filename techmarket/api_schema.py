@@ -39,6 +39,11 @@ def _body(name: str) -> dict:
     return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
 
 
+def _paginated(operation: dict) -> bool:
+    schema = operation.get("responses", {}).get("200", {}).get("content", {}).get("application/json", {})
+    return schema.get("schema", {}).get("$ref", "").startswith("#/components/schemas/Paginated")
+
+
 def _errors(method: str, operation: dict) -> dict[str, tuple[str, str]]:
     """The 4xx statuses this operation can answer, with the body and a default description of each."""
     parameters = operation.get("parameters", [])
@@ -50,8 +55,11 @@ def _errors(method: str, operation: dict) -> dict[str, tuple[str, str]]:
     }
     if method in WRITES or "requestBody" in operation or any(p["in"] == "query" for p in parameters):
         answers["400"] = (BAD_REQUEST, _("Invalid input, or refused by the market's rules; the body says why."))
-    if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
-        answers["404"] = (ERROR_DETAIL, _("No such object, one the caller may not see, or a page past the end."))
+    if any(p["in"] == "path" for p in parameters):
+        answers["404"] = (ERROR_DETAIL, _("No such object, or one the caller may not see."))
+    elif _paginated(operation):
+        # DRF's paginator answers a page below 1 or past the last with a 404 (search checks its page as input: 400).
+        answers["404"] = (ERROR_DETAIL, _("No such page: below 1 or past the last."))
     return answers
 
 

@@ -99,10 +99,11 @@ def test_every_operation_declares_403_and_429_with_the_detail_body(schema):
             assert body == {"$ref": "#/components/schemas/ErrorDetail"}, (method, path, status)
 
 
-def test_404_is_declared_wherever_an_id_or_a_page_can_miss(schema):
+def test_404_is_declared_wherever_an_id_or_a_page_of_a_paginated_list_can_miss(schema):
     for path, method, operation in operations(schema):
-        parameters = operation.get("parameters", [])
-        if any(p["in"] == "path" or p["name"] == "page" for p in parameters):
+        answer = operation["responses"].get("200", {}).get("content", {}).get("application/json", {}).get("schema", {})
+        paginated = answer.get("$ref", "").startswith("#/components/schemas/Paginated")
+        if paginated or any(p["in"] == "path" for p in operation.get("parameters", [])):
             body = operation["responses"]["404"]["content"]["application/json"]["schema"]
             assert body == {"$ref": "#/components/schemas/ErrorDetail"}, (method, path)
 
@@ -179,6 +180,16 @@ def test_a_page_past_the_end_is_a_declared_404(schema, api, page):
 
     assert response.status_code == 404
     assert_answers_as_declared(schema, "/api/v1/organisations/", "get", response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["0", "501"])
+def test_a_search_page_out_of_range_is_a_declared_400_not_a_404(schema, api, page):
+    response = api.get("/api/v1/search/", {"page": page})
+
+    assert response.status_code == 400
+    assert "404" not in schema["paths"]["/api/v1/search/"]["get"]["responses"]
+    assert_answers_as_declared(schema, "/api/v1/search/", "get", response)
 
 
 @pytest.mark.django_db
