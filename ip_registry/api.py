@@ -274,11 +274,10 @@ NUMBER_PARAMETER = OpenApiParameter(
 )
 MALFORMED = OpenApiResponse(description="The number is malformed; the body says what is wrong.")
 UNKNOWN = OpenApiResponse(description="No patent with this number in the registry.")
-BAD_QUERY = OpenApiResponse(description="A query parameter is invalid; the body names it.")
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[PatentQuerySerializer], responses={200: PatentSerializer, 400: BAD_QUERY}),
+    list=extend_schema(parameters=[PatentQuerySerializer], responses={200: PatentSerializer}),
     retrieve=extend_schema(
         parameters=[NUMBER_PARAMETER], responses={200: PatentSerializer, 400: MALFORMED, 404: UNKNOWN}
     ),
@@ -338,10 +337,10 @@ class PatentViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(parameters=[EntryQuerySerializer], responses={200: EntrySerializer, 400: BAD_QUERY}),
+    list=extend_schema(parameters=[EntryQuerySerializer], responses={200: EntrySerializer}),
     retrieve=extend_schema(
         parameters=[OpenApiParameter("sequence", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={200: EntrySerializer, 404: OpenApiResponse(description="No such entry.")},
+        responses={200: EntrySerializer},
     ),
 )
 class EntryViewSet(viewsets.ReadOnlyModelViewSet):
@@ -376,7 +375,7 @@ class FlowViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[FlowQuerySerializer],
-        responses={200: FlowsSerializer, 400: BAD_QUERY},
+        responses={200: FlowsSerializer},
         description="The flow matrix (region to region, all transfers and cross-province ones), outflow and inflow per "
         "region, and the yearly trend, for registration years and optionally one kind and IPC section.",
     )

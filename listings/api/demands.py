@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
@@ -199,9 +199,6 @@ class DemandQuerySerializer(serializers.Serializer):
 
 DEMAND_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The demand's id.")
 PROPOSAL_ID = OpenApiParameter("proposal_id", OpenApiTypes.INT, OpenApiParameter.PATH)
-NOT_FOUND = OpenApiResponse(description="No such demand (or proposal), or one the caller may not see.")
-FORBIDDEN = OpenApiResponse(description="Not signed in, or the caller may see this but not do it.")
-REFUSED = OpenApiResponse(description="Invalid input, or refused by the demand's rules; the body says why.")
 
 
 class DemandCloseSerializer(serializers.Serializer):
@@ -216,29 +213,29 @@ class DemandCloseSerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(
         parameters=[DemandQuerySerializer],
-        responses={200: DemandSerializer, 400: REFUSED},
+        responses={200: DemandSerializer},
         description="Open and selected demands (closed ones leave the list).",
     ),
     retrieve=extend_schema(
         parameters=[DEMAND_ID],
-        responses={200: DemandSerializer, 404: NOT_FOUND},
+        responses={200: DemandSerializer},
         description="A demand. A closed one is shown only to its organisation, its proposers and the moderators.",
     ),
     create=extend_schema(
         request=DemandCreateSerializer,
-        responses={201: DemandSerializer, 400: REFUSED, 403: FORBIDDEN},
+        responses={201: DemandSerializer},
         description="Post a demand on behalf of a verified organisation; it takes proposals until its deadline.",
     ),
     update=extend_schema(
         parameters=[DEMAND_ID],
         request=DemandUpdateSerializer,
-        responses={200: DemandSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: DemandSerializer},
         description="Change the demand while it is open (its organisation's members).",
     ),
     partial_update=extend_schema(
         parameters=[DEMAND_ID],
         request=DemandUpdateSerializer,
-        responses={200: DemandSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: DemandSerializer},
         description="Change some of the demand while it is open (its organisation's members).",
     ),
 )
@@ -299,7 +296,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[DEMAND_ID],
         request=DemandCloseSerializer,
-        responses={200: DemandSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: DemandSerializer},
         description="Close the demand: it leaves the public list, and the proposals still waiting are declined. "
         "The demand's organisation closes it; a moderator may too, with a reason the organisation is sent.",
     )
@@ -318,7 +315,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["GET"],
         parameters=[DEMAND_ID],
-        responses={200: ProposalSerializer(many=True), 404: NOT_FOUND},
+        responses={200: ProposalSerializer(many=True)},
         description="The proposals the caller may see: all of them for the demand's organisation and the "
         "moderators, its own for a proposing organisation, none for anyone else.",
     )
@@ -326,7 +323,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         methods=["POST"],
         parameters=[DEMAND_ID],
         request=ProposalCreateSerializer,
-        responses={201: ProposalSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: ProposalSerializer},
         description="Answer the demand on behalf of a verified university or institute (one proposal each); the "
         "demand's organisation is told by e-mail.",
     )
@@ -365,7 +362,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[DEMAND_ID, PROPOSAL_ID],
         request=None,
-        responses={200: ProposalSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ProposalSerializer},
         description="Put the proposal on the shortlist; its organisation is told by e-mail.",
     )
     @action(detail=True, methods=["post"], url_path=r"proposals/(?P<proposal_id>[0-9]+)/shortlist")
@@ -375,7 +372,7 @@ class DemandViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[DEMAND_ID, PROPOSAL_ID],
         request=None,
-        responses={200: ProposalSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ProposalSerializer},
         description="Select the proposal that solves the demand: the demand has its solver and every other "
         "proposal still waiting is declined.",
     )

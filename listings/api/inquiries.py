@@ -144,27 +144,24 @@ class InquiryQuerySerializer(serializers.Serializer):
 # Views ---------------------------------------------------------------------------------------------------------
 
 INQUIRY_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The inquiry's id.")
-NOT_FOUND = OpenApiResponse(description="No such inquiry, or the caller is not one of its parties.")
-REFUSED = OpenApiResponse(description="Invalid input, or refused by the market's rules; the body says why.")
-FORBIDDEN = OpenApiResponse(description="Not signed in, or the caller may not inquire about this listing.")
 RATE_LIMITED = OpenApiResponse(description="Too many inquiries in 24 hours; the body says when the next may be sent.")
 
 
 @extend_schema_view(
     list=extend_schema(
         parameters=[InquiryQuerySerializer],
-        responses={200: InquirySerializer, 400: REFUSED, 403: FORBIDDEN},
+        responses={200: InquirySerializer},
         description="The caller's inquiries, as sender or as one who answers for the listing, most recent activity "
         "first.",
     ),
     retrieve=extend_schema(
         parameters=[INQUIRY_ID],
-        responses={200: ThreadSerializer, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ThreadSerializer},
         description="The thread: the opening text and every reply.",
     ),
     create=extend_schema(
         request=InquiryCreateSerializer,
-        responses={201: ThreadSerializer, 400: REFUSED, 403: FORBIDDEN, 429: RATE_LIMITED},
+        responses={201: ThreadSerializer, 429: RATE_LIMITED},
         description="Ask the owner about a published listing. One open inquiry per listing at a time; the owner's "
         "administrators and the assigned broker are told by e-mail. A listing the caller may not see is a 400, as is "
         "one that does not exist.",
@@ -237,7 +234,7 @@ class InquiryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         parameters=[INQUIRY_ID],
         request=ReplySerializer,
-        responses={201: ThreadSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: ThreadSerializer},
         description="Add a message; the other side is told by e-mail. An answer from the owner side marks the "
         "inquiry answered; a message from the sender opens it again. A closed inquiry takes no replies (400).",
     )
@@ -252,7 +249,7 @@ class InquiryViewSet(viewsets.GenericViewSet):
     @extend_schema(
         parameters=[INQUIRY_ID],
         request=None,
-        responses={200: ThreadSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ThreadSerializer},
         description="Close the inquiry for good (either side may). The sender may then send a new one.",
     )
     @action(detail=True, methods=["post"])

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -335,9 +334,6 @@ def _apply(queryset, filters: selectors.ListingFilters):
 
 # Views ---------------------------------------------------------------------------------------------------------
 
-NOT_FOUND = OpenApiResponse(description="No such listing, or one the caller may not see.")
-FORBIDDEN = OpenApiResponse(description="Not signed in, or the caller may see the listing but not do this.")
-REFUSED = OpenApiResponse(description="Invalid input, or refused by the market's rules; the body says why.")
 LISTING_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The listing's id.")
 IMAGE_ID = OpenApiParameter("image_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -346,31 +342,31 @@ ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParam
 @extend_schema_view(
     list=extend_schema(
         parameters=[ListingQuerySerializer],
-        responses={200: ListingSerializer, 400: REFUSED, 403: FORBIDDEN},
+        responses={200: ListingSerializer},
         description="Published listings, newest first; with mine=1, the caller's organisations' listings and those "
         "they broker, in any status.",
     ),
     retrieve=extend_schema(
         parameters=[LISTING_ID],
-        responses={200: ListingSerializer, 404: NOT_FOUND},
+        responses={200: ListingSerializer},
         description="A listing with everything its page shows. Listings that are not public are a 404 for those "
         "they do not concern.",
     ),
     create=extend_schema(
         request=ListingCreateSerializer,
-        responses={201: ListingSerializer, 400: REFUSED, 403: FORBIDDEN},
+        responses={201: ListingSerializer},
         description="A new draft listing. Submit it for review with the transition endpoint.",
     ),
     update=extend_schema(
         parameters=[LISTING_ID],
         request=ListingUpdateSerializer,
-        responses={200: ListingSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ListingSerializer},
         description="Change what the owner wrote; allowed while the listing is a draft, published or suspended.",
     ),
     partial_update=extend_schema(
         parameters=[LISTING_ID],
         request=ListingUpdateSerializer,
-        responses={200: ListingSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ListingSerializer},
         description="Change some of what the owner wrote; allowed while the listing is a draft, published or "
         "suspended.",
     ),
@@ -473,7 +469,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[LISTING_ID],
         request=TransitionSerializer,
-        responses={200: ListingSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={200: ListingSerializer},
         description="Move the listing along the workflow: draft → submitted → published, and back or aside. "
         "A transition the listing's status does not allow is a 400 saying why.",
     )
@@ -495,7 +491,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[LISTING_ID],
         request={"multipart/form-data": ImageUploadSerializer},
-        responses={201: ImageSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: ImageSerializer},
         description="Add an image (at most 8 per listing). A file that is not a JPEG, PNG or WebP image by its "
         "content, is damaged, or has too many pixels or bytes is a 400 with the reason, and nothing is stored.",
     )
@@ -512,7 +508,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[LISTING_ID, IMAGE_ID],
         request=None,
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None},
         description="Remove an image and its renditions.",
     )
     @action(detail=True, methods=["delete"], url_path=r"images/(?P<image_id>[0-9]+)")
@@ -529,7 +525,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[LISTING_ID],
         request={"multipart/form-data": AttachmentUploadSerializer},
-        responses={201: AttachmentSerializer, 400: REFUSED, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={201: AttachmentSerializer},
         description="Attach a PDF file. Anything that is not a complete PDF by its content is a 400 with the reason, "
         "and nothing is stored.",
     )
@@ -547,7 +543,7 @@ class ListingViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     @extend_schema(
         parameters=[LISTING_ID, ATTACHMENT_ID],
         request=None,
-        responses={204: None, 403: FORBIDDEN, 404: NOT_FOUND},
+        responses={204: None},
         description="Remove a PDF file.",
     )
     @action(detail=True, methods=["delete"], url_path=r"attachments/(?P<attachment_id>[0-9]+)")
