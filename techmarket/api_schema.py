@@ -21,7 +21,14 @@ COMPONENTS = {
         "description": "Messages per input field; those about the input as a whole (the market's refusals among "
         "them) under non_field_errors.",
         "properties": {"non_field_errors": {"type": "array", "items": {"type": "string"}}},
-        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+        # A field holding a list or a nested object (the patents and deal terms of a listing) has its errors by
+        # index or by nested field: {"patents": {"0": [...]}}.
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "array", "items": {"type": "string"}},
+                {"$ref": f"#/components/schemas/{VALIDATION_ERROR}"},
+            ]
+        },
     },
     BAD_REQUEST: {
         "anyOf": [

@@ -127,6 +127,7 @@ def test_a_400_body_is_field_errors_or_a_detail(schema):
     assert validator.is_valid({"name_zh": ["This field is required."]})
     assert validator.is_valid({"non_field_errors": ["Refused."]})
     assert validator.is_valid({"detail": "JSON parse error"})
+    assert validator.is_valid({"patents": {"0": ["Too long."]}, "deal_terms": ["This field is required."]})
     assert not validator.is_valid({"name_zh": "not a list"})
 
 
@@ -207,6 +208,18 @@ def test_an_invalid_query_is_a_declared_400(schema, api):
     assert response.status_code == 400
     assert "year_to" in response.json()
     assert_answers_as_declared(schema, "/api/v1/registry/flows/", "get", response)
+
+
+@pytest.mark.django_db
+def test_errors_of_a_list_field_by_index_are_a_declared_400(schema, api):
+    organisation = OrganisationFactory()
+    api.force_authenticate(add_member(organisation))
+
+    response = api.post("/api/v1/listings/", {"organisation": organisation.pk, "patents": ["0" * 41]}, format="json")
+
+    assert response.status_code == 400
+    assert "0" in response.json()["patents"]
+    assert_answers_as_declared(schema, "/api/v1/listings/", "post", response)
 
 
 @pytest.mark.django_db
