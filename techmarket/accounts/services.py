@@ -307,21 +307,7 @@ def organisation_change_approve(
             _("The change cannot be applied: %(errors)s") % {"errors": " ".join(error.messages)}
         ) from None
     organisation.save()
-    change_request.status = ChangeRequestStatus.APPROVED
-    change_request.decision_note = note.strip()
-    change_request.decided_by = actor
-    change_request.decided_at = timezone.now()
-    change_request.full_clean()
-    change_request.save()
-    audit_record(
-        actor=actor,
-        action="organisation.change_approve",
-        target=organisation,
-        summary=", ".join(_change_lines(change_request)),
-        data={"request": change_request.pk, "changes": _change_data(change_request)},
-    )
-    _email_decision(change_request, "organisation_change_approved")
-    return change_request
+    return _record_decision(actor, change_request, approved=True, note=note.strip())
 
 
 @transaction.atomic
@@ -333,7 +319,15 @@ def organisation_change_reject(
     if not note:
         raise ValidationError({"note": _("Give the reason, so that the organisation knows what to correct.")})
     change_request = _locked_pending(actor, change_request)
-    change_request.status = ChangeRequestStatus.REJECTED
+    return _record_decision(actor, change_request, approved=False, note=note)
+
+
+def _record_decision(
+    actor: User, change_request: OrganisationChangeRequest, *, approved: bool, note: str
+) -> OrganisationChangeRequest:
+    """Close a locked, pending request as approved or rejected: its row, the audit row, the admins' e-mail."""
+    organisation = change_request.organisation
+    change_request.status = ChangeRequestStatus.APPROVED if approved else ChangeRequestStatus.REJECTED
     change_request.decision_note = note
     change_request.decided_by = actor
     change_request.decided_at = timezone.now()
@@ -341,19 +335,13 @@ def organisation_change_reject(
     change_request.save()
     audit_record(
         actor=actor,
-        action="organisation.change_reject",
-        target=change_request.organisation,
-        summary=note,
+        action="organisation.change_approve" if approved else "organisation.change_reject",
+        target=organisation,
+        summary=", ".join(_change_lines(change_request)) if approved else note,
         data={"request": change_request.pk, "changes": _change_data(change_request)},
     )
-    _email_decision(change_request, "organisation_change_rejected")
-    return change_request
-
-
-def _email_decision(change_request: OrganisationChangeRequest, template: str) -> None:
-    organisation = change_request.organisation
     email_on_commit(
-        template=template,
+        template="organisation_change_approved" if approved else "organisation_change_rejected",
         to=_admin_emails(organisation),
         context={
             "organisation": change_request.previous.get("name_zh") or organisation.name_zh,
@@ -362,6 +350,7 @@ def _email_decision(change_request: OrganisationChangeRequest, template: str) ->
             "url": absolute_url(organisation.get_absolute_url()),
         },
     )
+    return change_request
 
 
 @transaction.atomic
