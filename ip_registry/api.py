@@ -19,6 +19,7 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
+    extend_schema_field,
     extend_schema_serializer,
     extend_schema_view,
 )
@@ -31,7 +32,7 @@ from rest_framework.response import Response
 from . import selectors
 from .choices import REGIONS, TRANSFER_KINDS, EntryKind, LegalStatus, PatentType, TargetMetric
 from .models import Patent, RegistryEntry, Target
-from .numbers import OLD_FORMAT_YEARS, InvalidPatentNumber, parse_application_number
+from .numbers import OLD_FORMAT_YEARS, WRITTEN_FORM_PATTERN, InvalidPatentNumber, parse_application_number
 
 IPC_SECTIONS = tuple(string.ascii_uppercase[:8])  # A-H
 REGION_CHOICES = [(code, code) for code in REGIONS]
@@ -193,6 +194,17 @@ class TargetSerializer(serializers.Serializer):
 # Query parameters ----------------------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "pattern": WRITTEN_FORM_PATTERN})
+class ApplicationNumberField(serializers.CharField):
+    """An application number in any written form, read as its canonical form; a malformed one says what is wrong."""
+
+    def to_internal_value(self, data) -> str:
+        try:
+            return parse_application_number(super().to_internal_value(data)).canonical
+        except InvalidPatentNumber as error:
+            raise serializers.ValidationError(str(error)) from error
+
+
 class PatentQuerySerializer(serializers.Serializer):
     legal_status = serializers.ChoiceField(choices=LegalStatus.choices, required=False)
     patent_type = serializers.ChoiceField(choices=PatentType.choices, required=False)
@@ -211,15 +223,9 @@ class EntryQuerySerializer(serializers.Serializer):
     to_region = serializers.ChoiceField(choices=REGION_CHOICES, required=False)
     registered_from = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
     registered_to = serializers.DateField(required=False, help_text="YYYY-MM-DD, inclusive.")
-    patent = serializers.CharField(
+    patent = ApplicationNumberField(
         required=False, help_text="Application number, in any written form (CN/ZL prefix, no dot, ...)."
     )
-
-    def validate_patent(self, value: str) -> str:
-        try:
-            return parse_application_number(value).canonical
-        except InvalidPatentNumber as error:
-            raise serializers.ValidationError(str(error)) from error
 
     def validate(self, attrs):
         start, end = attrs.get("registered_from"), attrs.get("registered_to")
@@ -267,7 +273,7 @@ class FlowQuerySerializer(serializers.Serializer):
 
 NUMBER_PARAMETER = OpenApiParameter(
     "number",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": WRITTEN_FORM_PATTERN},
     OpenApiParameter.PATH,
     description="Application number in any written form: 202311432805.9, CN202311432805.9, ZL 2023 1143 2805.9, "
     "2023114328059, full-width digits, lower-case x (URL-encoded).",
@@ -286,6 +292,7 @@ class PatentViewSet(viewsets.ReadOnlyModelViewSet):
     """Patents in the registry with their current right holders, and each patent's ledger history."""
 
     permission_classes = [AllowAny]
+    public_reads = True
     serializer_class = PatentSerializer
     lookup_field = "application_number"
     lookup_url_kwarg = "number"
@@ -347,6 +354,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     """The ledger: every recorded event, newest first, with its parties and its place in the hash chain."""
 
     permission_classes = [AllowAny]
+    public_reads = True
     serializer_class = EntrySerializer
     lookup_field = "sequence"
     lookup_value_regex = "[0-9]+"
@@ -372,6 +380,7 @@ class FlowViewSet(viewsets.ViewSet):
     """Transfers (assignments and licence recordals) between the Delta's provinces and the rest of the country."""
 
     permission_classes = [AllowAny]
+    public_reads = True
 
     @extend_schema(
         parameters=[FlowQuerySerializer],
@@ -411,6 +420,7 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
     """The plans' targets and how far the registry has come towards each over its period."""
 
     permission_classes = [AllowAny]
+    public_reads = True
     serializer_class = TargetSerializer
     queryset = Target.objects.all()
 

@@ -43,6 +43,9 @@ TYPE_DIGITS = {
 }
 
 _PREFIX = re.compile(r"^(CN|ZL)")
+# The usual written forms, for the API schema (ECMA-262 syntax): an optional CN or ZL, the digits with a valid type
+# digit, an optional dot, the check character. The parser also takes spaces and full-width digits.
+WRITTEN_FORM_PATTERN = r"^(?:[Cc][Nn]|[Zz][Ll])?(?:[0-9]{4}[12389][0-9]{7}|[0-9]{2}[12389][0-9]{5})\.?[0-9Xx]$"
 _SEPARATOR = re.compile(r"[\s,，;；、]+")  # between the numbers of a list (in a list, a number has no spaces)
 
 

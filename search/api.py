@@ -10,7 +10,6 @@ search backend fails the database answers and ``degraded`` is true.
 from __future__ import annotations
 
 from django import forms
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -18,7 +17,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from . import presentation
-from .forms import SearchForm
+from .forms import CodesField, SearchForm
 from .query import LISTING_FACETS, MAX_PAGE_SIZE
 from .searching import run_search
 
@@ -65,31 +64,57 @@ class PageSizeForm(forms.Form):
     page_size = forms.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, required=False)
 
 
-def _many(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.STR, many=True, explode=True, description=description)
+def _schema(field: forms.Field) -> tuple[dict, bool]:
+    """The JSON schema of one value of a form field, and whether the parameter repeats: what the form accepts."""
+    if isinstance(field, CodesField):
+        return {"type": "string", "pattern": field.code_validator.regex.pattern}, True
+    if isinstance(field, forms.ChoiceField):
+        schema = {"type": "string", "enum": [str(value) for value, _label in field.choices]}
+        return schema, isinstance(field, forms.MultipleChoiceField)
+    if isinstance(field, forms.BooleanField):
+        return {"type": "boolean"}, False
+    if isinstance(field, forms.IntegerField):
+        bounds = {"minimum": field.min_value, "maximum": field.max_value}
+        return {"type": "integer", **{name: value for name, value in bounds.items() if value is not None}}, False
+    return {"type": "string", **({"maxLength": field.max_length} if field.max_length else {})}, False
 
 
-PARAMETERS = [
-    OpenApiParameter("q", OpenApiTypes.STR, description="Words, Chinese or English (at most 100 characters)."),
-    _many("province", "Province code (GB/T 2260), e.g. 310000; repeat for several."),
-    _many("city", "City code (GB/T 2260)."),
-    _many("field", "Technology field slug."),
-    _many("kind", "Listing kind."),
-    _many("deal_mode", "Deal mode, e.g. open_licence, pay_later, assignment."),
-    _many("trl_band", "Readiness band: 1-3, 4-6, 7-9."),
-    _many("price_band", "Price band: negotiable, lt100k, 100k-500k, 500k-2m, 2m-10m, gte10m."),
-    _many("org_kind", "Owner kind: university, institute, ..."),
-    _many("ipc", "IPC section letter, A to H."),
-    OpenApiParameter("open_licence", OpenApiTypes.BOOL, description="Only listings offered under an open licence."),
-    OpenApiParameter("pay_later", OpenApiTypes.BOOL, description="Only listings offered as use first, pay later."),
-    OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "newest", "price", "-price"]),
-    OpenApiParameter("page", OpenApiTypes.INT),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description=f"1 to {MAX_PAGE_SIZE}, default 20."),
-]
+def form_parameters(form: type[forms.Form], descriptions: dict[str, str]) -> list[OpenApiParameter]:
+    """The query parameters a form reads, declared with the choices, patterns and bounds it checks."""
+    parameters = []
+    for name, field in form.base_fields.items():
+        schema, many = _schema(field)
+        if many:
+            schema = {"type": "array", "items": schema}
+        parameters.append(
+            OpenApiParameter(name, schema, explode=True if many else None, description=descriptions.get(name, ""))
+        )
+    return parameters
+
+
+PARAMETERS = form_parameters(
+    SearchForm,
+    {
+        "q": "Words, Chinese or English.",
+        "province": "Province code (GB/T 2260), e.g. 310000; repeat for several.",
+        "city": "City code (GB/T 2260); an unknown one finds nothing.",
+        "field": "Technology field slug; an unknown one finds nothing.",
+        "kind": "Listing kind.",
+        "deal_mode": "Deal mode, e.g. open_licence, pay_later, assignment.",
+        "trl_band": "Technology readiness band.",
+        "price_band": "Price band.",
+        "org_kind": "Owner kind.",
+        "ipc": "IPC section letter.",
+        "open_licence": "Only listings offered under an open licence.",
+        "pay_later": "Only listings offered as use first, pay later.",
+        "page": "Page number, from 1.",
+    },
+) + form_parameters(PageSizeForm, {"page_size": "Results per page, default 20."})
 
 
 class SearchViewSet(viewsets.ViewSet):
     permission_classes = [AllowAny]
+    public_reads = True
 
     @extend_schema(operation_id="search_listings", parameters=PARAMETERS, responses=SearchAnswerSerializer)
     def list(self, request):

@@ -2,6 +2,7 @@
 ``techmarket.api.exception_handler`` can answer it with, each with the one body that status really has."""
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 # What exception_handler answers: DRF's validation errors (and the domain's refusals, filed under
 # non_field_errors) as {field: [messages]}; everything else as {"detail": message}.
@@ -59,6 +60,9 @@ def _errors(method: str, operation: dict) -> dict[str, tuple[str, str]]:
         # no sign-in is needed, and too many failed sign-ins with a 429.
         "403": (ERROR_DETAIL, _("Not signed in, bad credentials, or the caller may not do this.")),
         "429": (ERROR_DETAIL, _("Too many requests; the Retry-After header says when to try again.")),
+        # Answered by techmarket.errors under /api/ whatever the view: the database busy (SQLite's lock), or a fault.
+        "500": (ERROR_DETAIL, _("A server error; it has been logged.")),
+        "503": (ERROR_DETAIL, _("The service is busy; the Retry-After header says when to try again.")),
     }
     if method in WRITES or "requestBody" in operation or any(p["in"] == "query" for p in parameters):
         answers["400"] = (BAD_REQUEST, _("Invalid input, or refused by the market's rules; the body says why."))
@@ -70,6 +74,16 @@ def _errors(method: str, operation: dict) -> dict[str, tuple[str, str]]:
     return answers
 
 
+class AutoSchema(SpectacularAutoSchema):
+    """drf-spectacular's, and a view with ``public_reads = True`` (the registry, the regions, search) declares its
+    reads public: they answer everyone alike, so a client needs no sign-in for them (``security: []``)."""
+
+    def get_auth(self):
+        if getattr(self.view, "public_reads", False) and self.method in ("GET", "HEAD"):
+            return []
+        return super().get_auth()
+
+
 def error_responses(result: dict, generator, request, public: bool) -> dict:
     """drf-spectacular postprocessing hook: add the error body components, and on every operation each error
     status it can answer with its body (a description the view gave is kept)."""
@@ -78,6 +92,7 @@ def error_responses(result: dict, generator, request, public: bool) -> dict:
         for method, operation in path_item.items():
             if method not in METHODS:
                 continue
+            operation.setdefault("security", [])  # no requirement, said outright (see AutoSchema)
             responses = operation.setdefault("responses", {})
             for code, (name, description) in _errors(method, operation).items():
                 response = responses.setdefault(code, {"description": str(description)})

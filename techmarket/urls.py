@@ -50,6 +50,8 @@ urlpatterns = [
         PatentViewSet.as_view({"get": "retrieve"}),
         name="registry-patent-detail-x",
     ),
+    # Any other address under /api/ is a JSON 404, with DEBUG on too (Django's own page would be HTML).
+    re_path(r"^api/", views.api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
 

@@ -48,6 +48,11 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+def api_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+    """An address under /api/ that names no endpoint, or an object id of the wrong form (`/listings/abc/`)."""
+    return errors.api_error(drf_exceptions.NotFound.default_detail, status=404)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # Django calls this inside its `except` block (under WSGI, in the same thread), so the exception is at hand:
     # a lock that a middleware met (saving the session) is a 503 to retry, as it is in a view.

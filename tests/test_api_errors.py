@@ -109,8 +109,13 @@ def test_an_error_outside_a_view_is_still_a_page_elsewhere(settings):
     assert response["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("path", ["/api/v1/no-such-thing/", "/api/v2/listings/", "/api/"])
-def test_an_unknown_api_address_is_a_json_404(path):
+@pytest.mark.parametrize("debug", [False, True], ids=["production", "debug"])
+@pytest.mark.parametrize(
+    "path", ["/api/v1/no-such-thing/", "/api/v2/listings/", "/api/", "/api/v1/listings/null,null/"]
+)
+def test_an_unknown_api_address_is_a_json_404(path, debug, settings):
+    settings.DEBUG = debug  # Django's own 404 page under DEBUG is HTML: the API's clients read JSON either way
+
     response = Client(HTTP_ACCEPT_LANGUAGE="en").get(path)
 
     assert response.status_code == 404

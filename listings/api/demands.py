@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from techmarket.accounts.models import Organisation
 from techmarket.ratelimit import ratelimit_hit
 from techmarket.regions import gbt2260
-from techmarket.regions.models import TechnologyField
+from techmarket.regions.fields import TechnologyFieldSlug
 
 from .. import permissions
 from ..choices import DemandStatus
@@ -107,9 +107,7 @@ class DemandCreateSerializer(serializers.ModelSerializer):
         queryset=Organisation.objects.all(),
         help_text="Id of a verified organisation the caller is a member of, on whose behalf the demand is posted.",
     )
-    field = serializers.SlugRelatedField(
-        slug_field="slug", queryset=TechnologyField.objects.active(), help_text="Slug of an active technology field."
-    )
+    field = TechnologyFieldSlug()
     budget = serializers.DecimalField(
         max_digits=14,
         decimal_places=2,
@@ -167,7 +165,7 @@ class DemandQuerySerializer(serializers.Serializer):
     province = serializers.ChoiceField(
         choices=gbt2260.province_choices(), required=False, help_text="GB/T 2260 code of the organisation's province."
     )
-    field = serializers.SlugField(required=False, help_text="Slug of a technology field.")
+    field = TechnologyFieldSlug(required=False)
     status = serializers.ChoiceField(choices=LISTED_STATUSES, required=False, help_text="Both when absent.")
     open_to_all = serializers.BooleanField(
         required=False, default=False, help_text="Only demands that take proposals from every province."
@@ -179,16 +177,11 @@ class DemandQuerySerializer(serializers.Serializer):
         help_text="newest first, or deadline: those still taking proposals first, the soonest due first.",
     )
 
-    def validate_field(self, value: str) -> str:
-        if not TechnologyField.objects.active().filter(slug=value).exists():
-            raise serializers.ValidationError(_("There is no technology field “%(slug)s”.") % {"slug": value})
-        return value
-
     def filters(self) -> selectors.DemandFilters:
         data = self.validated_data
         return selectors.DemandFilters(
             province=data.get("province", ""),
-            field=data.get("field", ""),
+            field=data["field"].slug if data.get("field") else "",
             status=data.get("status", ""),
             open_to_all=data["open_to_all"],
             sort=data["sort"],

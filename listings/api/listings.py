@@ -39,7 +39,7 @@ from ip_registry.selectors import patents_for_numbers
 from techmarket.accounts.models import Organisation
 from techmarket.accounts.validators import normalize_phone
 from techmarket.regions import gbt2260
-from techmarket.regions.models import TechnologyField
+from techmarket.regions.fields import TechnologyFieldSlug
 
 from .. import permissions
 from ..choices import TRANSITIONS, DealMode, ListingKind
@@ -219,9 +219,7 @@ class ListingCreateSerializer(serializers.ModelSerializer):
         queryset=Organisation.objects.all(),
         help_text="Id of the owner: a verified university or institute the caller is a member of.",
     )
-    field = serializers.SlugRelatedField(
-        slug_field="slug", queryset=TechnologyField.objects.active(), help_text="Slug of an active technology field."
-    )
+    field = TechnologyFieldSlug()
     contact_phone = serializers.CharField(
         max_length=20,
         required=False,
@@ -303,7 +301,7 @@ class ListingQuerySerializer(serializers.Serializer):
     province = serializers.ChoiceField(
         choices=gbt2260.province_choices(), required=False, help_text="GB/T 2260 code of the owner's province."
     )
-    field = serializers.SlugField(required=False, help_text="Slug of a technology field.")
+    field = TechnologyFieldSlug(required=False)
     kind = serializers.ChoiceField(choices=ListingKind.choices, required=False)
     deal_mode = serializers.ChoiceField(choices=DealMode.choices, required=False)
     mine = serializers.BooleanField(
@@ -313,15 +311,11 @@ class ListingQuerySerializer(serializers.Serializer):
         "changed first (signed-in callers only).",
     )
 
-    def validate_field(self, value: str) -> str:
-        if not TechnologyField.objects.active().filter(slug=value).exists():
-            raise serializers.ValidationError(_("There is no technology field “%(slug)s”.") % {"slug": value})
-        return value
-
     def filters(self) -> selectors.ListingFilters:
         data = self.validated_data
         return selectors.ListingFilters(
-            **{name: data.get(name, "") for name in ("province", "field", "kind", "deal_mode")}
+            **{name: data.get(name, "") for name in ("province", "kind", "deal_mode")},
+            field=data["field"].slug if data.get("field") else "",
         )
 
 

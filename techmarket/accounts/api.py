@@ -1,20 +1,43 @@
 """REST endpoints for organisations and the signed-in user."""
 
 from django.db.models import Q
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_serializer
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 
 from techmarket.regions import gbt2260
 
 from . import permissions, services
 from .choices import MembershipStatus
-from .models import Organisation, OrganisationChangeRequest, User
+from .models import CreditCodeField, Organisation, OrganisationChangeRequest, User
+
+# GB 32100-2015 as the schema states it (ECMA-262): 18 characters of the code's alphabet, the area code in 3 to 8.
+# The server also takes lower case, spaces and dashes, and checks the last character.
+CREDIT_CODE_PATTERN = "^[0-9A-HJ-NP-RTUW-Y]{2}[0-9]{6}[0-9A-HJ-NP-RTUW-Y]{10}$"
+
+
+class CreditCodeSerializerField(serializers.CharField):
+    """The model's credit code field in the API: a CharField, declared with the code's form."""
+
+
+class CreditCodeSchema(OpenApiSerializerFieldExtension):
+    """Given in the code's form; answered as null for an organisation imported without one (staff see those)."""
+
+    target_class = CreditCodeSerializerField
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = {"type": "string", "pattern": CREDIT_CODE_PATTERN}
+        return schema if direction == "request" else {**schema, "nullable": True}
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        CreditCodeField: CreditCodeSerializerField,
+    }
     province_name = serializers.CharField(read_only=True)
     city_name = serializers.CharField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
@@ -40,7 +63,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         # Uniqueness and code checks run in the service's full_clean, the one place every path shares.
         # Imported records may lack a credit code, but whoever registers an organisation gives one.
         extra_kwargs = {
-            "credit_code": {"validators": [], "required": True, "allow_null": False},
+            "credit_code": {"validators": [], "required": True, "allow_null": False, "allow_blank": False},
             "name_zh": {"validators": []},
         }
 
@@ -198,7 +221,8 @@ class ProvinceSerializer(serializers.Serializer):
 class RegionViewSet(viewsets.ViewSet):
     """Provinces (the four YRD ones first) with their cities, as GB/T 2260 codes."""
 
-    permission_classes = []
+    permission_classes = [AllowAny]
+    public_reads = True
 
     @extend_schema(responses=ProvinceSerializer(many=True))
     def list(self, request):

@@ -254,7 +254,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "techmarket.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "techmarket.api.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

@@ -274,7 +274,7 @@ def _nothing_written():
     ("overrides", "field", "message"),
     [
         ({"title_zh": ""}, "title_zh", "may not be blank"),
-        ({"field": "no-such-field"}, "field", "does not exist"),
+        ({"field": "no-such-field"}, "field", "There is no technology field"),
         ({"kind": "car"}, "kind", "not a valid choice"),
         ({"trl": 10}, "trl", "not a valid choice"),
         ({"contact_phone": "12345"}, "contact_phone", "mainland China mobile number"),

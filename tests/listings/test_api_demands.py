@@ -195,7 +195,7 @@ def test_the_budget_may_be_left_out(api, enterprise, firm_member):
         ({"deadline": timezone.localdate().isoformat()}, "deadline", "after today"),
         ({"deadline": "next week"}, "deadline", "wrong format"),
         ({"title": ""}, "title", "may not be blank"),
-        ({"field": "no-such-field"}, "field", "does not exist"),
+        ({"field": "no-such-field"}, "field", "There is no technology field"),
         ({"budget": "-5"}, "budget", "greater than or equal to 0"),
         ({"organisation": 99999}, "organisation", "does not exist"),
     ],
