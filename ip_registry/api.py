@@ -16,6 +16,7 @@ import string
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -278,8 +279,20 @@ NUMBER_PARAMETER = OpenApiParameter(
     description="Application number in any written form: 202311432805.9, CN202311432805.9, ZL 2023 1143 2805.9, "
     "2023114328059, full-width digits, lower-case x (URL-encoded).",
 )
-MALFORMED = OpenApiResponse(description="The number is malformed; the body says what is wrong.")
-UNKNOWN = OpenApiResponse(description="No patent with this number in the registry.")
+MALFORMED = OpenApiResponse(
+    OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+    description="The number is malformed; the body says what is wrong.",
+    examples=[
+        OpenApiExample(
+            "A wrong check character", summary="202311432805.3", value={"number": ["校验位错误：应为 9，实际为 3。"]}
+        )
+    ],
+)
+UNKNOWN = OpenApiResponse(
+    OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+    description="No patent with this number in the registry.",
+    examples=[OpenApiExample("Not in the registry", value={"detail": "没有申请号为 202311432805.9 的专利。"})],
+)
 
 
 @extend_schema_view(
@@ -384,7 +397,20 @@ class FlowViewSet(viewsets.ViewSet):
 
     @extend_schema(
         parameters=[FlowQuerySerializer],
-        responses={200: FlowsSerializer},
+        responses={
+            200: FlowsSerializer,
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+                description="A parameter is not valid; each is named.",
+                examples=[
+                    OpenApiExample(
+                        "Years in the wrong order",
+                        summary="?year_from=2025&year_to=2021",
+                        value={"year_to": ["结束年份不能早于起始年份。"]},
+                    )
+                ],
+            ),
+        },
         description="The flow matrix (region to region, all transfers and cross-province ones), outflow and inflow per "
         "region, and the yearly trend, for registration years and optionally one kind and IPC section.",
     )

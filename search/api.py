@@ -10,7 +10,14 @@ search backend fails the database answers and ``degraded`` is true.
 from __future__ import annotations
 
 from django import forms
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
@@ -112,11 +119,52 @@ PARAMETERS = form_parameters(
 ) + form_parameters(PageSizeForm, {"page_size": "Results per page, default 20."})
 
 
+FOUND = OpenApiExample(
+    "电池, two per page",
+    summary="?q=电池&page_size=2 (one hit shown)",
+    value={
+        "total": 22,
+        "page": 1,
+        "page_size": 2,
+        "degraded": False,
+        "results": [
+            {
+                "id": 141,
+                "title": "锂电池健康状态在线评估软件V1.0",
+                "url": "https://techmarket.example.cn/listings/141/",
+                "highlight": {"title": "锂<mark>电池</mark>健康状态在线评估软件V1.0"},
+                "province": "340000",
+                "province_name": "安徽省",
+                "field": "new-energy",
+                "kind": "software",
+                "trl": 7,
+                "published_at": "2026-10-12T09:30:00+08:00",
+            }
+        ],
+        "facets": {"province": [{"value": "340000", "label": "安徽省", "count": 6, "selected": False}]},
+    },
+)
+UNKNOWN_PROVINCE = OpenApiExample(
+    "An unknown province code",
+    summary="?province=999999",
+    value={"province": ["选择一个有效的选项。 999999 不在可用的选项中。"]},
+)
+
+
 class SearchViewSet(viewsets.ViewSet):
     permission_classes = [AllowAny]
     public_reads = True
 
-    @extend_schema(operation_id="search_listings", parameters=PARAMETERS, responses=SearchAnswerSerializer)
+    @extend_schema(
+        operation_id="search_listings",
+        parameters=PARAMETERS,
+        responses={
+            200: OpenApiResponse(SearchAnswerSerializer, examples=[FOUND]),
+            400: OpenApiResponse(
+                OpenApiTypes.OBJECT, description="A parameter is not valid; each is named.", examples=[UNKNOWN_PROVINCE]
+            ),
+        },
+    )
     def list(self, request):
         """Search the published listings of all four provinces, with facet counts."""
         form, size = SearchForm(request.query_params), PageSizeForm(request.query_params)

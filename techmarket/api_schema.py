@@ -43,8 +43,11 @@ WRITES = {"post", "put", "patch", "delete"}
 METHODS = WRITES | {"get", "head", "options"}
 
 
-def _body(name: str) -> dict:
-    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}}
+def _declare(response: dict, name: str) -> None:
+    """Give an error response its one body (JSON only), keeping the examples a view wrote for it."""
+    examples = response.get("content", {}).get("application/json", {}).get("examples")
+    body = {"schema": {"$ref": f"#/components/schemas/{name}"}}
+    response["content"] = {"application/json": {**body, **({"examples": examples} if examples else {})}}
 
 
 def _paginated(operation: dict) -> bool:
@@ -94,11 +97,11 @@ def error_responses(result: dict, generator, request, public: bool) -> dict:
                 continue
             operation.setdefault("security", [])  # no requirement, said outright (see AutoSchema)
             responses = operation.setdefault("responses", {})
-            for code, (name, description) in _errors(method, operation).items():
-                response = responses.setdefault(code, {"description": str(description)})
-                response["content"] = _body(name)
+            errors = _errors(method, operation)
+            for code, (name, description) in errors.items():
+                _declare(responses.setdefault(code, {"description": str(description)}), name)
             # A 4xx a view declared that the rules above do not cover gets its body too.
             for code, response in responses.items():
-                if code.startswith("4") and "content" not in response:
-                    response["content"] = _body(BAD_REQUEST if code == "400" else ERROR_DETAIL)
+                if code.startswith("4") and code not in errors:
+                    _declare(response, BAD_REQUEST if code == "400" else ERROR_DETAIL)
     return result

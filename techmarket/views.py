@@ -3,6 +3,7 @@ import sys
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views import defaults
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf_exceptions
 
 from techmarket import errors
@@ -48,6 +49,7 @@ def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
+@csrf_exempt  # a POST to no endpoint is a 404, not the CSRF check's HTML 403: there is nothing to protect
 def api_not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
     """An address under /api/ that names no endpoint, or an object id of the wrong form (`/listings/abc/`)."""
     return errors.api_error(drf_exceptions.NotFound.default_detail, status=404)

@@ -16,6 +16,7 @@ from tests.factories import OrganisationFactory, UserFactory, add_member, platfo
 # its PostgreSQL pass. Paths from the repository root; tests/README.md says why each is here.
 ONE_DATABASE = [
     "tests/e2e/*",
+    "tests/test_api_contract.py",
     "tests/test_bench*.py",
     "tests/test_progress.py",
     "tests/test_settings.py",

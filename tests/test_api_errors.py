@@ -123,6 +123,17 @@ def test_an_unknown_api_address_is_a_json_404(path, debug, settings):
     assert response.json() == {"detail": "Not found."}
 
 
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_a_write_to_an_unknown_api_address_is_a_json_404_not_a_csrf_page(method):
+    # An id of the wrong form names no endpoint; Django's CSRF check would answer a cookie-less write with HTML.
+    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+
+    response = getattr(client, method)("/api/v1/listings/-1.5e-45/images/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
 def test_an_unknown_page_is_still_the_404_page():
     response = Client().get("/en/no-such-page/")
 

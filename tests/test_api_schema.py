@@ -8,6 +8,7 @@ Partners generate clients from this schema, so a contradiction here is a broken 
 from __future__ import annotations
 
 import copy
+import re
 
 import jsonschema
 import pytest
@@ -15,16 +16,22 @@ from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
 from listings.services.listings import Term
+from search.forms import MAX_PAGE, MAX_QUERY_LENGTH
+from search.query import MAX_PAGE_SIZE
+from techmarket.regions import gbt2260
+from techmarket.regions.models import TechnologyField
 from tests.factories import OrganisationFactory, add_member, make_listing, organisation_in
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 METHODS = {"get", "post", "put", "patch", "delete"}
 WRITES = {"post", "put", "patch", "delete"}
+PROVINCE_CODES = [code for code, _name in gbt2260.province_choices()]
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_blocker) -> dict:
-    """The schema as a partner downloads it (generated once for the module: it takes a while)."""
+def schema(django_db_setup, django_db_blocker) -> dict:
+    """The schema as a partner downloads it (generated once for the module: it takes a while), from the test
+    database (the technology fields its enums list)."""
     with django_db_blocker.unblock():
         response = APIClient().get(SCHEMA_URL)
     assert response.status_code == 200
@@ -231,3 +238,150 @@ def test_an_unreadable_body_is_a_declared_400(schema, api):
     assert response.status_code == 400
     assert "detail" in response.json()
     assert_answers_as_declared(schema, "/api/v1/organisations/", "post", response)
+
+
+# Constraints, security and examples ----------------------------------------------------------------------------
+
+
+def test_public_reads_need_no_sign_in_and_writes_need_one(schema):
+    public = ("/api/v1/registry/", "/api/v1/search/", "/api/v1/regions/")
+    for path, method, operation in operations(schema):
+        if path.startswith(public):
+            assert operation["security"] == [], f"{method.upper()} {path}"
+        if method in WRITES:
+            assert operation["security"] and {} not in operation["security"], f"{method.upper()} {path}"
+
+
+def test_every_operation_declares_the_busy_and_fault_answers(schema):
+    for path, method, _operation in operations(schema):
+        for status in ("500", "503"):
+            assert resolve(schema, json_schema(schema, path, method, status))["required"] == ["detail"], path
+
+
+def _parameters(schema: dict, path: str) -> dict[str, dict]:
+    return {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"]}
+
+
+def test_the_search_parameters_are_declared_as_its_form_checks_them(schema):
+    declared = _parameters(schema, "/api/v1/search/")
+
+    assert declared["province"] == {"type": "array", "items": {"type": "string", "enum": PROVINCE_CODES}}
+    assert declared["ipc"]["items"]["enum"] == list("ABCDEFGH")
+    assert declared["city"]["items"]["pattern"] == r"^\d{6}$"
+    assert declared["page"] == {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}
+    assert declared["page_size"] == {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+    assert declared["q"] == {"type": "string", "maxLength": MAX_QUERY_LENGTH}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query, status",
+    [({"ipc": "H"}, 200), ({"ipc": "Z"}, 400), ({"province": "340000"}, 200), ({"province": "349900"}, 400)],
+)
+def test_a_search_value_the_schema_declares_is_taken_and_one_it_does_not_is_refused(schema, api, query, status):
+    name, value = next(iter(query.items()))
+    declared = _parameters(schema, "/api/v1/search/")[name]["items"]["enum"]
+
+    response = api.get("/api/v1/search/", query)
+
+    assert (value in declared) == (status == 200)
+    assert response.status_code == status
+    assert_answers_as_declared(schema, "/api/v1/search/", "get", response)
+
+
+@pytest.mark.django_db
+def test_technology_fields_are_declared_as_the_slugs_there_are(schema):
+    slugs = list(TechnologyField.objects.active().values_list("slug", flat=True))
+
+    assert _parameters(schema, "/api/v1/listings/")["field"]["enum"] == slugs
+    assert _parameters(schema, "/api/v1/demands/")["field"]["enum"] == slugs
+    listing = schema["components"]["schemas"]["ListingCreateRequest"]["properties"]["field"]
+    assert resolve(schema, listing["allOf"][0])["enum"] == slugs
+
+
+@pytest.mark.parametrize(
+    "number, declared",
+    [
+        ("202311432805.9", True),
+        ("CN202311432805.9", True),
+        ("ZL2023114328059", True),
+        ("200710308494.x", True),
+        ("95115608.X", True),
+        ("202341432805.9", False),  # 4 is no patent type
+        ("12345", False),
+        ("null,null", False),
+    ],
+)
+def test_patent_numbers_are_declared_in_their_written_forms(schema, number, declared):
+    path_parameter = _parameters(schema, "/api/v1/registry/patents/{number}/")["number"]
+    query_parameter = _parameters(schema, "/api/v1/registry/entries/")["patent"]
+
+    assert bool(re.match(path_parameter["pattern"], number)) == declared
+    assert bool(re.match(query_parameter["pattern"], number)) == declared
+
+
+def test_a_credit_code_is_required_in_its_form_to_register_an_organisation(schema):
+    request = schema["components"]["schemas"]["OrganisationRequest"]
+
+    assert "credit_code" in request["required"]
+    pattern = request["properties"]["credit_code"]["pattern"]
+    assert (
+        re.match(pattern, "91310109MACHK7GN2R")
+        and not re.match(pattern, "91310109MACHK7GN2")
+        and not re.match(pattern, "9131010IMACHK7GN2R")
+    )
+
+
+def examples(schema: dict):
+    for path, method, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            for name, example in response.get("content", {}).get("application/json", {}).get("examples", {}).items():
+                yield path, method, int(status), name, example["value"]
+
+
+def test_every_example_is_a_body_the_schema_declares(schema):
+    found = list(examples(schema))
+
+    assert len(found) >= 8
+    for path, method, status, _name, value in found:
+        document = _as_json_schema({**json_schema(schema, path, method, status)})
+        document["components"] = _as_json_schema(copy.deepcopy(schema["components"]))
+        jsonschema.validate(value, document, cls=jsonschema.Draft202012Validator)
+
+
+@pytest.mark.parametrize(
+    "path, method, status",
+    [
+        ("/api/v1/search/", "get", 200),
+        ("/api/v1/search/", "get", 400),
+        ("/api/v1/listings/", "get", 400),
+        ("/api/v1/listings/", "post", 400),
+        ("/api/v1/listings/{id}/", "get", 404),
+        ("/api/v1/registry/patents/{number}/", "get", 400),
+        ("/api/v1/registry/patents/{number}/", "get", 404),
+        ("/api/v1/registry/flows/", "get", 400),
+    ],
+)
+def test_the_docs_show_the_main_operations_answers_by_example(schema, path, method, status):
+    assert any(found[:3] == (path, method, status) for found in examples(schema))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url, path, status",
+    [
+        ("/api/v1/search/?province=999999", "/api/v1/search/", 400),
+        ("/api/v1/listings/?field=nanotech", "/api/v1/listings/", 400),
+        ("/api/v1/listings/99999/", "/api/v1/listings/{id}/", 404),
+        ("/api/v1/registry/patents/202311432805.3/", "/api/v1/registry/patents/{number}/", 400),
+        ("/api/v1/registry/patents/202311432805.9/", "/api/v1/registry/patents/{number}/", 404),
+        ("/api/v1/registry/flows/?year_from=2025&year_to=2021", "/api/v1/registry/flows/", 400),
+    ],
+)
+def test_an_error_example_is_what_the_api_answers(schema, url, path, status):
+    (value,) = [value for p, m, s, _name, value in examples(schema) if (p, m, s) == (path, "get", status)]
+
+    response = APIClient(HTTP_ACCEPT_LANGUAGE="zh-hans").get(url)
+
+    assert response.status_code == status
+    assert response.json() == value

@@ -23,7 +23,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
+    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -328,6 +330,26 @@ def _apply(queryset, filters: selectors.ListingFilters):
 
 # Views ---------------------------------------------------------------------------------------------------------
 
+UNKNOWN_FIELD = OpenApiResponse(
+    OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+    description="A filter is not valid; each is named.",
+    examples=[OpenApiExample("An unknown technology field", value={"field": ["没有技术领域“nanotech”。"]})],
+)
+NO_LISTING = OpenApiResponse(
+    OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+    description="No such listing, or one the caller may not see.",
+    examples=[OpenApiExample("Not found", value={"detail": "没有这个项目。"})],
+)
+NOT_LISTABLE = OpenApiResponse(
+    OpenApiTypes.OBJECT,  # the error body (techmarket/api_schema.py)
+    description="Invalid input, or refused by the market's rules; the body names each field, or non_field_errors.",
+    examples=[
+        OpenApiExample(
+            "A patent the registry does not hold",
+            value={"patents": ["登记簿中没有：202311432805.9。请先登记该专利，或核对申请号。"]},
+        )
+    ],
+)
 LISTING_ID = OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The listing's id.")
 IMAGE_ID = OpenApiParameter("image_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParameter.PATH)
@@ -336,19 +358,19 @@ ATTACHMENT_ID = OpenApiParameter("attachment_id", OpenApiTypes.INT, OpenApiParam
 @extend_schema_view(
     list=extend_schema(
         parameters=[ListingQuerySerializer],
-        responses={200: ListingSerializer},
+        responses={200: ListingSerializer, 400: UNKNOWN_FIELD},
         description="Published listings, newest first; with mine=1, the caller's organisations' listings and those "
         "they broker, in any status.",
     ),
     retrieve=extend_schema(
         parameters=[LISTING_ID],
-        responses={200: ListingSerializer},
+        responses={200: ListingSerializer, 404: NO_LISTING},
         description="A listing with everything its page shows. Listings that are not public are a 404 for those "
         "they do not concern.",
     ),
     create=extend_schema(
         request=ListingCreateSerializer,
-        responses={201: ListingSerializer},
+        responses={201: ListingSerializer, 400: NOT_LISTABLE},
         description="A new draft listing. Submit it for review with the transition endpoint.",
     ),
     update=extend_schema(
