@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 
@@ -14,7 +15,7 @@ class LegalStatus(models.TextChoices):
     """A patent's legal status as CNIPA's register states it (法律状态)."""
 
     PENDING = "pending", _("pending")
-    REJECTED = "rejected", _("rejected")
+    REJECTED = "rejected", pgettext_lazy("legal status", "rejected")  # 驳回, not a reviewer's "rejected"
     WITHDRAWN = "withdrawn", _("withdrawn or deemed withdrawn")
     VALID = "valid", _("granted, in force")
     GRACE_PERIOD = "grace_period", _("in the annual-fee grace period")
