@@ -23,19 +23,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ip_registry.choices import EntryKind, LegalStatus
+from ip_registry.choices import EntryKind
 from ip_registry.models import Patent
 from ip_registry.services import (
     Holding,
     holder_rename,
+    legal_status_change,
     licence_record,
     open_licence_declare,
     patent_assign,
     patent_grant,
     patent_register,
-    patent_update,
     pledge_record,
     pledge_release,
+    status_rule_reason,
 )
 from techmarket.accounts.models import Organisation
 
@@ -72,9 +73,15 @@ def seed_patent(plan: DemoPatent) -> bool:
     pledge = None
     for event in plan.events:
         common = {"actor": None, "registration_date": event.registration_date}
+        # Every co-owner agrees to what the story does with a jointly held patent (Patent Law art. 14).
+        consents = list(patent.right_holders.values_list("organisation_id", flat=True))
         if event.kind == EntryKind.ASSIGNMENT:
             patent_assign(
-                patent=patent, assignees=holdings(event.parties), execution_date=event.execution_date, **common
+                patent=patent,
+                assignees=holdings(event.parties),
+                execution_date=event.execution_date,
+                consents=consents,
+                **common,
             )
         elif event.kind == EntryKind.LICENCE:
             licence_record(
@@ -85,6 +92,7 @@ def seed_patent(plan: DemoPatent) -> bool:
                 term_end=event.term_end,
                 execution_date=event.execution_date,
                 registration_number=event.registration_number,
+                consents=consents,
                 **common,
             )
         elif event.kind == EntryKind.PLEDGE:
@@ -99,14 +107,24 @@ def seed_patent(plan: DemoPatent) -> bool:
         elif event.kind == EntryKind.PLEDGE_RELEASE:
             pledge_release(pledge=pledge, **common)
         elif event.kind == EntryKind.OPEN_LICENCE_DECLARATION:
-            open_licence_declare(patent=patent, terms=event.details, term_end=event.term_end, **common)
+            open_licence_declare(
+                patent=patent, terms=event.details, term_end=event.term_end, consents=consents, **common
+            )
         elif event.kind == EntryKind.NAME_CHANGE:
             (renamed,) = holdings(event.parties)
             holder_rename(patent=patent, organisation=renamed.organisation, new_name=event.new_name, **common)
         else:
             raise ValueError(f"no demo step for {event.kind}")
-    if plan.legal_status in (LegalStatus.LAPSED, LegalStatus.EXPIRED):
-        patent_update(actor=None, patent=patent, legal_status=plan.legal_status)
+    if plan.ended_on:
+        rule, day = plan.end_rule
+        legal_status_change(
+            actor=None,
+            patent=patent,
+            status=plan.legal_status,
+            registration_date=plan.ended_on,
+            reason=status_rule_reason(rule, day),
+            details={"rule": rule},
+        )
     return True
 
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ip_registry import lifecycle
 from ip_registry.choices import TRANSFER_KINDS, EntryKind, LegalStatus, LicenceType
 from ip_registry.numbers import PatentType, check_character, parse_application_number
 
@@ -132,8 +133,26 @@ class DemoPatent:
 
     @property
     def entry_count(self) -> int:
-        """Ledger entries the patent gets: its application, its grant, then its events."""
-        return 1 + bool(self.grant_date) + len(self.events)
+        """Ledger entries the patent gets: its application, its grant, its events, then its end, if it ended."""
+        return 1 + bool(self.grant_date) + len(self.events) + bool(self.ended_on)
+
+    @property
+    def end_rule(self) -> tuple[str, datetime.date] | None:
+        """Why the patent ended, as the daily legal-status update says it: the rule and the day it refers to."""
+        if self.legal_status == LegalStatus.EXPIRED:
+            return "term_ended", expiry_date(self.patent_type, self.filing_date)
+        if self.legal_status == LegalStatus.LAPSED:
+            return "grace_ended", self.annual_fee_paid_until
+        return None
+
+    @property
+    def ended_on(self) -> datetime.date | None:
+        """The day the registry records the patent's end: the day after its term, or after the fee's grace period."""
+        if self.legal_status == LegalStatus.EXPIRED:
+            return expiry_date(self.patent_type, self.filing_date) + _days(1)
+        if self.legal_status == LegalStatus.LAPSED:
+            return lifecycle.grace_period_last_day(self.annual_fee_paid_until) + _days(1)
+        return None
 
     def organisation_keys(self) -> set[str]:
         return {key for key, _share in self.holders} | {key for e in self.events for key, _share in e.parties}
@@ -153,13 +172,7 @@ def _days(count: int) -> datetime.timedelta:
 
 def expiry_date(patent_type: PatentType, filing_date: datetime.date) -> datetime.date:
     """The last day of protection: 20 years for inventions, 10 for utility models, 10 or 15 for designs."""
-    if patent_type in (PatentType.INVENTION, PatentType.PCT_INVENTION):
-        years = 20
-    elif patent_type == PatentType.DESIGN and filing_date >= datetime.date(2021, 6, 1):
-        years = 15  # Patent Law 2020, art. 42
-    else:
-        years = 10
-    return _add_years(filing_date, years) - _days(1)
+    return lifecycle.term_last_day(patent_type, filing_date)
 
 
 class _Planner:
@@ -442,8 +455,8 @@ class _Planner:
         }
         terms = {"fee_type": fee_type, "fee": fees[fee_type], "payment": OPEN_LICENCE["payment"][fee_type]}
         terms["basis"] = OPEN_LICENCE["basis"]
-        # Declared until withdrawn, or for five years (which runs past the day the seed is made).
-        term_end = None if rng.random() < 0.6 else min(_add_years(day, 5), expiry)
+        # Licences offered until the patent expires, or for five years (which runs past the day the seed is made).
+        term_end = expiry if rng.random() < 0.6 else min(_add_years(day, 5), expiry)
         events = [PlannedEvent(EntryKind.OPEN_LICENCE_DECLARATION, day, term_end=term_end, details=terms)]
         for _ in range(self.weighted({1: 2, 2: 3, 3: 3, 4: 2, 5: 1})):
             day = self.later(day, end, 20, 500)

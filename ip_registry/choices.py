@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 
@@ -11,16 +12,77 @@ __all__ = ["EntryKind", "LegalStatus", "LicenceType", "PatentType", "TargetMetri
 
 
 class LegalStatus(models.TextChoices):
+    """A patent's legal status as CNIPA's register states it (法律状态)."""
+
     PENDING = "pending", _("pending")
+    REJECTED = "rejected", pgettext_lazy("legal status", "rejected")  # 驳回, not a reviewer's "rejected"
+    WITHDRAWN = "withdrawn", _("withdrawn or deemed withdrawn")
     VALID = "valid", _("granted, in force")
+    GRACE_PERIOD = "grace_period", _("in the annual-fee grace period")
     LAPSED = "lapsed", _("lapsed (annual fee unpaid)")
     EXPIRED = "expired", _("expired")
-    INVALIDATED = "invalidated", _("invalidated")
-    WITHDRAWN = "withdrawn", _("withdrawn")
+    PARTLY_INVALIDATED = "invalidated_in_part", _("invalidated in part")
+    INVALIDATED = "invalidated", _("invalidated in whole")
 
 
 # Statuses a patent reaches only after its grant (it then has a patent number, ZL...).
-GRANTED_STATUSES = (LegalStatus.VALID, LegalStatus.LAPSED, LegalStatus.EXPIRED, LegalStatus.INVALIDATED)
+GRANTED_STATUSES = (
+    LegalStatus.VALID,
+    LegalStatus.GRACE_PERIOD,
+    LegalStatus.LAPSED,
+    LegalStatus.EXPIRED,
+    LegalStatus.PARTLY_INVALIDATED,
+    LegalStatus.INVALIDATED,
+)
+# A patent right that exists: during the grace period the fee can still be paid, and a patent invalidated in part
+# stands for the claims that remain (Patent Law art. 47).
+IN_FORCE_STATUSES = (LegalStatus.VALID, LegalStatus.GRACE_PERIOD, LegalStatus.PARTLY_INVALIDATED)
+# No right, and no application, left to assign or license.
+ENDED_STATUSES = (
+    LegalStatus.REJECTED,
+    LegalStatus.WITHDRAWN,
+    LegalStatus.LAPSED,
+    LegalStatus.EXPIRED,
+    LegalStatus.INVALIDATED,
+)
+
+# The legal status changes the registry records (``services.legal_status_change``); a grant is recorded by
+# ``patent_grant`` instead, with the holders it names.
+STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
+    # Refused or withdrawn before a grant.
+    LegalStatus.PENDING: (LegalStatus.REJECTED, LegalStatus.WITHDRAWN),
+    # Re-examination sets a rejection aside (art. 41); a deemed withdrawal can be undone by restoring the rights.
+    LegalStatus.REJECTED: (LegalStatus.PENDING,),
+    LegalStatus.WITHDRAWN: (LegalStatus.PENDING,),
+    LegalStatus.VALID: (
+        LegalStatus.GRACE_PERIOD,
+        LegalStatus.LAPSED,
+        LegalStatus.EXPIRED,
+        LegalStatus.PARTLY_INVALIDATED,
+        LegalStatus.INVALIDATED,
+    ),
+    # Paying the fee with its surcharge ends the grace period.
+    LegalStatus.GRACE_PERIOD: (
+        LegalStatus.VALID,
+        LegalStatus.PARTLY_INVALIDATED,
+        LegalStatus.LAPSED,
+        LegalStatus.EXPIRED,
+        LegalStatus.INVALIDATED,
+    ),
+    # A later invalidation may narrow the claims again, or end them all; a court may set a decision aside.
+    LegalStatus.PARTLY_INVALIDATED: (
+        LegalStatus.VALID,
+        LegalStatus.GRACE_PERIOD,
+        LegalStatus.PARTLY_INVALIDATED,
+        LegalStatus.LAPSED,
+        LegalStatus.EXPIRED,
+        LegalStatus.INVALIDATED,
+    ),
+    # Rights restored after a missed fee (恢复权利), or an invalidation set aside by a court.
+    LegalStatus.LAPSED: (LegalStatus.VALID, LegalStatus.PARTLY_INVALIDATED),
+    LegalStatus.INVALIDATED: (LegalStatus.VALID, LegalStatus.PARTLY_INVALIDATED),
+    LegalStatus.EXPIRED: (),
+}
 
 
 class EntryKind(models.TextChoices):
@@ -33,6 +95,7 @@ class EntryKind(models.TextChoices):
     OPEN_LICENCE_DECLARATION = "open_licence_declaration", _("open licence declared")
     OPEN_LICENCE_WITHDRAWAL = "open_licence_withdrawal", _("open licence withdrawn")
     NAME_CHANGE = "name_change", _("right holder's name changed")
+    LEGAL_STATUS = "legal_status", _("legal status changed")
 
 
 # Entries that decide who owns the patent: their "to" side is the new set of right holders.

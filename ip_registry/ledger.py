@@ -13,7 +13,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind
+from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind, LegalStatus
 
 
 def _iso(value) -> str | None:
@@ -98,3 +98,51 @@ def derive_state(entries: Iterable, on: datetime.date) -> PatentState:
             state.open_licence = None
     state.pledges = list(pledges.values())
     return state
+
+
+@dataclass(frozen=True)
+class DeclarationPeriod:
+    """An open-licence declaration and the days it was in force: from its registration to the day before its
+    withdrawal, or to the end of the licence period it declared (``last_day`` None: neither yet)."""
+
+    entry: object
+    first_day: datetime.date
+    last_day: datetime.date | None
+
+    def covers(self, day: datetime.date) -> bool:
+        return self.first_day <= day and (self.last_day is None or day <= self.last_day)
+
+    def overlaps(self, start: datetime.date, end: datetime.date | None) -> bool:
+        return (end is None or self.first_day <= end) and (self.last_day is None or start <= self.last_day)
+
+
+def declaration_periods(entries: Iterable) -> list[DeclarationPeriod]:
+    entries = list(entries)
+    withdrawn = {
+        entry.related_entry_id: entry.registration_date
+        for entry in entries
+        if entry.kind == EntryKind.OPEN_LICENCE_WITHDRAWAL
+    }
+    periods = []
+    for entry in entries:
+        if entry.kind != EntryKind.OPEN_LICENCE_DECLARATION:
+            continue
+        ends = [day for day in (entry.term_end,) if day is not None]
+        if entry.pk in withdrawn:
+            ends.append(withdrawn[entry.pk] - datetime.timedelta(days=1))
+        periods.append(DeclarationPeriod(entry, entry.registration_date, min(ends) if ends else None))
+    return periods
+
+
+def open_licence_on(entries: Iterable, day: datetime.date):
+    """The open-licence declaration in force on ``day``, if any: a licence obtained that day was obtained under it,
+    and stays valid after a later withdrawal (Patent Law art. 50)."""
+    return next((period.entry for period in reversed(declaration_periods(entries)) if period.covers(day)), None)
+
+
+def status_before_grace(entries: Iterable) -> str:
+    """The status a patent returns to when its fee is paid in the grace period: the one it had before."""
+    changes = [entry for entry in entries if entry.kind == EntryKind.LEGAL_STATUS]
+    if changes and changes[-1].details.get("to") == LegalStatus.GRACE_PERIOD:
+        return changes[-1].details.get("from") or LegalStatus.VALID
+    return LegalStatus.VALID

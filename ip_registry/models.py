@@ -8,6 +8,8 @@ from it, kept so that "which patents does this organisation hold" is one join.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +20,7 @@ from techmarket.regions import gbt2260
 
 from .choices import (
     GRANTED_STATUSES,
+    IN_FORCE_STATUSES,
     JOINT_APPLICATION_TYPES,
     REGIONS,
     EntryKind,
@@ -28,6 +31,7 @@ from .choices import (
     target_region_choices,
 )
 from .exceptions import LedgerIsAppendOnly
+from .lifecycle import grace_period_last_day, term_last_day
 from .numbers import InvalidPatentNumber, parse_application_number
 from .validators import normalize_ipc, validate_application_number, validate_ipc_list
 
@@ -118,6 +122,22 @@ class Patent(models.Model):
     def is_granted(self) -> bool:
         """Granted, by its grant date or by its status (assignment records give the status, not always the date)."""
         return self.grant_date is not None or self.legal_status in GRANTED_STATUSES
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.legal_status in IN_FORCE_STATUSES
+
+    @property
+    def term_last_day(self) -> datetime.date | None:
+        """The last day of protection (Patent Law art. 42), if the filing date is known."""
+        return term_last_day(self.patent_type, self.filing_date) if self.filing_date and self.patent_type else None
+
+    @property
+    def grace_period_last_day(self) -> datetime.date | None:
+        """The last day the overdue annual fee may be paid with a surcharge, while the patent is in its grace period."""
+        if self.legal_status != LegalStatus.GRACE_PERIOD or self.annual_fee_paid_until is None:
+            return None
+        return grace_period_last_day(self.annual_fee_paid_until)
 
     @property
     def needs_evaluation_report(self) -> bool:

@@ -24,7 +24,18 @@ from techmarket.accounts.models import Organisation
 from techmarket.regions import gbt2260
 from techmarket.regions.gbt2260 import YRD_PROVINCES
 
-from .choices import JOINT_APPLICATION_TYPES, OTHER_REGION, REGIONS, TRANSFER_KINDS, YRD, EntryKind, TargetMetric
+from . import lifecycle
+from .choices import (
+    IN_FORCE_STATUSES,
+    JOINT_APPLICATION_TYPES,
+    OTHER_REGION,
+    REGIONS,
+    TRANSFER_KINDS,
+    YRD,
+    EntryKind,
+    LegalStatus,
+    TargetMetric,
+)
 from .ledger import entry_hash
 from .models import LedgerHead, Patent, RegistryEntry, RightHolder, Target, TransferTally
 from .numbers import InvalidPatentNumber, parse_application_number
@@ -87,6 +98,19 @@ def patents_for_numbers(*, numbers: Iterable[str], organisation: Organisation | 
     if errors:
         raise ValidationError(errors)
     return patents
+
+
+def patents_for_status_update(on: datetime.date) -> QuerySet[Patent]:
+    """Patents in force whose term may have ended by ``on`` or whose annual fee is overdue, and those in the grace
+    period: all that the daily legal-status update may change (it decides each by :func:`lifecycle.status_due`)."""
+    inventions = Q(patent_type__in=lifecycle.INVENTION_TYPES)
+    term_may_have_ended = (inventions & Q(filing_date__lte=lifecycle.latest_filing_to_expire(on, invention=True))) | (
+        ~inventions & Q(filing_date__lte=lifecycle.latest_filing_to_expire(on, invention=False))
+    )
+    return Patent.objects.filter(
+        Q(legal_status__in=IN_FORCE_STATUSES)
+        & (term_may_have_ended | Q(annual_fee_paid_until__lt=on) | Q(legal_status=LegalStatus.GRACE_PERIOD))
+    ).order_by("pk")
 
 
 def patent_history(patent: Patent) -> QuerySet[RegistryEntry]:

@@ -11,27 +11,54 @@ patent.
 ``actor`` is the person recording the event, or ``None`` for the system itself
 (management commands such as ``import_transfers``, and other apps' services
 acting on a user's behalf, which check their own permissions).
+
+The law's refusals name their reason and article, as a person reads them. Where
+the law needs someone's agreement (every co-owner of a patent for an assignment,
+an exclusive or sole licence or an open licence, Patent Law art. 14; the
+pledgee for an assignment or licence of a pledged patent, Civil Code art. 444),
+the service takes ``consents``: the ids of the organisations that agreed. Those
+that count are kept in the entry's details.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from techmarket.accounts.models import Organisation
 from techmarket.audit.services import audit_record
 
-from . import permissions
-from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind, LegalStatus, LicenceType, region_of
+from . import lifecycle, permissions, selectors
+from .choices import (
+    ENDED_STATUSES,
+    IN_FORCE_STATUSES,
+    OWNERSHIP_KINDS,
+    RESTRICTIVE_LICENCES,
+    STATUS_TRANSITIONS,
+    EntryKind,
+    LegalStatus,
+    LicenceType,
+    region_of,
+)
 from .exceptions import RegistryError
-from .ledger import PatentState, derive_state, entry_hash, is_cross_province
+from .ledger import (
+    PatentState,
+    declaration_periods,
+    derive_state,
+    entry_hash,
+    is_cross_province,
+    open_licence_on,
+    status_before_grace,
+)
 from .models import LedgerHead, Patent, RegistryEntry, RightHolder
 from .tallies import tally_add
 
@@ -47,8 +74,20 @@ PATENT_EDITABLE_FIELDS = (
     "annual_fee_paid_until",
     "has_evaluation_report",
 )
-# Patents in these states cannot change hands or be licensed any more.
-ENDED_STATUSES = (LegalStatus.INVALIDATED, LegalStatus.EXPIRED, LegalStatus.WITHDRAWN)
+# Why a patent that is not in force cannot be assigned, licensed, pledged or offered, by its status.
+NOT_IN_FORCE_REASONS = {
+    LegalStatus.PENDING: gettext_lazy("it has not been granted yet (专利法第三十九条、第四十条)"),
+    LegalStatus.REJECTED: gettext_lazy("its application was rejected (专利法第三十八条)"),
+    LegalStatus.WITHDRAWN: gettext_lazy(
+        "its application was withdrawn or is deemed withdrawn (专利法第三十二条、第三十五条)"
+    ),
+    LegalStatus.LAPSED: gettext_lazy("the patent right ended because the annual fee was not paid (专利法第四十四条)"),
+    LegalStatus.EXPIRED: gettext_lazy("its term of protection has ended (专利法第四十二条)"),
+    LegalStatus.INVALIDATED: gettext_lazy(
+        "it was declared invalid in whole, and an invalidated patent right is deemed never to have existed "
+        "(专利法第四十七条)"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -163,12 +202,70 @@ def _require_holders(state: PatentState) -> None:
         raise RegistryError(_("The registry does not know this patent's right holders yet; record them first."))
 
 
-def _require_valid(patent: Patent, action: str) -> None:
-    if patent.legal_status != LegalStatus.VALID:
+def _refuse_not_in_force(patent: Patent, action: str) -> None:
+    raise RegistryError(
+        _("This patent cannot be %(action)s: %(reason)s.")
+        % {"action": action, "reason": NOT_IN_FORCE_REASONS[patent.legal_status]}
+    )
+
+
+def _require_in_force(patent: Patent, action: str) -> None:
+    """Granted and in force: valid, in the annual-fee grace period, or standing for the claims left after a partial
+    invalidation."""
+    if patent.legal_status not in IN_FORCE_STATUSES:
+        _refuse_not_in_force(patent, action)
+
+
+def _require_not_ended(patent: Patent, action: str) -> None:
+    """In force, or an application still pending (the right to a patent can be assigned, Patent Law art. 10)."""
+    if patent.legal_status in ENDED_STATUSES:
+        _refuse_not_in_force(patent, action)
+
+
+def _require_within_term(patent: Patent, last_day: datetime.date | None) -> None:
+    """A licence, or an open-licence period, ends by the last day of the patent's term."""
+    term_last_day = patent.term_last_day
+    if last_day is not None and term_last_day is not None and last_day > term_last_day:
         raise RegistryError(
-            _("Only a granted patent in force can be %(action)s; this one is %(status)s.")
-            % {"action": action, "status": patent.get_legal_status_display()}
+            _("A licence cannot run past the patent's term, which ends on %(date)s (专利法第四十二条).")
+            % {"date": term_last_day.isoformat()}
         )
+
+
+# Consents ---------------------------------------------------------------------------------------------------------
+
+
+def _names(parties: Sequence[dict]) -> str:
+    return "、".join(party["name"] for party in parties)
+
+
+def _consenting(consents: Sequence) -> set[int]:
+    """Organisation ids; an Organisation is taken for its id."""
+    return {getattr(consent, "pk", consent) for consent in consents}
+
+
+def _missing_co_owners(owners: Sequence[dict], consents: set[int]) -> list[dict]:
+    """Co-owners who have not consented; a sole owner's consent is the act itself."""
+    if len(owners) < 2:
+        return []
+    return [party for party in owners if party["organisation"] not in consents]
+
+
+def _missing_pledgees(state: PatentState, consents: set[int]) -> list[dict]:
+    missing: dict[int, dict] = {}
+    for pledge in state.pledges:
+        for party in pledge.to_parties:
+            if party["organisation"] not in consents:
+                missing.setdefault(party["organisation"], party)
+    return list(missing.values())
+
+
+def _recorded_consents(consents: set[int], state: PatentState, owners: Sequence[dict]) -> dict:
+    """The consents that count (from co-owners and pledgees), for the entry's details."""
+    parties = {party["organisation"] for party in owners}
+    parties |= {party["organisation"] for pledge in state.pledges for party in pledge.to_parties}
+    counted = sorted(consents & parties)
+    return {"consents": counted} if counted else {}
 
 
 @transaction.atomic
@@ -261,19 +358,18 @@ def patent_assign(
     execution_date: datetime.date | None = None,
     registration_number: str = "",
     assignors: Sequence[Holding] | None = None,
-    pledgee_consent: bool = False,
+    consents: Sequence[int] = (),
 ) -> RegistryEntry:
     """Record an assignment (转让): the whole patent passes from all its current holders to the assignees.
 
     ``assignors`` defaults to the current right holders; when given, it must be
-    exactly them, unless the registry does not know the holders yet.
+    exactly them, unless the registry does not know the holders yet. A pending
+    application's right can be assigned; a patent that is not in force cannot.
+    A co-owned patent needs every co-owner's consent, a pledged one the pledgee's.
     """
     _check_actor(actor)
     patent, _entries, state = _lock(patent)
-    if patent.legal_status in ENDED_STATUSES:
-        raise RegistryError(
-            _("A patent that is %(status)s cannot be assigned.") % {"status": patent.get_legal_status_display()}
-        )
+    _require_not_ended(patent, _("assigned"))
     if assignors is None:
         _require_holders(state)
         from_parties = state.holders
@@ -285,8 +381,25 @@ def patent_assign(
                 _("The assignors must be all the current right holders: %(names)s.")
                 % {"names": "、".join(party["name"] for party in state.holders)}
             )
-    if state.pledges and not pledgee_consent:
-        raise RegistryError(_("This patent is pledged: release the pledge, or record the pledgee's consent, first."))
+    consenting = _consenting(consents)
+    missing = _missing_co_owners(from_parties, consenting)
+    if missing:
+        raise RegistryError(
+            _(
+                "A co-owned patent can be assigned only with every co-owner's consent (专利法第十四条); "
+                "the consent of %(names)s is missing."
+            )
+            % {"names": _names(missing)}
+        )
+    missing = _missing_pledgees(state, consenting)
+    if missing:
+        raise RegistryError(
+            _(
+                "The patent is pledged to %(names)s: it cannot be assigned without the pledgee's consent "
+                "(民法典第四百四十四条)."
+            )
+            % {"names": _names(missing)}
+        )
     to_parties = _owners(assignees)
     if {party["organisation"] for party in to_parties} == {party["organisation"] for party in from_parties}:
         raise RegistryError(_("The assignees are the same as the assignors."))
@@ -299,13 +412,55 @@ def patent_assign(
         registration_number=registration_number,
         from_parties=from_parties,
         to_parties=to_parties,
-        details={"pledgee_consent": True} if pledgee_consent else {},
+        details=_recorded_consents(consenting, state, from_parties),
     )
 
 
 def _overlaps(entry: RegistryEntry, start: datetime.date, end: datetime.date | None) -> bool:
     entry_start = entry.term_start or entry.registration_date
     return (end is None or entry_start <= end) and (entry.term_end is None or start <= entry.term_end)
+
+
+def _require_no_clash(
+    entries: Sequence[RegistryEntry], licence_type: str, term_start: datetime.date, term_end: datetime.date
+) -> None:
+    """Exclusive and sole licences shut out other licences in their term; an exclusive licence needs a term no
+    other licence is in force in; neither can be granted while an open licence is declared."""
+    licences = [
+        entry for entry in entries if entry.kind == EntryKind.LICENCE and _overlaps(entry, term_start, term_end)
+    ]
+    restrictive = next((entry for entry in licences if entry.licence_type in RESTRICTIVE_LICENCES), None)
+    if restrictive is not None:
+        values = {"names": _names(restrictive.to_parties), "date": restrictive.registration_date.isoformat()}
+        if restrictive.licence_type == LicenceType.EXCLUSIVE:
+            raise RegistryError(
+                _(
+                    "An exclusive licence to %(names)s (registered %(date)s) covers this term: only its licensee "
+                    "may work the patent, so no other licence can be granted in it (技术合同纠纷司法解释第二十五条)."
+                )
+                % values
+            )
+        raise RegistryError(
+            _(
+                "A sole licence to %(names)s (registered %(date)s) covers this term: the patentee may license no "
+                "one else in it (技术合同纠纷司法解释第二十五条)."
+            )
+            % values
+        )
+    if licence_type == LicenceType.EXCLUSIVE and licences:
+        raise RegistryError(
+            _(
+                "An exclusive licence cannot be granted while another licence is in force in its term: %(names)s "
+                "holds one registered %(date)s (技术合同纠纷司法解释第二十五条)."
+            )
+            % {"names": _names(licences[0].to_parties), "date": licences[0].registration_date.isoformat()}
+        )
+    if licence_type in RESTRICTIVE_LICENCES and any(
+        period.overlaps(term_start, term_end) for period in declaration_periods(entries)
+    ):
+        raise RegistryError(
+            _("An exclusive or sole licence cannot be granted while an open licence is declared (专利法第五十一条).")
+        )
 
 
 @transaction.atomic
@@ -321,27 +476,56 @@ def licence_record(
     execution_date: datetime.date | None = None,
     registration_number: str = "",
     details: dict | None = None,
+    consents: Sequence[int] = (),
 ) -> RegistryEntry:
-    """Record a licence contract (许可备案) granted by the current right holders."""
+    """Record a licence contract (许可备案) granted by the current right holders.
+
+    One co-owner alone may grant only an ordinary licence: an exclusive or sole one needs every co-owner's consent.
+    An open licence is one obtained while the patentee's declaration was in force (on its execution date, else the
+    first day of its term): it is recorded under that declaration even after a later withdrawal, and the pledgees
+    who consented to the declaration consented to it.
+    """
     _check_actor(actor)
     patent, entries, state = _lock(patent)
-    _require_valid(patent, _("licensed"))
+    _require_in_force(patent, _("licensed"))
     _require_holders(state)
     if term_end < term_start:
         raise RegistryError(_("The licence term cannot end before it starts."))
-    licences = [entry for entry in entries if entry.kind == EntryKind.LICENCE]
-    clash = next(
-        (e for e in licences if e.licence_type in RESTRICTIVE_LICENCES and _overlaps(e, term_start, term_end)), None
-    )
-    if clash:
+    _require_within_term(patent, term_end)
+    declaration = None
+    if licence_type == LicenceType.OPEN:
+        obtained_on = execution_date or term_start
+        declaration = open_licence_on(entries, obtained_on)
+        if declaration is None:
+            raise RegistryError(
+                _(
+                    "An open licence is obtained while the patentee's open licence declaration is in force; none "
+                    "was on %(date)s (专利法第五十条)."
+                )
+                % {"date": obtained_on.isoformat()}
+            )
+    consenting = _consenting(consents)
+    if licence_type in RESTRICTIVE_LICENCES:
+        missing = _missing_co_owners(state.holders, consenting)
+        if missing:
+            raise RegistryError(
+                _(
+                    "One co-owner alone may grant only ordinary licences: an exclusive or sole licence needs every "
+                    "co-owner's consent (专利法第十四条), and the consent of %(names)s is missing."
+                )
+                % {"names": _names(missing)}
+            )
+    declared_consents = set(declaration.details.get("consents", ())) if declaration else set()
+    missing = _missing_pledgees(state, consenting | declared_consents)
+    if missing:
         raise RegistryError(
-            _("An %(type)s licence (registered %(date)s) covers this term; no other licence can be granted in it.")
-            % {"type": clash.get_licence_type_display(), "date": clash.registration_date}
+            _(
+                "The patent is pledged to %(names)s: it cannot be licensed without the pledgee's consent "
+                "(民法典第四百四十四条)."
+            )
+            % {"names": _names(missing)}
         )
-    if licence_type in RESTRICTIVE_LICENCES and state.open_licence:
-        raise RegistryError(_("While an open licence is declared, only ordinary licences may be granted."))
-    if licence_type == LicenceType.OPEN and not state.open_licence:
-        raise RegistryError(_("An open licence needs the patentee's open licence declaration in force."))
+    _require_no_clash(entries, licence_type, term_start, term_end)
     return _append(
         actor=actor,
         patent=patent,
@@ -354,8 +538,8 @@ def licence_record(
         term_end=term_end,
         from_parties=state.holders,
         to_parties=_counterparties(licensees, _("licensee")),
-        related_entry=state.open_licence if licence_type == LicenceType.OPEN else None,
-        details=details or {},
+        related_entry=declaration,
+        details={**(details or {}), **_recorded_consents(consenting, state, state.holders)},
     )
 
 
@@ -373,7 +557,7 @@ def pledge_record(
     """Record a pledge (质押) of the patent by its right holders, e.g. to secure a bank loan."""
     _check_actor(actor)
     patent, _entries, state = _lock(patent)
-    _require_valid(patent, _("pledged"))
+    _require_in_force(patent, _("pledged"))
     _require_holders(state)
     return _append(
         actor=actor,
@@ -408,6 +592,41 @@ def pledge_release(
     )
 
 
+def _require_declared_terms(terms: dict, term_end: datetime.date | None) -> None:
+    """What a declaration must state (Implementing Regulations art. 85): the fee standard and how it is paid (a free
+    licence, ``fee_type`` "free", is its own standard and needs no payment), and the licence period."""
+    free = terms.get("fee_type") == "free"
+    if not free and not str(terms.get("fee") or "").strip():
+        raise RegistryError(
+            _("An open licence declaration states the licence fee standard (专利法实施细则第八十五条).")
+        )
+    if not free and not str(terms.get("payment") or "").strip():
+        raise RegistryError(
+            _("An open licence declaration states how the licence fee is paid (专利法实施细则第八十五条).")
+        )
+    if term_end is None:
+        raise RegistryError(_("An open licence declaration states the licence period (专利法实施细则第八十五条)."))
+
+
+def _require_fees_paid(patent: Patent, on: datetime.date) -> None:
+    paid_until = patent.annual_fee_paid_until
+    if paid_until is None:
+        raise RegistryError(
+            _(
+                "An open licence needs the annual fees paid, and the registry does not know that they are: record "
+                "the date they are paid until first (专利法实施细则第八十六条)."
+            )
+        )
+    if paid_until < on or patent.legal_status == LegalStatus.GRACE_PERIOD:
+        raise RegistryError(
+            _(
+                "The annual fee due on %(date)s is unpaid, so an open licence cannot be declared "
+                "(专利法实施细则第八十六条)."
+            )
+            % {"date": paid_until.isoformat()}
+        )
+
+
 @transaction.atomic
 def open_licence_declare(
     *,
@@ -416,27 +635,69 @@ def open_licence_declare(
     registration_date: datetime.date,
     terms: dict,
     term_end: datetime.date | None = None,
-    pledgee_consent: bool = False,
+    consents: Sequence[int] = (),
 ) -> RegistryEntry:
-    """Record the patentee's open licence declaration (专利开放许可声明), refusing it where the Patent Law does.
+    """Record the patentee's open licence declaration (专利开放许可声明), refusing it where the law does.
 
-    ``terms`` is what the declaration publishes: the fee standard and how it is
-    paid, and how the fee was worked out.
+    ``terms`` is what the declaration publishes: the fee standard (``fee``, or ``fee_type`` "free") and how it is
+    paid (``payment``), and how the fee was worked out (``basis``). ``term_end`` is the last day of the licence
+    period it declares, at the latest the last day of the patent's term.
     """
     _check_actor(actor)
-    patent, _entries, state = _lock(patent)
-    _require_valid(patent, _("offered under an open licence"))
+    patent, entries, state = _lock(patent)
+    _require_in_force(patent, _("offered under an open licence"))
     _require_holders(state)
+    _require_declared_terms(terms, term_end)
+    if term_end < registration_date:
+        raise RegistryError(_("The licence period cannot end before the declaration."))
+    _require_within_term(patent, term_end)
     if state.open_licence:
         raise RegistryError(_("An open licence is already declared for this patent."))
-    if state.restrictive_licence:
-        raise RegistryError(_("An exclusive or sole licence is in force, so an open licence cannot be declared."))
-    if state.pledges and not pledgee_consent:
-        raise RegistryError(_("The patent is pledged: an open licence needs the pledgee's consent."))
-    if patent.annual_fee_paid_until and patent.annual_fee_paid_until < registration_date:
-        raise RegistryError(_("The annual fee is unpaid, so an open licence cannot be declared."))
+    restrictive = next(
+        (
+            entry
+            for entry in entries
+            if entry.kind == EntryKind.LICENCE
+            and entry.licence_type in RESTRICTIVE_LICENCES
+            and _overlaps(entry, registration_date, term_end)
+        ),
+        None,
+    )
+    if restrictive is not None:
+        raise RegistryError(
+            _(
+                "An open licence cannot be declared while an exclusive or sole licence is in force (registered "
+                "%(date)s, to %(names)s) (专利法实施细则第八十六条)."
+            )
+            % {"date": restrictive.registration_date.isoformat(), "names": _names(restrictive.to_parties)}
+        )
+    consenting = _consenting(consents)
+    missing = _missing_co_owners(state.holders, consenting)
+    if missing:
+        raise RegistryError(
+            _(
+                "An open licence of a co-owned patent needs every co-owner's consent (专利法第十四条); the consent "
+                "of %(names)s is missing."
+            )
+            % {"names": _names(missing)}
+        )
+    missing = _missing_pledgees(state, consenting)
+    if missing:
+        raise RegistryError(
+            _(
+                "The patent is pledged to %(names)s: an open licence cannot be declared without the pledgee's "
+                "consent (民法典第四百四十四条; 专利法实施细则第八十六条)."
+            )
+            % {"names": _names(missing)}
+        )
+    _require_fees_paid(patent, registration_date)
     if patent.needs_evaluation_report and not patent.has_evaluation_report:
-        raise RegistryError(_("Utility models and designs need a patent evaluation report before an open licence."))
+        raise RegistryError(
+            _(
+                "A utility model or design can be offered under an open licence only with a patent evaluation "
+                "report (专利法第五十条)."
+            )
+        )
     return _append(
         actor=actor,
         patent=patent,
@@ -446,7 +707,7 @@ def open_licence_declare(
         term_end=term_end,
         licence_type=LicenceType.OPEN,
         from_parties=state.holders,
-        details={**terms, "pledgee_consent": True} if pledgee_consent else dict(terms),
+        details={**terms, **_recorded_consents(consenting, state, state.holders)},
     )
 
 
@@ -497,3 +758,135 @@ def holder_rename(
         from_parties=state.holders,
         to_parties=renamed,
     )
+
+
+# Legal status -----------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def legal_status_change(
+    *,
+    actor,
+    patent: Patent,
+    status: str,
+    registration_date: datetime.date,
+    reason: str = "",
+    details: dict | None = None,
+) -> RegistryEntry:
+    """Record a change of the patent's legal status as CNIPA states it (法律状态变更), e.g. its rejection, a
+    partial invalidation or the end of its term, along ``STATUS_TRANSITIONS``.
+
+    ``reason`` says why in words (a decision, an announcement); ``details`` may add, for example, the number of the
+    decision. The entry records the statuses before and after.
+    """
+    _check_actor(actor)
+    patent = Patent.objects.select_for_update().get(pk=patent.pk)
+    before = patent.legal_status
+    if status not in LegalStatus.values:
+        raise ValueError(f"not a legal status: {status}")
+    if status == before:
+        raise RegistryError(_("The patent is already %(status)s.") % {"status": patent.get_legal_status_display()})
+    if status not in STATUS_TRANSITIONS[before]:
+        if before == LegalStatus.PENDING and status in IN_FORCE_STATUSES:
+            raise RegistryError(_("A pending application becomes a patent in force by its grant: record the grant."))
+        raise RegistryError(
+            _("A patent that is %(before)s cannot become %(after)s.")
+            % {"before": patent.get_legal_status_display(), "after": LegalStatus(status).label}
+        )
+    last_day = patent.term_last_day
+    if status == LegalStatus.EXPIRED and last_day is not None and registration_date <= last_day:
+        raise RegistryError(
+            _("The patent's term runs until %(date)s, so it has not expired (专利法第四十二条).")
+            % {"date": last_day.isoformat()}
+        )
+    patent.legal_status = status
+    patent.save(update_fields=["legal_status", "updated_at"])
+    return _append(
+        actor=actor,
+        patent=patent,
+        kind=EntryKind.LEGAL_STATUS,
+        registration_date=registration_date,
+        details={**(details or {}), "from": before, "to": status, "reason": reason.strip()},
+    )
+
+
+# What the daily update records as the reason, in the platform's language, by the rule that applied.
+STATUS_RULE_REASONS = {
+    "term_ended": gettext_lazy("The term of protection ended on %(date)s (专利法第四十二条)."),
+    "fee_overdue": gettext_lazy(
+        "The annual fee due on %(date)s is unpaid: it may still be paid with a surcharge within six months "
+        "(专利法第四十三条)."
+    ),
+    "grace_ended": gettext_lazy(
+        "The annual fee due on %(date)s was not paid within six months: the patent right ended from that day "
+        "(专利法第四十四条)."
+    ),
+    "fee_paid": gettext_lazy("The annual fee is paid until %(date)s."),
+}
+
+
+def status_rule_reason(rule: str, day: datetime.date) -> str:
+    """The reason recorded for a change the term or the annual fee makes, in the platform's language (the ledger
+    keeps one language, whoever runs the update)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(STATUS_RULE_REASONS[rule] % {"date": day.isoformat()})
+
+
+@dataclass
+class StatusUpdate:
+    """What one run of the daily legal-status update did."""
+
+    on: datetime.date
+    checked: int = 0
+    changes: list[RegistryEntry] = field(default_factory=list)
+    refused: list[tuple[Patent, str]] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        """Changes per new status."""
+        counts: dict[str, int] = {}
+        for entry in self.changes:
+            counts[entry.details["to"]] = counts.get(entry.details["to"], 0) + 1
+        return counts
+
+
+@transaction.atomic
+def _status_update(patent: Patent, on: datetime.date) -> RegistryEntry | None:
+    patent, entries, _state = _lock(patent)
+    due = lifecycle.status_due(
+        status=patent.legal_status,
+        patent_type=patent.patent_type,
+        filing_date=patent.filing_date,
+        fee_paid_until=patent.annual_fee_paid_until,
+        on=on,
+        restored=status_before_grace(entries),
+    )
+    if due is None:
+        return None
+    return legal_status_change(
+        actor=None,
+        patent=patent,
+        status=due.status,
+        registration_date=due.effective,
+        reason=status_rule_reason(due.rule, due.on),
+        details={"rule": due.rule, "checked_on": on.isoformat()},
+    )
+
+
+def legal_statuses_update(*, on: datetime.date) -> StatusUpdate:
+    """The daily update: end the patents whose term is over, put those whose annual fee is overdue into the grace
+    period, end those whose grace period is over, and return to force those whose fee was paid in it.
+
+    Each patent changes in its own transaction through :func:`legal_status_change`, so one refusal (a patent a
+    person changed meanwhile) is reported and the others go on. Running it twice on a day changes nothing more.
+    """
+    result = StatusUpdate(on=on)
+    for patent in selectors.patents_for_status_update(on).iterator(chunk_size=500):
+        result.checked += 1
+        try:
+            entry = _status_update(patent, on)
+        except RegistryError as error:
+            result.refused.append((patent, str(error)))
+            continue
+        if entry is not None:
+            result.changes.append(entry)
+    return result

@@ -15,15 +15,16 @@ Required columns, with the headers CNIPA publishes:
 - ``转让执行日``: the date the contract was executed (the cell may be empty).
 - ``转让登记日`` (or ``生效日``, ``转让登记日/生效日``): the date CNIPA registered
   the assignment, when it took effect.
-- ``当前法律状态``: the patent's legal status now, e.g. 有效, 专利权维持, 审中,
-  未缴年费专利权终止, 失效, 期限届满, 无效, 撤回.
+- ``当前法律状态``: the patent's legal status now, as CNIPA words it, e.g. 有效,
+  专利权维持, 审中, 驳回, 撤回 or 视为撤回, 年费滞纳期 (or 等年费滞纳金),
+  未缴年费专利权终止, 失效, 期限届满, 部分无效, 全部无效 (or 无效).
 
 Optional columns:
 
 - ``专利名称``: the title; ``主分类号`` (or ``IPC分类号``): the main IPC code, e.g.
   H01M 10/0525. Both are used when the registry does not know the patent yet.
 - ``授权公告日``: the grant date, set on a patent that lacks one. Without it, a
-  patent whose status says it was granted (有效, 未缴年费专利权终止, 期限届满, 无效)
+  patent whose status says it was granted (有效, 年费滞纳期, 未缴年费专利权终止, 期限届满, 部分无效, 无效)
   is known as granted on a date not yet known.
 - ``转让人统一社会信用代码``, ``受让人统一社会信用代码``: the parties' unified social
   credit codes, in the same order as the names, separated the same way.

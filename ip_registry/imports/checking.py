@@ -13,7 +13,7 @@ from techmarket.accounts.models import Organisation
 from techmarket.csvfile import RowError
 from techmarket.regions import gbt2260
 
-from ..choices import EntryKind, LegalStatus
+from ..choices import GRANTED_STATUSES, EntryKind, LegalStatus
 from ..models import Patent, RegistryEntry
 from .reading import (
     COLUMNS,
@@ -275,7 +275,7 @@ class Plan:
             if row.status != current_status:
                 change["legal_status"] = row.status
             grant_date = self.grant_dates.get(number)
-            if grant_date and not current_grant and row.status not in (LegalStatus.PENDING, LegalStatus.WITHDRAWN):
+            if grant_date and not current_grant and row.status in GRANTED_STATUSES:
                 change["grant_date"] = grant_date
             if change:
                 changes.append((row, change))

@@ -45,18 +45,29 @@ LEGAL_STATUS_TEXT: dict[str, str] = {
     "有效": LegalStatus.VALID,
     "授权": LegalStatus.VALID,
     "专利权维持": LegalStatus.VALID,
+    "专利权有效": LegalStatus.VALID,
     "有权": LegalStatus.VALID,
     "审中": LegalStatus.PENDING,
     "在审": LegalStatus.PENDING,
     "公开": LegalStatus.PENDING,
     "实质审查": LegalStatus.PENDING,
     "实质审查的生效": LegalStatus.PENDING,
+    "驳回": LegalStatus.REJECTED,
+    "申请驳回": LegalStatus.REJECTED,
+    "发明专利申请公布后的驳回": LegalStatus.REJECTED,
+    "年费滞纳期": LegalStatus.GRACE_PERIOD,
+    "滞纳期": LegalStatus.GRACE_PERIOD,
+    "等年费滞纳金": LegalStatus.GRACE_PERIOD,
     "未缴年费专利权终止": LegalStatus.LAPSED,
     "未缴年费终止": LegalStatus.LAPSED,
+    "专利权的终止(未缴年费)": LegalStatus.LAPSED,
     "失效": LegalStatus.LAPSED,
     "期限届满": LegalStatus.EXPIRED,
     "专利权期限届满": LegalStatus.EXPIRED,
+    "期限届满终止": LegalStatus.EXPIRED,
     "届满": LegalStatus.EXPIRED,
+    "部分无效": LegalStatus.PARTLY_INVALIDATED,
+    "专利权部分无效": LegalStatus.PARTLY_INVALIDATED,
     "无效": LegalStatus.INVALIDATED,
     "全部无效": LegalStatus.INVALIDATED,
     "专利权全部无效": LegalStatus.INVALIDATED,
@@ -64,9 +75,13 @@ LEGAL_STATUS_TEXT: dict[str, str] = {
     "视为撤回": LegalStatus.WITHDRAWN,
     "主动撤回": LegalStatus.WITHDRAWN,
     "申请撤回": LegalStatus.WITHDRAWN,
+    "发明专利申请公布后的视为撤回": LegalStatus.WITHDRAWN,
+    "发明专利申请公布后的撤回": LegalStatus.WITHDRAWN,
     **{status.value: status for status in LegalStatus},
 }
-KNOWN_STATUS_EXAMPLES = "有效、专利权维持、审中、未缴年费专利权终止、失效、期限届满、无效、撤回"
+KNOWN_STATUS_EXAMPLES = (
+    "有效、专利权维持、审中、驳回、年费滞纳期、未缴年费专利权终止、期限届满、部分无效、全部无效、视为撤回"
+)
 
 _PARTY_SEPARATOR = re.compile(r"[;；]")
 _DATE_FORMS = (

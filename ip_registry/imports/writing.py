@@ -103,6 +103,8 @@ class _Importer:
             assignees=assignees,
             registration_date=row.registration_date,
             execution_date=row.execution_date,
+            # CNIPA registered it on the request of all the assignors: every co-owner agreed.
+            consents=[holding.organisation.pk for holding in assignors],
         )
 
     def update_status(self, row: TransferRow, change: dict) -> None:

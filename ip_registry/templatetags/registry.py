@@ -2,6 +2,7 @@
 
 from django import template
 
+from ip_registry.choices import LegalStatus
 from techmarket.regions import gbt2260
 
 register = template.Library()
@@ -16,3 +17,9 @@ def province_name(code: str) -> str:
 @register.filter
 def short_hash(value: str, length: int = 12) -> str:
     return (value or "")[:length]
+
+
+@register.filter
+def legal_status_label(value: str) -> str:
+    """The name of a legal status as stored in a ledger entry's details."""
+    return LegalStatus(value).label if value in LegalStatus.values else value or ""

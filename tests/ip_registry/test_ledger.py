@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import translation
 
 from ip_registry import services
 from ip_registry.choices import EntryKind, LegalStatus, LicenceType
@@ -89,7 +90,7 @@ def test_any_party_in_another_province_makes_it_cross_province(fudan):
     jiaoda = organisation_in("310000", name_zh="上海交通大学")
     hefei = organisation_in("340000")
     patent = make_patent(fudan, hefei)
-    entry = assign(patent, jiaoda)
+    entry = assign(patent, jiaoda, consents=[fudan.pk, hefei.pk])
     assert entry.from_region == "310000"  # the first-named assignor
     assert entry.cross_province is True  # 合肥 is in another province than the assignee
 
@@ -231,12 +232,27 @@ def test_licences_need_a_granted_patent(fudan, nanjing_firm):
         licence(pending, nanjing_firm, LicenceType.ORDINARY)
 
 
-def test_open_licence_rules(patent, nanjing_firm):
+TERMS = {"fee_type": "fixed", "fee": "50000.00", "payment": "合同生效后30日内一次性支付"}
+
+
+def declare(patent, on, **kwargs):
+    """Declare an open licence for five years on ``TERMS``."""
+    kwargs.setdefault("terms", TERMS)
+    kwargs.setdefault("term_end", on.replace(year=on.year + 5))
+    return services.open_licence_declare(actor=None, patent=patent, registration_date=on, **kwargs)
+
+
+@pytest.fixture
+def fees_paid(patent):
+    return services.patent_update(actor=None, patent=patent, annual_fee_paid_until=D(2099, 3, 1))
+
+
+def test_open_licence_rules(fees_paid, nanjing_firm):
+    patent = fees_paid
     today = datetime.date.today()
-    terms = {"fee": "0", "payment": "free"}
-    declaration = services.open_licence_declare(actor=None, patent=patent, registration_date=today, terms=terms)
+    declaration = declare(patent, today)
     with pytest.raises(RegistryError):
-        services.open_licence_declare(actor=None, patent=patent, registration_date=today, terms=terms)
+        declare(patent, today)
     with pytest.raises(RegistryError):
         licence(patent, nanjing_firm, LicenceType.SOLE, start=today, end=today + datetime.timedelta(days=365))
     taken = licence(patent, nanjing_firm, LicenceType.OPEN, start=today, end=today + datetime.timedelta(days=365))
@@ -247,32 +263,33 @@ def test_open_licence_rules(patent, nanjing_firm):
         licence(patent, organisation_in("330000"), LicenceType.OPEN, start=today, end=today)
 
 
-def test_open_licence_refused_while_exclusive_licence_in_force(patent, nanjing_firm):
+def test_open_licence_refused_while_exclusive_licence_in_force(fees_paid, nanjing_firm):
     today = datetime.date.today()
-    licence(patent, nanjing_firm, LicenceType.EXCLUSIVE, start=today - datetime.timedelta(days=1))
-    with pytest.raises(RegistryError):
-        services.open_licence_declare(actor=None, patent=patent, registration_date=today, terms={})
+    licence(fees_paid, nanjing_firm, LicenceType.EXCLUSIVE, start=today - datetime.timedelta(days=1), end=today)
+    with translation.override("en"), pytest.raises(RegistryError, match="exclusive or sole licence is in force"):
+        declare(fees_paid, today)
 
 
 def test_open_licence_refused_for_unpaid_fee_or_missing_evaluation_report(fudan):
     today = datetime.date.today()
     lapsed_fee = make_patent(fudan, annual_fee_paid_until=today - datetime.timedelta(days=1))
-    with pytest.raises(RegistryError):
-        services.open_licence_declare(actor=None, patent=lapsed_fee, registration_date=today, terms={})
-    utility = make_patent(fudan, type_digit="2")
-    with pytest.raises(RegistryError):
-        services.open_licence_declare(actor=None, patent=utility, registration_date=today, terms={})
+    with translation.override("en"), pytest.raises(RegistryError, match="unpaid"):
+        declare(lapsed_fee, today)
+    utility = make_patent(fudan, type_digit="2", annual_fee_paid_until=D(2030, 3, 1))
+    with translation.override("en"), pytest.raises(RegistryError, match="evaluation report"):
+        declare(utility, today, term_end=D(2030, 1, 1))
     utility = services.patent_update(actor=None, patent=utility, has_evaluation_report=True)
-    assert services.open_licence_declare(actor=None, patent=utility, registration_date=today, terms={})
+    assert declare(utility, today, term_end=D(2030, 1, 1))
 
 
 def test_pledge_blocks_assignment_until_released(patent, nanjing_firm):
     bank = organisation_in("310000", name_zh="上海测试银行")
     pledge = services.pledge_record(actor=None, patent=patent, pledgees=[H(bank)], registration_date=D(2023, 3, 1))
-    with pytest.raises(RegistryError):
+    with translation.override("en"), pytest.raises(RegistryError, match="pledged"):
         assign(patent, nanjing_firm)
-    with pytest.raises(RegistryError):
-        services.open_licence_declare(actor=None, patent=patent, registration_date=datetime.date.today(), terms={})
+    services.patent_update(actor=None, patent=patent, annual_fee_paid_until=D(2099, 3, 1))
+    with translation.override("en"), pytest.raises(RegistryError, match="pledged"):
+        declare(patent, datetime.date.today())
     services.pledge_release(actor=None, pledge=pledge, registration_date=D(2023, 4, 1))
     with pytest.raises(RegistryError):
         services.pledge_release(actor=None, pledge=pledge, registration_date=D(2023, 4, 2))

@@ -350,7 +350,7 @@ def test_patent_page_shows_licences_pledges_and_the_open_licence_in_force(client
         licence_type=LicenceType.ORDINARY,
         registration_date=D(2024, 10, 1),
         term_start=D(2024, 10, 1),
-        term_end=D(2099, 10, 1),
+        term_end=D(2043, 7, 31),  # the last day of the patent's term
     )
     services.pledge_record(
         actor=None, patent=patent, pledgees=[services.Holding(orgs[AH])], registration_date=D(2024, 11, 1)

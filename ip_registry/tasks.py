@@ -1,0 +1,22 @@
+"""Background tasks of the registry: the daily legal-status update."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def update_legal_status_task(on: str | None = None) -> dict[str, int]:
+    """End the patents whose term is over and follow unpaid annual fees through the grace period (see
+    :func:`services.legal_statuses_update`), as of ``on`` (ISO date; today if not given).
+
+    Returns the changes per new status, with "checked" and "refused" counts, for a scheduler's log.
+    """
+    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    result = services.legal_statuses_update(on=day)
+    return {**result.counts(), "checked": result.checked, "refused": len(result.refused)}
