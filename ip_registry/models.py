@@ -228,6 +228,7 @@ class RegistryEntry(models.Model):
         ordering = ["sequence"]
         verbose_name = _("registry entry")
         verbose_name_plural = _("registry entries")
+        permissions = [("record_entries", _("Can record registry entries"))]
         indexes = [
             # Covers what the statistics read from the ledger itself (the days at the edges of a period, the
             # first and last year with transfers): a range on the date, then every column they group or filter by.
