@@ -21,3 +21,9 @@ class IpRegistryConfig(AppConfig):
         )
         register_actions({f"registry.{kind.value}": kind.label for kind in EntryKind})
         register_actions({"patent.update": _("Patent details changed"), "target.save": _("Target saved")})
+        register_actions(
+            {
+                "registry.recordal_open": _("Licence contract awaiting recordal"),
+                "registry.recordal_reminded": _("Recordal reminder sent"),
+            }
+        )

@@ -11,6 +11,10 @@ patent.
 ``actor`` is the person recording the event, or ``None`` for the system itself
 (management commands such as ``import_transfers``, and other apps' services
 acting on a user's behalf, which check their own permissions).
+
+``details`` is added to the entry's details as given: the clerks' pages record
+each event with its supporting document's fingerprint there
+(:func:`ip_registry.documents.record_with_document`), so the chain covers it.
 """
 
 from __future__ import annotations
@@ -262,6 +266,7 @@ def patent_assign(
     registration_number: str = "",
     assignors: Sequence[Holding] | None = None,
     pledgee_consent: bool = False,
+    details: dict | None = None,
 ) -> RegistryEntry:
     """Record an assignment (转让): the whole patent passes from all its current holders to the assignees.
 
@@ -299,7 +304,7 @@ def patent_assign(
         registration_number=registration_number,
         from_parties=from_parties,
         to_parties=to_parties,
-        details={"pledgee_consent": True} if pledgee_consent else {},
+        details={**(details or {}), "pledgee_consent": True} if pledgee_consent else dict(details or {}),
     )
 
 
@@ -319,10 +324,15 @@ def licence_record(
     term_start: datetime.date,
     term_end: datetime.date,
     execution_date: datetime.date | None = None,
+    effective_date: datetime.date | None = None,
     registration_number: str = "",
     details: dict | None = None,
 ) -> RegistryEntry:
-    """Record a licence contract (许可备案) granted by the current right holders."""
+    """Record a licence contract (许可备案) granted by the current right holders.
+
+    ``effective_date`` is the day the contract took effect; the entry carries it (and the chain covers it), so a
+    recordal more than three months later shows as late (:func:`ledger.recorded_late`).
+    """
     _check_actor(actor)
     patent, entries, state = _lock(patent)
     _require_valid(patent, _("licensed"))
@@ -352,6 +362,7 @@ def licence_record(
         licence_type=licence_type,
         term_start=term_start,
         term_end=term_end,
+        effective_date=effective_date,
         from_parties=state.holders,
         to_parties=_counterparties(licensees, _("licensee")),
         related_entry=state.open_licence if licence_type == LicenceType.OPEN else None,
@@ -390,7 +401,12 @@ def pledge_record(
 
 @transaction.atomic
 def pledge_release(
-    *, actor, pledge: RegistryEntry, registration_date: datetime.date, registration_number: str = ""
+    *,
+    actor,
+    pledge: RegistryEntry,
+    registration_date: datetime.date,
+    registration_number: str = "",
+    details: dict | None = None,
 ) -> RegistryEntry:
     _check_actor(actor)
     patent, _entries, state = _lock(pledge.patent)
@@ -405,6 +421,7 @@ def pledge_release(
         from_parties=pledge.to_parties,
         to_parties=pledge.from_parties,
         related_entry=pledge,
+        details=details or {},
     )
 
 
