@@ -120,7 +120,7 @@ def _file_removed_on_error(document: RegistryDocument):
 
 @transaction.atomic
 def record_with_document(
-    service: Callable[..., RegistryEntry], *, actor, document: UploadedFile | None, **arguments
+    service: Callable[..., RegistryEntry], *, actor, document: UploadedFile | CheckedDocument | None, **arguments
 ) -> RegistryEntry:
     """Record an event through ``service`` with its supporting document, checked, hashed and kept.
 
@@ -130,8 +130,9 @@ def record_with_document(
     The document's fingerprint joins any ``details`` given. The service checks the
     actor's permission and the registry's rules; a refusal (RegistryError,
     ValidationError, PermissionDenied) leaves nothing written and no file stored.
+    A document a form has checked already (:func:`document_check`) is not checked again.
     """
-    checked = document_check(document)
+    checked = document if isinstance(document, CheckedDocument) else document_check(document)
     details = {**(arguments.pop("details", None) or {}), "document": checked.fingerprint}
     entry = service(actor=actor, details=details, **arguments)
     kept = RegistryDocument(
