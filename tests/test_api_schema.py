@@ -15,7 +15,7 @@ from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
 from listings.services.listings import Term
-from tests.factories import OrganisationFactory, add_member, make_listing, organisation_in
+from tests.factories import OrganisationFactory, add_member, make_listing, organisation_in, registry_clerk_user
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -231,3 +231,30 @@ def test_an_unreadable_body_is_a_declared_400(schema, api):
     assert response.status_code == 400
     assert "detail" in response.json()
     assert_answers_as_declared(schema, "/api/v1/organisations/", "post", response)
+
+
+@pytest.mark.django_db
+def test_licences_awaiting_recordal_answer_as_declared(schema, api):
+    import datetime
+
+    from ip_registry.recordals import licence_recordal_open
+    from tests.factories import make_patent
+
+    path = "/api/v1/registry/recordals/"
+    licence_recordal_open(
+        actor=None,
+        patent=make_patent(organisation_in("310000")),
+        licensees=[organisation_in("320000")],
+        licence_type="ordinary",
+        term_start=datetime.date(2024, 1, 1),
+        term_end=datetime.date(2026, 1, 1),
+        effective_date=datetime.date(2024, 1, 1),
+    )
+    refused = api.get(path)
+    api.force_authenticate(registry_clerk_user())
+    listed, bad = api.get(path), api.get(path, {"status": "soon"})
+
+    assert (refused.status_code, listed.status_code, bad.status_code) == (403, 200, 400)
+    assert listed.json()["results"][0]["status"] == "late"
+    for response in (refused, listed, bad):
+        assert_answers_as_declared(schema, path, "get", response)

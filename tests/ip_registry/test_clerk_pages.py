@@ -74,6 +74,7 @@ MATRIX = [
     ("recordal", "get", CLERKS_ONLY),
     ("recordal", "post", CLERKS_RECORD),
     ("document", "get", CLERKS_ONLY),
+    ("api recordals", "get", _row(403, 403, 403, 403, 200)),
 ]
 
 
@@ -137,6 +138,7 @@ def _request(client, page, method, world):
         "recordals": url("recordal_list"),
         "recordal": url("recordal_record", world["recordal"].pk),
         "document": world["pledge"].document.get_absolute_url(),
+        "api recordals": "/api/v1/registry/recordals/",
     }
     target = urls.get(page) or record_url(world["pledged"] if page == "pledge-release" else patent, page)
     return client.post(target, _post_data(page, world)) if method == "post" else client.get(target)
