@@ -150,6 +150,12 @@ def record_with_document(
     return entry
 
 
+def documents_not_matching() -> list[RegistryDocument]:
+    """The kept documents whose file is missing or no longer hashes to what their entry recorded."""
+    documents = RegistryDocument.objects.select_related("entry__patent").order_by("entry__sequence")
+    return [document for document in documents.iterator(chunk_size=500) if not document_intact(document)]
+
+
 def document_intact(document: RegistryDocument) -> bool:
     """The stored file still hashes to what its entry recorded (False if it is missing)."""
     try:

@@ -2,10 +2,12 @@
 
 import datetime
 import hashlib
+import io
 import json
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.utils import translation
 from pypdf.actions import JavaScript
@@ -196,3 +198,23 @@ def test_pledgee_consent_and_the_document_are_both_recorded(patent, orgs, clerk,
 
     assert entry.details["pledgee_consent"] is True
     assert entry.details["document"]["sha256"] == hashlib.sha256(MINIMAL_PDF).hexdigest()
+
+
+def test_verify_registry_rehashes_the_documents(patent, orgs, clerk, media_root):
+    document = assign(patent, orgs[JS], upload(), clerk).document
+    call_command("verify_registry", stdout=(out := io.StringIO()))
+    assert "supporting documents" in out.getvalue()
+
+    with open(document.file.path, "wb") as handle:
+        handle.write(MINIMAL_PDF.replace(b"/MediaBox", b"/MediaBox "))
+
+    with pytest.raises(CommandError, match=rf"1 supporting document\(s\).*entry #{document.entry.sequence}"):
+        call_command("verify_registry", stdout=io.StringIO())
+
+
+def test_staff_look_documents_and_recordals_up_in_the_django_admin(admin_client, patent, orgs, clerk, media_root):
+    document = assign(patent, orgs[JS], upload(), clerk).document
+
+    for path in ("registrydocument/", f"registrydocument/{document.pk}/change/", "licencerecordal/"):
+        assert admin_client.get(f"/django-admin/ip_registry/{path}").status_code == 200
+    assert admin_client.get("/django-admin/ip_registry/registrydocument/add/").status_code == 403
