@@ -295,6 +295,9 @@ def patent_assign(
     to_parties = _owners(assignees)
     if {party["organisation"] for party in to_parties} == {party["organisation"] for party in from_parties}:
         raise RegistryError(_("The assignees are the same as the assignors."))
+    details = dict(details or {})
+    if pledgee_consent:
+        details["pledgee_consent"] = True
     return _append(
         actor=actor,
         patent=patent,
@@ -304,7 +307,7 @@ def patent_assign(
         registration_number=registration_number,
         from_parties=from_parties,
         to_parties=to_parties,
-        details={**(details or {}), "pledgee_consent": True} if pledgee_consent else dict(details or {}),
+        details=details,
     )
 
 

@@ -9,6 +9,7 @@ or on the field they name) with a 400, and nothing is written then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -49,7 +50,7 @@ class Recording:
     """One kind of event a clerk records: its form, the service that records it, and what the page says."""
 
     form_class: type[EntryForm]
-    service: object
+    service: Callable[..., RegistryEntry]
     title: Promise
     done: Promise
 
@@ -95,7 +96,7 @@ def _patent(number: str) -> Patent:
     return get_object_or_404(Patent, application_number=canonical)
 
 
-def _record(request: HttpRequest, form: EntryForm, service) -> RegistryEntry | None:
+def _record(request: HttpRequest, form: EntryForm, service: Callable[..., RegistryEntry]) -> RegistryEntry | None:
     """Call the service with the form's data and document; on a refusal, put it on the form and return None."""
     try:
         return record_with_document(
