@@ -6,11 +6,26 @@ import ip_registry.models
 from django.conf import settings
 from django.db import migrations, models
 
+# Recording in the ledger and editing patents became the registry clerks' (ip_registry.record_entries); the
+# platform staff group, which held them before, keeps only what it still uses (its grants are only ever added).
+NO_LONGER_PLATFORM_STAFF = ("add_registryentry", "add_patent", "change_patent")
+
+
+def platform_staff_stop_recording(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group = Group.objects.filter(name=settings.PLATFORM_STAFF_GROUP).first()
+    if group is not None:
+        group.permissions.remove(
+            *Permission.objects.filter(content_type__app_label="ip_registry", codename__in=NO_LONGER_PLATFORM_STAFF)
+        )
+
 
 class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0004_organisationchangerequest'),
+        ('auth', '0012_alter_user_first_name_max_length'),
         ('ip_registry', '0004_transfer_tallies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -70,4 +85,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('term_end__gte', models.F('term_start'))), name='recordal_term')],
             },
         ),
+        migrations.RunPython(platform_staff_stop_recording, migrations.RunPython.noop),
     ]
