@@ -312,6 +312,7 @@ ENTRY_FIELDS = (
     "licence_type",
     "term_start",
     "term_end",
+    "effective_date",
     "related_entry",
     "parties",
     "details",
@@ -397,16 +398,18 @@ def entry_rows(rng: random.Random, count: int, patent_sections: list[tuple[int, 
         to_party = rng.choice(parties[buyer])
         from_party = "" if kind == "grant" else rng.choice(parties[seller])
         licence = kind == "licence"
+        executed = (registered - datetime.timedelta(days=rng.randrange(1, 90))).isoformat()
         yield (
             sequence,  # sequence
             patent_id,  # patent_id
             kind,  # kind
             registered.isoformat(),  # registration_date
-            (registered - datetime.timedelta(days=rng.randrange(1, 90))).isoformat(),  # execution_date
+            executed,  # execution_date
             f"{year}99{sequence:08d}",  # registration_number
             rng.choice(LICENCE_TYPES) if licence else "",  # licence_type
             registered.isoformat() if licence else None,  # term_start
             (registered + datetime.timedelta(days=5 * 365)).isoformat() if licence else None,  # term_end
+            executed if licence else None,  # effective_date: a licence contract takes effect when signed
             None,  # related_entry_id
             f'{{"from":[{from_party}],"to":[{to_party}]}}',  # parties
             "{}",  # details

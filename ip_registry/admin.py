@@ -5,7 +5,7 @@ from django.contrib import admin
 from techmarket.admin import ReadOnlyAdmin
 
 from . import services
-from .models import Patent, RegistryEntry, RightHolder, Target, TransferTally
+from .models import LicenceRecordal, Patent, RegistryDocument, RegistryEntry, RightHolder, Target, TransferTally
 
 
 class RightHolderInline(admin.TabularInline):
@@ -43,6 +43,27 @@ class RegistryEntryAdmin(ReadOnlyAdmin):
     search_fields = ["patent__application_number", "registration_number"]
     list_select_related = ["patent"]
     date_hierarchy = "registration_date"
+
+
+@admin.register(RegistryDocument)
+class RegistryDocumentAdmin(ReadOnlyAdmin):
+    """The entries' supporting documents, as recorded; clerks download them from the patent page."""
+
+    list_display = ["entry", "name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    list_select_related = ["entry", "uploaded_by"]
+    search_fields = ["sha256", "entry__patent__application_number"]
+    exclude = ["file"]  # the admin would link the storage's address; the download view is the way to the file
+
+
+@admin.register(LicenceRecordal)
+class LicenceRecordalAdmin(ReadOnlyAdmin):
+    """Licence contracts reported to the registry, recorded or awaiting recordal; the services write them."""
+
+    list_display = ["patent", "licence_type", "effective_date", "deadline", "entry", "reminder_sent_at"]
+    list_filter = ["licence_type"]
+    list_select_related = ["patent", "entry"]
+    search_fields = ["patent__application_number", "reference"]
+    date_hierarchy = "deadline"
 
 
 @admin.register(TransferTally)

@@ -1,6 +1,7 @@
 """Read-only REST endpoints of the registry: patents and their history, ledger entries, flows, targets.
 
-Everything here is public and read-only: the registry is a public record. Query
+Everything here is read-only, and public but for the licence contracts awaiting
+recordal (registry clerks only): the registry is a public record. Query
 parameters are validated by small serializers, so a bad value is a 400 naming
 the parameter, never a 500. Lists are paginated (the project's page-number
 pagination) and make a fixed number of queries whatever their length. The
@@ -13,6 +14,7 @@ from __future__ import annotations
 import datetime
 import string
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -27,12 +29,12 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.permissions import AllowAny
+from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
-from . import selectors
-from .choices import REGIONS, TRANSFER_KINDS, EntryKind, LegalStatus, PatentType, TargetMetric
-from .models import Patent, RegistryEntry, Target
+from . import permissions, selectors
+from .choices import REGIONS, TRANSFER_KINDS, EntryKind, LegalStatus, LicenceType, PatentType, TargetMetric
+from .models import LicenceRecordal, Patent, RegistryEntry, Target
 from .numbers import OLD_FORMAT_YEARS, WRITTEN_FORM_PATTERN, InvalidPatentNumber, parse_application_number
 
 IPC_SECTIONS = tuple(string.ascii_uppercase[:8])  # A-H
@@ -120,6 +122,12 @@ class EntrySerializer(serializers.ModelSerializer):
         allow_null=True,
         help_text="Sequence of the pledge a release ends, or of the declaration a withdrawal ends.",
     )
+    effective_date = serializers.DateField(
+        allow_null=True, help_text="A licence: the day its contract took effect (recorded within three months)."
+    )
+    recorded_late = serializers.BooleanField(
+        help_text="A licence registered more than three months after its contract took effect."
+    )
 
     class Meta:
         model = RegistryEntry
@@ -133,6 +141,8 @@ class EntrySerializer(serializers.ModelSerializer):
             "licence_type",
             "term_start",
             "term_end",
+            "effective_date",
+            "recorded_late",
             "related_entry",
             "parties",
             "from_region",
@@ -192,6 +202,61 @@ class TargetSerializer(serializers.Serializer):
     reached = serializers.BooleanField()
 
 
+class RecordalPartySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(source="name_zh")
+    credit_code = serializers.CharField(allow_null=True)
+    province = serializers.CharField()
+
+
+class RecordalSerializer(serializers.ModelSerializer):
+    """A licence contract that took effect and is not recorded yet."""
+
+    patent = serializers.CharField(source="patent.application_number", help_text="Application number.")
+    licensors = serializers.SerializerMethodField(help_text="The patent's right holders today.")
+    licensees = RecordalPartySerializer(many=True)
+    licence_type = serializers.ChoiceField(choices=LicenceType.choices)
+    deadline = serializers.DateField(help_text="The last day to record it in time: three months after it took effect.")
+    status = serializers.SerializerMethodField(help_text="due: the deadline has not passed; late: it has.")
+    days_left = serializers.SerializerMethodField(help_text="Days until the deadline; negative once it has passed.")
+    reminded_at = serializers.DateTimeField(
+        source="reminder_sent_at", allow_null=True, help_text="When the parties were reminded, a week before."
+    )
+
+    class Meta:
+        model = LicenceRecordal
+        fields = [
+            "id",
+            "patent",
+            "licensors",
+            "licensees",
+            "licence_type",
+            "term_start",
+            "term_end",
+            "effective_date",
+            "deadline",
+            "status",
+            "days_left",
+            "reference",
+            "reminded_at",
+        ]
+
+    def _today(self) -> datetime.date:
+        return self.context.get("today") or timezone.localdate()
+
+    @extend_schema_field(RecordalPartySerializer(many=True))
+    def get_licensors(self, recordal: LicenceRecordal) -> list[dict]:
+        organisations = [holder.organisation for holder in recordal.patent.right_holders.all()]
+        return RecordalPartySerializer(organisations, many=True).data
+
+    @extend_schema_field(serializers.ChoiceField(choices=["due", "late"]))
+    def get_status(self, recordal: LicenceRecordal) -> str:
+        return "late" if recordal.days_left(self._today()) < 0 else "due"
+
+    def get_days_left(self, recordal: LicenceRecordal) -> int:
+        return recordal.days_left(self._today())
+
+
 # Query parameters ----------------------------------------------------------------------------------------------
 
 
@@ -233,6 +298,22 @@ class EntryQuerySerializer(serializers.Serializer):
         if start and end and end < start:
             raise serializers.ValidationError({"registered_to": _("The end date cannot be before the start date.")})
         return attrs
+
+
+class RecordalQuerySerializer(serializers.Serializer):
+    status = serializers.ChoiceField(
+        choices=selectors.RECORDAL_STATUSES, required=False, help_text="due or late; both when absent."
+    )
+    within = serializers.IntegerField(
+        required=False, min_value=1, max_value=366, help_text="With status=due: deadlines at most this many days off."
+    )
+    patent = serializers.CharField(required=False, help_text="Application number, in any written form.")
+
+    def validate_patent(self, value: str) -> str:
+        try:
+            return parse_application_number(value).canonical
+        except InvalidPatentNumber as error:
+            raise serializers.ValidationError(str(error)) from error
 
 
 def _year_field(help_text):
@@ -456,3 +537,36 @@ class TargetViewSet(viewsets.ReadOnlyModelViewSet):
 
     def retrieve(self, request, pk=None):
         return Response(self.get_serializer(selectors.target_progress(self.get_object())).data)
+
+
+class IsRegistryClerk(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return permissions.can_see_recordals(request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[RecordalQuerySerializer],
+        responses={200: RecordalSerializer},
+        description="Registry clerks only. Licence contracts that have taken effect and are not recorded yet, the "
+        "nearest deadline first: due (deadline not passed) and late (passed). A licence contract is recorded "
+        "within three months of taking effect.",
+    ),
+)
+class RecordalViewSet(viewsets.GenericViewSet):
+    """Licence contracts awaiting recordal, for the registry clerks."""
+
+    permission_classes = [IsRegistryClerk]
+    serializer_class = RecordalSerializer
+    queryset = LicenceRecordal.objects.none()  # for the schema; the list reads through the selector
+
+    def list(self, request):
+        params = _query(RecordalQuerySerializer, request)
+        today = timezone.localdate()
+        recordals = selectors.recordals_awaiting(
+            on=today, status=params.get("status", ""), within_days=params.get("within")
+        )
+        if "patent" in params:
+            recordals = recordals.filter(patent__application_number=params["patent"])
+        page = self.paginate_queryset(recordals)
+        return self.get_paginated_response(RecordalSerializer(page, many=True, context={"today": today}).data)

@@ -2,11 +2,14 @@
 
 ``hash = sha256(previous hash + canonical JSON of the entry)``. The canonical JSON
 holds every recorded field (sorted keys, no spaces, UTF-8, dates in ISO form),
-so changing any of them by hand breaks the chain from that entry on.
+so changing any of them by hand breaks the chain from that entry on. A field
+added after entries were first written (a licence's effective date) is in the
+content only when set, so the entries written before it keep their hash.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime
 import hashlib
 import json
@@ -46,11 +49,39 @@ def canonical_json(entry) -> str:
         "cross_province": entry.cross_province,
         "ipc_section": entry.ipc_section,
     }
+    if entry.effective_date is not None:
+        content["effective_date"] = _iso(entry.effective_date)
     return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_hash(previous_hash: str, entry) -> str:
     return hashlib.sha256((previous_hash + canonical_json(entry)).encode()).hexdigest()
+
+
+# A licence contract is recorded with CNIPA within three months of taking effect (专利实施许可合同备案).
+RECORDAL_MONTHS = 3
+# The parties are reminded this many days before the deadline.
+RECORDAL_REMINDER_DAYS = 7
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day of the month ``months`` later, or that month's last day when it is shorter (as the Civil Code
+    counts a period in months: 2024-11-30 plus three months is 2025-02-28)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def recordal_deadline(effective_date: datetime.date) -> datetime.date:
+    """The last day on which a licence contract that took effect on ``effective_date`` is recorded in time."""
+    return add_months(effective_date, RECORDAL_MONTHS)
+
+
+def recorded_late(entry) -> bool:
+    """A licence entry registered after the deadline its effective date sets; False when it has no effective date."""
+    if entry.effective_date is None:
+        return False
+    return entry.registration_date > recordal_deadline(entry.effective_date)
 
 
 def is_cross_province(from_parties: Iterable[dict], to_parties: Iterable[dict]) -> bool:

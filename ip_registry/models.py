@@ -9,11 +9,13 @@ from it, kept so that "which patents does this organisation hold" is one join.
 from __future__ import annotations
 
 import datetime
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from techmarket.regions import gbt2260
@@ -31,6 +33,7 @@ from .choices import (
     target_region_choices,
 )
 from .exceptions import LedgerIsAppendOnly
+from .ledger import RECORDAL_REMINDER_DAYS, recorded_late
 from .lifecycle import grace_period_last_day, term_last_day
 from .numbers import InvalidPatentNumber, parse_application_number
 from .validators import normalize_ipc, validate_application_number, validate_ipc_list
@@ -215,6 +218,12 @@ class RegistryEntry(models.Model):
     licence_type = models.CharField(_("licence type"), max_length=16, choices=LicenceType.choices, blank=True)
     term_start = models.DateField(_("term starts"), null=True, blank=True)
     term_end = models.DateField(_("term ends"), null=True, blank=True)
+    effective_date = models.DateField(
+        _("takes effect"),
+        null=True,
+        blank=True,
+        help_text=_("When the licence contract took effect: it is recorded within three months of that day."),
+    )
     related_entry = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -248,6 +257,7 @@ class RegistryEntry(models.Model):
         ordering = ["sequence"]
         verbose_name = _("registry entry")
         verbose_name_plural = _("registry entries")
+        permissions = [("record_entries", _("Can record registry entries"))]
         indexes = [
             # Covers what the statistics read from the ledger itself (the days at the edges of a period, the
             # first and last year with transfers): a range on the date, then every column they group or filter by.
@@ -277,8 +287,199 @@ class RegistryEntry(models.Model):
         return self.side("from")
 
     @property
+    def recorded_late(self) -> bool:
+        """A licence registered more than three months after its contract took effect."""
+        return recorded_late(self)
+
+    @property
+    def document_sha256(self) -> str:
+        """The SHA-256 of the supporting document the entry was recorded with, if any (the chain covers it)."""
+        return (self.details or {}).get("document", {}).get("sha256", "")
+
+    @property
     def to_parties(self) -> list[dict]:
         return self.side("to")
+
+
+def _document_upload(instance: RegistryDocument, filename: str) -> str:
+    """A random name under a private folder (techmarket/downloads.py serves none of it); the extension of its type."""
+    return f"registry/documents/{uuid.uuid4().hex}.{instance.extension}"
+
+
+class RegistryDocumentQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise LedgerIsAppendOnly
+
+    def delete(self):
+        raise LedgerIsAppendOnly
+
+
+class RegistryDocument(models.Model):
+    """The supporting document a clerk recorded an entry with (a recordal notice, a contract, a release), as uploaded.
+
+    Its SHA-256 is also in the entry's ``details`` (``{"document": {"sha256": ...}}``), so the hash chain covers the
+    document: a file changed in storage no longer matches its entry. Kept exactly as uploaded (an image re-encoded
+    would no longer match its hash), never changed or deleted, and handed out only to registry clerks, as a
+    download (see :mod:`ip_registry.documents`).
+    """
+
+    EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
+
+    entry = models.OneToOneField(
+        RegistryEntry, on_delete=models.PROTECT, related_name="document", verbose_name=_("registry entry")
+    )
+    file = models.FileField(_("file"), upload_to=_document_upload, max_length=200)
+    name = models.CharField(_("file name"), max_length=255, help_text=_("The name it was uploaded under."))
+    content_type = models.CharField(_("type"), max_length=40, choices=[(key, key) for key in EXTENSIONS])
+    size = models.PositiveBigIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+
+    objects = RegistryDocumentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry"]
+        verbose_name = _("supporting document")
+        verbose_name_plural = _("supporting documents")
+
+    def __str__(self) -> str:
+        return f"#{self.entry.sequence} {self.name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerIsAppendOnly
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        """The clerks' download view; never the storage's own address."""
+        return reverse("ip_registry:document_download", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly
+
+    @property
+    def extension(self) -> str:
+        return self.EXTENSIONS[self.content_type]
+
+    @property
+    def download_name(self) -> str:
+        entry = self.entry
+        return f"{entry.patent.application_number}-{entry.sequence}-{entry.kind}.{self.extension}"
+
+
+class LicenceRecordalQuerySet(models.QuerySet):
+    def awaiting(self) -> LicenceRecordalQuerySet:
+        """Contracts not recorded yet."""
+        return self.filter(entry__isnull=True)
+
+    def late(self, on: datetime.date) -> LicenceRecordalQuerySet:
+        """Awaiting recordal past their deadline."""
+        return self.awaiting().filter(deadline__lt=on)
+
+    def due(self, on: datetime.date, within_days: int | None = None) -> LicenceRecordalQuerySet:
+        """Awaiting recordal, the deadline not passed (and, with ``within_days``, no further off than that)."""
+        due = self.awaiting().filter(deadline__gte=on)
+        if within_days is not None:
+            due = due.filter(deadline__lte=on + datetime.timedelta(days=within_days))
+        return due
+
+    def to_remind(self, on: datetime.date) -> LicenceRecordalQuerySet:
+        """Due within a week and not reminded yet: each recordal is reminded once."""
+        return self.due(on, RECORDAL_REMINDER_DAYS).filter(reminder_sent_at__isnull=True)
+
+
+class LicenceRecordal(models.Model):
+    """A licence contract that has taken effect and must be recorded (备案) with CNIPA within three months.
+
+    The ledger records a licence only once it is recorded, so the contracts the
+    platform knows of before that wait here: opened by
+    :func:`ip_registry.recordals.licence_recordal_open` (which the licensing app
+    calls when a contract it handled takes effect), closed when a clerk records
+    it (:func:`ip_registry.recordals.licence_recordal_record` links the entry).
+    Until then the clerks' list shows it as due or, past its deadline, late; its
+    parties are reminded once, a week before the deadline.
+    """
+
+    patent = models.ForeignKey(Patent, on_delete=models.PROTECT, related_name="recordals", verbose_name=_("patent"))
+    licensees = models.ManyToManyField(
+        "accounts.Organisation", related_name="licence_recordals", verbose_name=_("licensees")
+    )
+    licence_type = models.CharField(_("licence type"), max_length=16, choices=LicenceType.choices)
+    term_start = models.DateField(_("term starts"))
+    term_end = models.DateField(_("term ends"))
+    effective_date = models.DateField(_("takes effect"))
+    deadline = models.DateField(
+        _("record by"), editable=False, help_text=_("Three months after the contract took effect.")
+    )
+    reference = models.CharField(
+        _("contract reference"), max_length=64, blank=True, help_text=_("The contract's number on the platform.")
+    )
+    contact = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("contact"),
+        help_text=_("Reminded with the licensor's administrators a week before the deadline."),
+    )
+    entry = models.OneToOneField(
+        RegistryEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recordal",
+        verbose_name=_("recorded as"),
+    )
+    reminder_sent_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = LicenceRecordalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("licence awaiting recordal")
+        verbose_name_plural = _("licences awaiting recordal")
+        indexes = [
+            models.Index(fields=["deadline"], condition=models.Q(entry__isnull=True), name="recordal_awaiting"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(term_end__gte=models.F("term_start")), name="recordal_term"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.patent.application_number} {self.get_licence_type_display()} {self.effective_date}"
+
+    def clean(self) -> None:
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            raise ValidationError({"term_end": _("The licence term cannot end before it starts.")})
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.entry_id is not None
+
+    def days_left(self, on: datetime.date | None = None) -> int:
+        """Days until the deadline (negative once it has passed)."""
+        return (self.deadline - (on or timezone.localdate())).days
+
+    @property
+    def is_late(self) -> bool:
+        return not self.is_recorded and self.days_left() < 0
+
+    @property
+    def days_late(self) -> int:
+        return max(0, -self.days_left())
 
 
 # A tally's cell besides its month: columns named alike on the tallies and the ledger entries.

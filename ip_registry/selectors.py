@@ -37,7 +37,7 @@ from .choices import (
     TargetMetric,
 )
 from .ledger import entry_hash
-from .models import LedgerHead, Patent, RegistryEntry, RightHolder, Target, TransferTally
+from .models import LedgerHead, LicenceRecordal, Patent, RegistryEntry, RightHolder, Target, TransferTally
 from .numbers import InvalidPatentNumber, parse_application_number
 from .tallies import split_period
 from .validators import validate_patents_held
@@ -114,11 +114,44 @@ def patents_for_status_update(on: datetime.date) -> QuerySet[Patent]:
 
 
 def patent_history(patent: Patent) -> QuerySet[RegistryEntry]:
-    return patent.entries.select_related("actor", "related_entry").order_by("sequence")
+    return patent.entries.select_related("actor", "related_entry", "document").order_by("sequence")
 
 
 def entry_list() -> QuerySet[RegistryEntry]:
     return RegistryEntry.objects.select_related("patent").order_by("-sequence")
+
+
+# Licences awaiting recordal ------------------------------------------------------------------------------------
+
+RECORDAL_STATUSES = ("due", "late")
+
+
+def recordals_awaiting(
+    *, on: datetime.date, status: str = "", within_days: int | None = None, patent: Patent | None = None
+) -> QuerySet[LicenceRecordal]:
+    """Licence contracts not recorded yet, the nearest deadline first (the latest overdue before them).
+
+    ``status``: "due" (deadline not passed; with ``within_days``, no further off
+    than that), "late" (deadline passed), or "" for both. Each row comes with its
+    patent, the patent's right holders (the licensors) and its licensees: a fixed
+    number of queries whatever the page's length.
+    """
+    if status and status not in RECORDAL_STATUSES:
+        raise ValueError(f"not a recordal status: {status}")
+    recordals = LicenceRecordal.objects.all()
+    if status == "late":
+        recordals = recordals.late(on)
+    elif status == "due":
+        recordals = recordals.due(on, within_days)
+    else:
+        recordals = recordals.awaiting()
+    if patent is not None:
+        recordals = recordals.filter(patent=patent)
+    return (
+        recordals.select_related("patent")
+        .prefetch_related("licensees", "patent__right_holders__organisation")
+        .order_by("deadline", "pk")
+    )
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ an exclusive or sole licence or an open licence, Patent Law art. 14; the
 pledgee for an assignment or licence of a pledged patent, Civil Code art. 444),
 the service takes ``consents``: the ids of the organisations that agreed. Those
 that count are kept in the entry's details.
+
+``details`` is added to the entry's details as given: the clerks' pages record
+each event with its supporting document's fingerprint there
+(:func:`ip_registry.documents.record_with_document`), so the chain covers it.
 """
 
 from __future__ import annotations
@@ -359,6 +363,7 @@ def patent_assign(
     registration_number: str = "",
     assignors: Sequence[Holding] | None = None,
     consents: Sequence[int] = (),
+    details: dict | None = None,
 ) -> RegistryEntry:
     """Record an assignment (转让): the whole patent passes from all its current holders to the assignees.
 
@@ -412,7 +417,7 @@ def patent_assign(
         registration_number=registration_number,
         from_parties=from_parties,
         to_parties=to_parties,
-        details=_recorded_consents(consenting, state, from_parties),
+        details={**_recorded_consents(consenting, state, from_parties), **(details or {})},
     )
 
 
@@ -474,6 +479,7 @@ def licence_record(
     term_start: datetime.date,
     term_end: datetime.date,
     execution_date: datetime.date | None = None,
+    effective_date: datetime.date | None = None,
     registration_number: str = "",
     details: dict | None = None,
     consents: Sequence[int] = (),
@@ -484,6 +490,9 @@ def licence_record(
     An open licence is one obtained while the patentee's declaration was in force (on its execution date, else the
     first day of its term): it is recorded under that declaration even after a later withdrawal, and the pledgees
     who consented to the declaration consented to it.
+
+    ``effective_date`` is the day the contract took effect; the entry carries it (and the chain covers it), so a
+    recordal more than three months later shows as late (:func:`ledger.recorded_late`).
     """
     _check_actor(actor)
     patent, entries, state = _lock(patent)
@@ -536,6 +545,7 @@ def licence_record(
         licence_type=licence_type,
         term_start=term_start,
         term_end=term_end,
+        effective_date=effective_date,
         from_parties=state.holders,
         to_parties=_counterparties(licensees, _("licensee")),
         related_entry=declaration,
@@ -574,7 +584,12 @@ def pledge_record(
 
 @transaction.atomic
 def pledge_release(
-    *, actor, pledge: RegistryEntry, registration_date: datetime.date, registration_number: str = ""
+    *,
+    actor,
+    pledge: RegistryEntry,
+    registration_date: datetime.date,
+    registration_number: str = "",
+    details: dict | None = None,
 ) -> RegistryEntry:
     _check_actor(actor)
     patent, _entries, state = _lock(pledge.patent)
@@ -589,6 +604,7 @@ def pledge_release(
         from_parties=pledge.to_parties,
         to_parties=pledge.from_parties,
         related_entry=pledge,
+        details=details or {},
     )
 
 

@@ -1,4 +1,5 @@
-"""Background tasks of the registry: the daily legal-status update."""
+"""Background tasks of the registry: the daily legal-status update and the reminders of licence contracts
+awaiting recordal."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from . import services
+from .recordals import recordal_reminders_send
 
 
 @task()
@@ -20,3 +22,13 @@ def update_legal_status_task(on: str | None = None) -> dict[str, int]:
     day = datetime.date.fromisoformat(on) if on else timezone.localdate()
     result = services.legal_statuses_update(on=day)
     return {**result.counts(), "checked": result.checked, "refused": len(result.refused)}
+
+
+@task()
+def send_recordal_reminders_task(on: str | None = None) -> int:
+    """Remind the parties of the contracts due for recordal within a week; ``on`` (YYYY-MM-DD) stands for today.
+
+    Returns the number of e-mails queued.
+    """
+    day = datetime.date.fromisoformat(on) if on else timezone.localdate()
+    return recordal_reminders_send(on=day)

@@ -79,6 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         chart_data=tables.chart_data(matrix, trend),
         filtered=any(form.cleaned_data.values()),
         can_edit_targets=permissions.can_edit_targets(request.user),
+        can_record_entries=permissions.can_record_entries(request.user),
     )
     return render(request, "ip_registry/dashboard.html", context)
 
@@ -127,6 +128,8 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
         return _not_in_registry(request, canonical)
     history = list(selectors.patent_history(patent))
     chain = selectors.patent_chain_status(patent)
+    today = timezone.localdate()
+    can_record = permissions.can_record_entries(request.user)
     return render(
         request,
         "ip_registry/patent_detail.html",
@@ -134,10 +137,13 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
             "patent": patent,
             "holders": patent.right_holders.all(),
             "history": history,
-            "state": derive_state(history, timezone.localdate()),
+            "state": derive_state(history, today),
             "chain": chain,
             "chain_reason": CHAIN_REASONS.get(chain.reason, chain.reason),
             "search_form": PatentSearchForm(),
+            # The clerks' tools: the forms that record events, the contracts awaiting recordal, the documents.
+            "can_record": can_record,
+            "awaiting": selectors.recordals_awaiting(on=today, patent=patent) if can_record else (),
         },
     )
 

@@ -11,7 +11,8 @@ file can be sniffed as HTML. Every such response therefore carries:
 - for documents, ``Content-Disposition: attachment``: saved, not shown.
 
 Listing PDFs are served only by their download view (which checks who may see
-the listing); :func:`serve_media` serves the rest of ``MEDIA_ROOT`` where
+the listing), the registry's supporting documents only by theirs (registry
+clerks only); :func:`serve_media` serves the rest of ``MEDIA_ROOT`` where
 Django serves media itself (``SERVE_MEDIA``: the embedded deployment and the
 tests). A production web server that serves ``MEDIA_ROOT`` itself must do the
 same (README, "Uploaded files").
@@ -27,8 +28,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.views.static import serve
 
 SANDBOX_POLICY = "sandbox; default-src 'none'"
-# Media paths that only a view may hand out, each after its own permission check: the listings' PDF files.
-PRIVATE_MEDIA = re.compile(r"^listings/[^/]+/files/")
+# Media paths that only a view may hand out, each after its own permission check: the listings' PDF files and the
+# registry's supporting documents.
+PRIVATE_MEDIA = re.compile(r"^(listings/[^/]+/files/|registry/)")
 
 
 def sandboxed(response: HttpResponseBase) -> HttpResponseBase:

@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, TargetViewSet
+from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, RecordalViewSet, TargetViewSet
 from listings.api.demands import DemandViewSet
 from listings.api.inquiries import InquiryViewSet
 from listings.api.listings import ListingViewSet
@@ -24,6 +24,7 @@ router.register("registry/patents", PatentViewSet, basename="registry-patent")
 router.register("registry/entries", EntryViewSet, basename="registry-entry")
 router.register("registry/flows", FlowViewSet, basename="registry-flow")
 router.register("registry/targets", TargetViewSet, basename="registry-target")
+router.register("registry/recordals", RecordalViewSet, basename="registry-recordal")
 router.register("listings", ListingViewSet, basename="listing")
 router.register("inquiries", InquiryViewSet, basename="inquiry")
 router.register("demands", DemandViewSet, basename="demand")

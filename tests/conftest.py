@@ -9,7 +9,7 @@ from django.utils import translation
 
 from techmarket.accounts.choices import MembershipRole
 from techmarket.ratelimit import CACHE_ALIAS as RATELIMIT_CACHE
-from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user
+from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user, registry_clerk_user
 
 # Tests that run the same whatever the database (no database, their own SQLite, or a browser or subprocess
 # on top of code the other tests cover on both): marked ``one_database``, and `make test` leaves them out of
@@ -107,6 +107,12 @@ def outsider(db):
 @pytest.fixture
 def staff_user(db):
     return platform_staff_user()
+
+
+@pytest.fixture
+def clerk(db):
+    """A registry clerk (the ``registry-clerk`` group)."""
+    return registry_clerk_user()
 
 
 @pytest.fixture

@@ -67,6 +67,15 @@ def platform_staff_user() -> User:
     return user
 
 
+def registry_clerk_user() -> User:
+    """A registry clerk: records ledger events through the staff pages (the ``record_entries`` permission)."""
+    from ip_registry.permissions import registry_clerk_group
+
+    user = UserFactory(name="登记员")
+    user.groups.add(registry_clerk_group())
+    return user
+
+
 # Registry -------------------------------------------------------------------------------------------------------
 
 CITY_OF = {"310000": "310115", "320000": "320100", "330000": "330100", "340000": "340100", "110000": "110108"}

@@ -20,7 +20,7 @@ from search.forms import MAX_PAGE, MAX_QUERY_LENGTH
 from search.query import MAX_PAGE_SIZE
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
-from tests.factories import OrganisationFactory, add_member, make_listing, organisation_in
+from tests.factories import OrganisationFactory, add_member, make_listing, organisation_in, registry_clerk_user
 
 SCHEMA_URL = "/api/v1/schema/?format=json"
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -244,7 +244,14 @@ def test_an_unreadable_body_is_a_declared_400(schema, api):
 
 
 def test_public_reads_need_no_sign_in_and_writes_need_one(schema):
-    public = ("/api/v1/registry/", "/api/v1/search/", "/api/v1/regions/")
+    public = (
+        "/api/v1/registry/patents/",
+        "/api/v1/registry/entries/",
+        "/api/v1/registry/flows/",
+        "/api/v1/registry/targets/",
+        "/api/v1/search/",
+        "/api/v1/regions/",
+    )
     for path, method, operation in operations(schema):
         if path.startswith(public):
             assert operation["security"] == [], f"{method.upper()} {path}"
@@ -385,3 +392,30 @@ def test_an_error_example_is_what_the_api_answers(schema, url, path, status):
 
     assert response.status_code == status
     assert response.json() == value
+
+
+@pytest.mark.django_db
+def test_licences_awaiting_recordal_answer_as_declared(schema, api):
+    import datetime
+
+    from ip_registry.recordals import licence_recordal_open
+    from tests.factories import make_patent
+
+    path = "/api/v1/registry/recordals/"
+    licence_recordal_open(
+        actor=None,
+        patent=make_patent(organisation_in("310000")),
+        licensees=[organisation_in("320000")],
+        licence_type="ordinary",
+        term_start=datetime.date(2024, 1, 1),
+        term_end=datetime.date(2026, 1, 1),
+        effective_date=datetime.date(2024, 1, 1),
+    )
+    refused = api.get(path)
+    api.force_authenticate(registry_clerk_user())
+    listed, bad = api.get(path), api.get(path, {"status": "soon"})
+
+    assert (refused.status_code, listed.status_code, bad.status_code) == (403, 200, 400)
+    assert listed.json()["results"][0]["status"] == "late"
+    for response in (refused, listed, bad):
+        assert_answers_as_declared(schema, path, "get", response)

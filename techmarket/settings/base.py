@@ -335,6 +335,9 @@ LISTING_IMAGE_MAX_BYTES = env_int("LISTING_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
 LISTING_IMAGE_MAX_PIXELS = env_int("LISTING_IMAGE_MAX_PIXELS", 40_000_000)
 LISTING_ATTACHMENT_MAX_BYTES = env_int("LISTING_ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024)
 LISTING_ATTACHMENTS_MAX = 5
+# The registry's supporting documents (a PDF, or a scan as an image), kept as uploaded (ip_registry/documents.py).
+REGISTRY_DOCUMENT_MAX_BYTES = env_int("REGISTRY_DOCUMENT_MAX_BYTES", 20 * 1024 * 1024)
+REGISTRY_DOCUMENT_MAX_PIXELS = env_int("REGISTRY_DOCUMENT_MAX_PIXELS", 60_000_000)
 # Inquiries a person may send in a rolling day (stops spam without getting in a real buyer's way).
 INQUIRY_DAILY_LIMIT = env_int("INQUIRY_DAILY_LIMIT", 10)
 

@@ -46,3 +46,26 @@ def history(orgs):
     transfer(third, orgs[BJ], D(2023, 1, 1))
     fourth = make_patent(orgs[AH], year=2020, ipc_codes=["G06N 3/08"])
     licence(fourth, orgs[SH], D(2023, 5, 1))
+
+
+# Supporting documents -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def media_root(settings, tmp_path):
+    """Uploaded files go to a fresh directory per test, so tests can see exactly what was written."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def stored_files(root) -> list[str]:
+    return sorted(p.name for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def upload(content: bytes | None = None, name: str = "备案通知书.pdf"):
+    """A file as a browser uploads it; a one-page PDF unless told otherwise."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.listings.conftest import MINIMAL_PDF
+
+    return SimpleUploadedFile(name, MINIMAL_PDF if content is None else content)

@@ -20,7 +20,7 @@ from ip_registry.selectors import patent_chain_status
 from techmarket.accounts.choices import OrganisationKind, VerificationStatus
 from techmarket.accounts.models import Organisation
 from techmarket.audit.models import AuditEvent
-from tests.factories import make_patent, organisation_in, platform_staff_user
+from tests.factories import make_patent, organisation_in, registry_clerk_user
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -338,7 +338,7 @@ def test_unknown_organisations_are_added_unverified_with_their_province(fudan):
 
 
 def test_an_organisation_the_import_adds_has_its_audit_row_once_however_many_rows_name_it(fudan):
-    staff = platform_staff_user()
+    staff = registry_clerk_user()
     data = csv_file(
         [
             row(number(15), "复旦大学", "无锡太湖半导体有限公司"),
@@ -497,7 +497,7 @@ def test_a_known_patent_keeps_its_grant_date_and_takes_the_files_status(fudan, n
 
 
 def test_the_actor_is_recorded_on_the_entries(fudan, nju):
-    staff = platform_staff_user()
+    staff = registry_clerk_user()
     result = run(csv_file([row(number(16), "复旦大学", "南京大学")]), actor=staff)
 
     assert result.ok, result.errors
@@ -569,7 +569,7 @@ def test_dry_run_still_reports_bad_rows(bad_file):
 def test_the_actor_must_be_allowed_to_record_entries(fudan, nju, user, tmp_path):
     path = tmp_path / "transfers.csv"
     path.write_bytes(csv_file([row(number(18), "复旦大学", "南京大学")]))
-    staff = platform_staff_user()
+    staff = registry_clerk_user()
     with translation.override("en"):
         with pytest.raises(CommandError, match=r"No user has the e-mail address nobody@example\.cn"):
             call_command("import_transfers", str(path), "--actor", "nobody@example.cn", stdout=io.StringIO())

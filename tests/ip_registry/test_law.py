@@ -408,9 +408,9 @@ def test_an_open_licence_is_not_obtained_after_the_declared_period(patent, firm)
 # Legal status changes -----------------------------------------------------------------------------------------------
 
 
-def test_a_legal_status_change_is_a_ledger_entry(patent, staff_user):
+def test_a_legal_status_change_is_a_ledger_entry(patent, clerk):
     entry = services.legal_status_change(
-        actor=staff_user,
+        actor=clerk,
         patent=patent,
         status=LegalStatus.PARTLY_INVALIDATED,
         registration_date=D(2025, 4, 1),
@@ -419,7 +419,7 @@ def test_a_legal_status_change_is_a_ledger_entry(patent, staff_user):
     )
     patent.refresh_from_db()
     assert patent.legal_status == LegalStatus.PARTLY_INVALIDATED and patent.is_in_force
-    assert (entry.kind, entry.registration_date, entry.actor) == (EntryKind.LEGAL_STATUS, D(2025, 4, 1), staff_user)
+    assert (entry.kind, entry.registration_date, entry.actor) == (EntryKind.LEGAL_STATUS, D(2025, 4, 1), clerk)
     assert entry.details == {
         "decision": "第567890号",
         "from": "valid",

@@ -154,13 +154,17 @@ def test_entries_refuse_update_and_delete(patent):
     assert RegistryEntry.objects.get(pk=entry.pk).registration_number == ""
 
 
-def test_people_without_the_permission_cannot_record(patent, nanjing_firm, user, staff_user):
-    with pytest.raises(PermissionDenied):
-        services.patent_assign(actor=user, patent=patent, assignees=[H(nanjing_firm)], registration_date=D(2023, 1, 1))
+def test_only_registry_clerks_record(patent, nanjing_firm, user, staff_user, clerk):
+    """The platform staff who verify organisations are not clerks by that alone: recording is a role of its own."""
+    for refused in (user, staff_user):
+        with pytest.raises(PermissionDenied):
+            services.patent_assign(
+                actor=refused, patent=patent, assignees=[H(nanjing_firm)], registration_date=D(2023, 1, 1)
+            )
     entry = services.patent_assign(
-        actor=staff_user, patent=patent, assignees=[H(nanjing_firm)], registration_date=D(2023, 1, 1)
+        actor=clerk, patent=patent, assignees=[H(nanjing_firm)], registration_date=D(2023, 1, 1)
     )
-    assert entry.actor == staff_user
+    assert entry.actor == clerk
 
 
 def test_bad_patent_data_is_refused_with_nothing_written(fudan):

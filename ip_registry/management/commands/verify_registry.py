@@ -1,10 +1,12 @@
-"""``manage.py verify_registry``: recompute the ledger's hash chain and recount the transfer tallies.
+"""``manage.py verify_registry``: recompute the ledger's hash chain, recount the transfer tallies, rehash the documents.
 
-Exits 1 naming the first broken entry, or the tallies that disagree with the ledger.
+Exits 1 naming the first broken entry, the tallies that disagree with the ledger, or the supporting documents
+whose file is missing or no longer matches the hash on its entry.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from ip_registry.documents import documents_not_matching
 from ip_registry.models import RegistryEntry
 from ip_registry.selectors import ChainStatus, ledger_verify
 from ip_registry.tallies import tally_differences
@@ -47,8 +49,16 @@ class Command(BaseCommand):
                 f"{first.tallied} but the ledger has {first.in_ledger}. "
                 "Run `manage.py rebuild_transfer_tallies` to recount them."
             )
+        broken_documents = documents_not_matching()
+        if broken_documents:
+            raise CommandError(
+                f"Registry chain intact ({status.checked} entries), but {len(broken_documents)} supporting "
+                "document(s) are missing or no longer match the hash on their entry: "
+                + ", ".join(f"entry #{document.entry.sequence} ({document.file.name})" for document in broken_documents)
+            )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Registry chain intact: {status.checked} entries verified; the transfer tallies agree with them."
+                f"Registry chain intact: {status.checked} entries verified; the transfer tallies agree with them, "
+                "and the supporting documents with their hashes."
             )
         )
