@@ -384,7 +384,7 @@ def targets_progress(targets: Iterable[Target] | None = None) -> list[Progress]:
             filings.append(filed)
     achieved: Counter[str] = Counter()
     if tallied:
-        achieved.update(TransferTally.objects.filter(kind__in=TRANSFER_KINDS).aggregate(**tallied))
+        achieved.update(TransferTally.objects.filter(cross_province=True).aggregate(**tallied))
     if counted:
         achieved.update(FlowFilter().queryset().filter(reduce(operator.or_, days)).aggregate(**counted))
     if joint:
