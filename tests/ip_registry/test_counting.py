@@ -105,7 +105,10 @@ def plan_target(metric, year):
     return Target.objects.get(metric=metric, region="yrd", period_start=D(year, 1, 1), period_end=D(2025, 12, 31))
 
 
-def target(metric, region, *, start=D(2021, 1, 1), kinds=ASSIGNMENTS, value=10):
+PLAN_START = D(2021, 1, 1)
+
+
+def target(metric, region, *, start=PLAN_START, kinds=ASSIGNMENTS, value=10):
     return Target.objects.create(
         metric=metric, region=region, period_start=start, period_end=D(2025, 12, 31), value=value, kinds=kinds
     )

@@ -141,7 +141,9 @@ def test_a_tally_counts_licences_and_assignments_apart(orgs):
     patent = make_patent(orgs[SH], year=2020)
     transfer(patent, orgs[JS], D(2022, 5, 2))
     licence(patent, orgs[ZJ], D(2022, 5, 20))
-    tallies = TransferTally.objects.order_by("kind").values_list("month", "kind", "from_region", "to_region", "transfers")
+    tallies = TransferTally.objects.order_by("kind").values_list(
+        "month", "kind", "from_region", "to_region", "transfers"
+    )
     assert list(tallies) == [
         (D(2022, 5, 1), EntryKind.ASSIGNMENT, SH, JS, 1),
         (D(2022, 5, 1), EntryKind.LICENCE, JS, ZJ, 1),
