@@ -6,23 +6,30 @@
 For each database the script creates a fresh database (SQLite in a temporary
 file; on PostgreSQL a ``techmarket_bench`` database next to the one DATABASE_URL
 names, dropped afterwards), migrates it, and writes ``--entries`` ledger entries
-on about a third as many patents, deterministically (``Random(2026)``):
-registration dates over 2019-2025 with a growing yearly count, mostly
-assignments and licences with some pledges and grants, about 35% of the
-transfers across a provincial border, parties in the four Delta provinces and
+on about a third as many patents, deterministically (``Random(2026)``): first
+each patent's application entry, its applicants at filing in two or three
+provinces for about 10% of the patents; then registration dates over 2019-2025
+with a growing yearly count, mostly assignments and licences with some pledges
+and grants, about 35% of the transfers across a provincial border, one side in
+twenty with a second party, 3% of the assignments recorded in two rows on one
+day (a chain through an intermediary), parties in the four Delta provinces and
 elsewhere. Rows go in with PostgreSQL's COPY or SQLite's executemany, then the
-tables are analysed (VACUUM ANALYZE on PostgreSQL) and the monthly transfer
-tallies are counted from the ledger with ``tally_rebuild`` (on the platform
-the ledger services keep them up to date entry by entry; the time the rebuild
-takes is printed, as it is what ``rebuild_transfer_tallies`` costs).
+tables are analysed (VACUUM ANALYZE on PostgreSQL), targets are added beside
+the plan's four (each province's two, and one whose period does not start and
+end with a month), and the transfers, their monthly tallies and the joint
+applications are counted from the ledger with ``tally_rebuild`` (on the
+platform the ledger services keep them up to date entry by entry; the time the
+rebuild takes is printed, as it is what ``rebuild_transfer_tallies`` costs).
 
 Timed, median of ``--runs``:
 
 - optimized: ``flow_matrix(FlowFilter())``, ``targets_progress()`` and
   ``yearly_trend(FlowFilter())``, exactly what the dashboard asks for (they
   add up the tallies);
-- baseline: every entry and every patent loaded as a model instance and the
-  same matrix, progress and trend counted in Python (``--baseline-runs``).
+- baseline: every entry (with its patent) loaded as a model instance, patent
+  by patent, and the same matrix, progress and trend counted in Python
+  (``--baseline-runs``): a patent's entries of one kind on one day as one
+  transfer, joint applications from the first application entry.
 
 Both must give the same numbers, or the script stops with exit status 1.
 Targets of issue 3: under 0.5 s on PostgreSQL, at least 20 times faster than
@@ -31,7 +38,8 @@ the baseline.
 The entries are written straight into the table, not through the services:
 their hashes are placeholders (the sequence number in hex) rather than the
 SHA-256 chain, so ``verify_registry`` would reject this ledger. The chain is
-not what is measured; the statistics read only the entries' statistics columns.
+not what is measured; the statistics read the transfers and tallies counted
+from the entries' parties.
 Each database runs in a child process of this script, so that Django is set up
 for one database at a time.
 """
@@ -51,6 +59,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 DATABASES = ("sqlite", "postgresql")
@@ -75,6 +84,9 @@ ORGANISATIONS_PER_PROVINCE = 200
 KINDS = (("assignment", 55), ("licence", 30), ("pledge", 10), ("grant", 5))
 LICENCE_TYPES = ("exclusive", "sole", "ordinary")
 CROSS_SHARE = 0.35
+CO_PARTY_SHARE = 0.05  # a side with a second party (in a province of its own drawing)
+CHAIN_SHARE = 0.03  # an assignment recorded in two rows on one day, through an intermediary
+JOINT_SHARE = 0.10  # patents filed by applicants in two or three provinces
 YEAR_WEIGHTS = {2019: 8, 2020: 9, 2021: 10, 2022: 12, 2023: 14, 2024: 16, 2025: 18}
 IPC_SECTIONS = (("A", 10), ("B", 14), ("C", 12), ("D", 2), ("E", 3), ("F", 8), ("G", 27), ("H", 24))
 PATENTS_PER_ENTRY = 3
@@ -160,6 +172,7 @@ def run_worker(database: str, entries: int, runs: int, baseline_runs: int) -> di
         print(f"schema migrated in {time.perf_counter() - started:.1f} s", flush=True)
         try:
             populate(entries)
+            add_targets()
             tallies = count_tallies()
             return measure(database, entries, runs, baseline_runs) | tallies
         finally:
@@ -192,17 +205,17 @@ def populate(entries: int) -> None:
 
     rng = random.Random(2026)
     patents = max(1, entries // PATENTS_PER_ENTRY)
-    sections: list[str] = []
+    sketches: list[PatentSketch] = []
     with transaction.atomic():
         if connection.vendor == "postgresql":
             # A durable commit, whatever the server's setting: VACUUM cannot mark pages all-visible (which
             # index-only scans need) while the commit of the rows on them may still be unflushed.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO on")
-        insert(Patent, PATENT_FIELDS, patent_rows(rng, patents, sections), patents, "patents")
+        insert(Patent, PATENT_FIELDS, patent_rows(rng, patents, sketches), patents, "patents")
         ids = Patent.objects.order_by("pk").values_list("pk", flat=True)
-        patent_sections = list(zip(ids, sections, strict=True))
-        insert(RegistryEntry, ENTRY_FIELDS, entry_rows(rng, entries, patent_sections), entries, "entries")
+        sketches = [sketch._replace(id=pk) for pk, sketch in zip(ids, sketches, strict=True)]
+        insert(RegistryEntry, ENTRY_FIELDS, entry_rows(rng, entries, sketches), entries, "entries")
         LedgerHead.objects.filter(pk=1).update(sequence=entries, hash=placeholder_hash(entries))
     started = time.perf_counter()
     with connection.cursor() as cursor:
@@ -214,20 +227,50 @@ def populate(entries: int) -> None:
     print(f"analysed in {time.perf_counter() - started:.1f} s", flush=True)
 
 
+def add_targets() -> None:
+    """Beside the plan's four (seeded by the migrations): each province's two targets, and one period that does not
+    start and end with a month, whose first and last days are counted from the transfers rather than the tallies."""
+    from ip_registry.choices import TargetMetric
+    from ip_registry.models import Target
+    from techmarket.regions.gbt2260 import YRD_PROVINCES
+
+    plan_period = {"period_start": datetime.date(2021, 1, 1), "period_end": datetime.date(2025, 12, 31)}
+    for region in YRD_PROVINCES:
+        Target.objects.create(metric=TargetMetric.CROSS_PROVINCE_TRANSFERS, region=region, value=5000, **plan_period)
+        joint = TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS
+        Target.objects.create(metric=joint, region=region, value=1000, kinds=["application"], **plan_period)
+    Target.objects.create(
+        metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
+        region="yrd",
+        period_start=datetime.date(2023, 3, 15),
+        period_end=datetime.date(2025, 6, 15),
+        value=10000,
+        kinds=["assignment", "licence"],
+    )
+
+
 def count_tallies() -> dict:
-    """Count the ledger into the monthly transfer tallies, as ``rebuild_transfer_tallies`` does."""
+    """Count the ledger into transfers, monthly tallies and joint applications, as ``rebuild_transfer_tallies`` does."""
     from django.db import connection
 
-    from ip_registry.models import TransferTally
+    from ip_registry.models import JointApplication, Transfer, TransferTally
     from ip_registry.tallies import tally_rebuild
 
     started = time.perf_counter()
-    cells = tally_rebuild()
+    rebuilt = tally_rebuild()
     elapsed = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute(f"ANALYZE {connection.ops.quote_name(TransferTally._meta.db_table)}")
-    print(f"transfer tallies counted from the ledger: {cells:,} cells in {elapsed:.1f} s", flush=True)
-    return {"tally_cells": cells, "tally_seconds": elapsed}
+        for model in (Transfer, TransferTally, JointApplication):
+            if connection.vendor == "postgresql":
+                vacuum(cursor, model._meta.db_table)
+            else:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    print(
+        f"counted from the ledger: {rebuilt.transfers:,} transfers in {rebuilt.cells:,} monthly tallies and "
+        f"{rebuilt.joint_applications:,} joint application rows, in {elapsed:.1f} s",
+        flush=True,
+    )
+    return {"tally_cells": rebuilt.cells, "transfers": rebuilt.transfers, "tally_seconds": elapsed}
 
 
 def vacuum(cursor, table: str) -> None:
@@ -298,7 +341,6 @@ PATENT_FIELDS = (
     "inventors",
     "annual_fee_paid_until",
     "has_evaluation_report",
-    "joint_cross_province",
     "created_at",
     "updated_at",
 )
@@ -327,10 +369,20 @@ ENTRY_FIELDS = (
 )
 
 
-def patent_rows(rng: random.Random, count: int, sections: list[str]):
-    """Rows of the patent table in PATENT_FIELDS order: valid numbers, about 8% joint inventions.
+class PatentSketch(NamedTuple):
+    """What the entries of a patent need to know of it."""
 
-    Appends each patent's IPC section to ``sections``, for its entries.
+    id: int | None
+    section: str
+    filing: datetime.date
+    applicants: tuple[str, ...]  # provinces of the applicants at filing
+
+
+def patent_rows(rng: random.Random, count: int, sketches: list[PatentSketch]):
+    """Rows of the patent table in PATENT_FIELDS order: valid numbers, 80% inventions.
+
+    Appends a sketch of each patent to ``sketches``, for its entries: about 10%
+    have applicants in two or three provinces.
     """
     from ip_registry.numbers import TYPE_DIGITS, check_character
 
@@ -342,7 +394,10 @@ def patent_rows(rng: random.Random, count: int, sections: list[str]):
         digits = f"{year}{type_digit}{serial:07d}"
         filing = datetime.date(year, rng.randint(1, 12), rng.randint(1, 28))
         section = rng.choices(section_letters, section_weights)[0]
-        sections.append(section)
+        applicants = [province(rng)]
+        if rng.random() < JOINT_SHARE:
+            applicants += [province(rng) for _ in range(rng.choice((1, 1, 2)))]
+        sketches.append(PatentSketch(None, section, filing, tuple(applicants)))
         yield (
             f"{digits}.{check_character(digits)}",  # application_number
             TYPE_DIGITS[type_digit].value,  # patent_type
@@ -355,73 +410,115 @@ def patent_rows(rng: random.Random, count: int, sections: list[str]):
             "[]",  # inventors
             None,  # annual_fee_paid_until
             False,  # has_evaluation_report
-            type_digit == "1" and rng.random() < 0.08,  # joint_cross_province
             now,  # created_at
             now,  # updated_at
         )
 
 
-def entry_rows(rng: random.Random, count: int, patent_sections: list[tuple[int, str]]):
-    """Rows of the ledger table in ENTRY_FIELDS order, on the patents given as (id, IPC section)."""
-    from ip_registry.choices import region_of
+PROVINCE_CODES = tuple(PROVINCES)
+REGION_OF = {code: code for code in ("310000", "320000", "330000", "340000")}  # others: "other"
+PROVINCE_WEIGHTS = list(itertools.accumulate(weight for _city, weight in PROVINCES.values()))
 
-    provinces, province_weights = zip(*((code, weight) for code, (_city, weight) in PROVINCES.items()), strict=True)
-    kinds, kind_weights = zip(*KINDS, strict=True)
-    years, year_weights = zip(*YEAR_WEIGHTS.items(), strict=True)
-    parties = {
-        province: [
-            json.dumps(
+
+def province(rng: random.Random) -> str:
+    return rng.choices(PROVINCE_CODES, cum_weights=PROVINCE_WEIGHTS)[0]
+
+
+class Parties:
+    """The bench's organisations as ledger parties: ORGANISATIONS_PER_PROVINCE in each province."""
+
+    def __init__(self) -> None:
+        self.by_province = {
+            code: [
                 {
                     "organisation": 1000 * index + number,
-                    "name": f"基准测试机构{province}-{number}",
+                    "name": f"基准测试机构{code}-{number}",
                     "credit_code": "",
-                    "province": province,
+                    "province": code,
                     "city": city,
                     "share": None,
-                },
-                ensure_ascii=False,
-            )
-            for number in range(ORGANISATIONS_PER_PROVINCE)
-        ]
-        for index, (province, (city, _weight)) in enumerate(PROVINCES.items())
-    }
-    for sequence in range(1, count + 1):
-        patent_id, section = patent_sections[rng.randrange(len(patent_sections))]
+                }
+                for number in range(ORGANISATIONS_PER_PROVINCE)
+            ]
+            for index, (code, (city, _weight)) in enumerate(PROVINCES.items())
+        }
+
+    def pick(self, rng: random.Random, provinces) -> list[dict]:
+        """One party in each province given (a second party in one province is another organisation)."""
+        chosen: list[dict] = []
+        for code in provinces:
+            party = rng.choice(self.by_province[code])
+            while any(party is other for other in chosen):
+                party = rng.choice(self.by_province[code])
+            chosen.append(party)
+        return chosen
+
+
+def entry_rows(rng: random.Random, count: int, patents: list[PatentSketch]):
+    """Rows of the ledger table in ENTRY_FIELDS order: each patent's application first, then the other events.
+
+    A tenth of the transfers have two parties on a side, and a few are
+    recorded in two rows on one day (a chain through an intermediary), so the
+    set rule and the counting once per patent and day have work to do.
+    """
+    kinds, kind_weights = zip(*KINDS, strict=True)
+    years, year_weights = zip(*YEAR_WEIGHTS.items(), strict=True)
+    parties = Parties()
+    sequence = 0
+    for patent in patents[:count]:
+        sequence += 1
+        applicants = parties.pick(rng, patent.applicants)
+        yield entry_row(sequence, patent, "application", patent.filing, [], applicants)
+    while sequence < count:
+        patent = patents[rng.randrange(len(patents))]
         kind = rng.choices(kinds, kind_weights)[0]
         year = rng.choices(years, year_weights)[0]
         registered = datetime.date(year, 1, 1) + datetime.timedelta(days=rng.randrange(365))
-        seller = rng.choices(provinces, province_weights)[0]
+        seller = province(rng)
         buyer = seller
         if kind != "grant" and rng.random() < CROSS_SHARE:
             while buyer == seller:
-                buyer = rng.choices(provinces, province_weights)[0]
-        to_party = rng.choice(parties[buyer])
-        from_party = "" if kind == "grant" else rng.choice(parties[seller])
-        licence = kind == "licence"
-        executed = (registered - datetime.timedelta(days=rng.randrange(1, 90))).isoformat()
-        yield (
-            sequence,  # sequence
-            patent_id,  # patent_id
-            kind,  # kind
-            registered.isoformat(),  # registration_date
-            executed,  # execution_date
-            f"{year}99{sequence:08d}",  # registration_number
-            rng.choice(LICENCE_TYPES) if licence else "",  # licence_type
-            registered.isoformat() if licence else None,  # term_start
-            (registered + datetime.timedelta(days=5 * 365)).isoformat() if licence else None,  # term_end
-            executed if licence else None,  # effective_date: a licence contract takes effect when signed
-            None,  # related_entry_id
-            f'{{"from":[{from_party}],"to":[{to_party}]}}',  # parties
-            "{}",  # details
-            None,  # actor_id
-            f"{registered.isoformat()} 04:00:00",  # recorded_at
-            "" if kind == "grant" else region_of(seller),  # from_region
-            region_of(buyer),  # to_region
-            seller != buyer,  # cross_province
-            section,  # ipc_section
-            placeholder_hash(sequence - 1),  # previous_hash
-            placeholder_hash(sequence),  # hash
-        )
+                buyer = province(rng)
+        givers = [] if kind == "grant" else parties.pick(rng, [seller, *co_party(rng)])
+        receivers = parties.pick(rng, [buyer, *co_party(rng)])
+        rows = [(givers, receivers)]
+        if kind == "assignment" and rng.random() < CHAIN_SHARE:
+            rows.append((receivers, parties.pick(rng, [province(rng)])))
+        for giving, receiving in rows[: count - sequence]:
+            sequence += 1
+            yield entry_row(sequence, patent, kind, registered, giving, receiving, rng)
+
+
+def co_party(rng: random.Random) -> list[str]:
+    return [province(rng)] if rng.random() < CO_PARTY_SHARE else []
+
+
+def entry_row(sequence, patent, kind, registered, giving, receiving, rng=None) -> tuple:
+    licence = kind == "licence"
+    execution = registered - datetime.timedelta(days=rng.randrange(1, 90)) if rng else registered
+    return (
+        sequence,  # sequence
+        patent.id,  # patent_id
+        kind,  # kind
+        registered.isoformat(),  # registration_date
+        execution.isoformat(),  # execution_date
+        f"{registered.year}99{sequence:08d}",  # registration_number
+        rng.choice(LICENCE_TYPES) if licence else "",  # licence_type
+        registered.isoformat() if licence else None,  # term_start
+        (registered + datetime.timedelta(days=5 * 365)).isoformat() if licence else None,  # term_end
+        execution.isoformat() if licence else None,  # effective_date: a licence contract takes effect when signed
+        None,  # related_entry_id
+        json.dumps({"from": giving, "to": receiving}, ensure_ascii=False),  # parties
+        "{}",  # details
+        None,  # actor_id
+        f"{registered.isoformat()} 04:00:00",  # recorded_at
+        REGION_OF.get(giving[0]["province"], "other") if giving else "",  # from_region
+        REGION_OF.get(receiving[0]["province"], "other"),  # to_region
+        bool(giving) and {p["province"] for p in giving} != {p["province"] for p in receiving},  # cross_province
+        patent.section,  # ipc_section
+        placeholder_hash(sequence - 1),  # previous_hash
+        placeholder_hash(sequence),  # hash
+    )
 
 
 # Measuring -----------------------------------------------------------------------------------------------------
@@ -439,56 +536,73 @@ def optimized():
 
 
 def baseline():
-    """The same numbers the naive way: every row loaded as a model instance, counted in Python."""
+    """The same numbers the naive way: every entry loaded as a model instance, counted in Python.
+
+    The entries come patent by patent in ledger order. A patent's entries of
+    one kind on one day are one transfer, with its sides and whether it crosses
+    a border as the ledger's rule gives them (``ledger.transfer_facts``); its
+    first application entry names the applicants at filing.
+    """
     from ip_registry.choices import REGIONS, TRANSFER_KINDS, YRD, PatentType, TargetMetric
-    from ip_registry.models import Patent, RegistryEntry, Target
+    from ip_registry.ledger import transfer_facts
+    from ip_registry.models import RegistryEntry, Target
     from ip_registry.selectors import FlowMatrix, RegionFlows, YearCounts, region_name
     from techmarket.regions.gbt2260 import YRD_PROVINCES
 
     targets = list(Target.objects.all())
     transfers = [t for t in targets if t.metric == TargetMetric.CROSS_PROVINCE_TRANSFERS]
     joint = [t for t in targets if t.metric == TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS]
-    if any(t.region != YRD for t in joint):
-        raise SystemExit("the baseline counts joint applications for the whole Delta only")
     achieved = {target.pk: 0 for target in targets}
     matrix = FlowMatrix(regions=REGIONS, by_region={code: RegionFlows(code, region_name(code)) for code in REGIONS})
     years: dict[int, list[int]] = {}
     kinds = {str(kind) for kind in TRANSFER_KINDS}
+    inventions = {PatentType.INVENTION, PatentType.PCT_INVENTION}
 
-    for entry in RegistryEntry.objects.all().iterator(chunk_size=BATCH):
-        if entry.kind not in kinds:
-            continue
-        key, cross = (entry.from_region, entry.to_region), entry.cross_province
+    def count_transfer(change) -> None:
+        facts = transfer_facts(change)
+        key, cross = (facts.from_region, facts.to_region), facts.cross_province
         matrix.cells[key] = matrix.cells.get(key, 0) + 1
         matrix.total += 1
         if cross:
             matrix.cross_cells[key] = matrix.cross_cells.get(key, 0) + 1
             matrix.cross_province += 1
-            matrix.by_region[entry.from_region].outflow += 1
-            matrix.by_region[entry.to_region].inflow += 1
+            matrix.by_region[facts.from_region].outflow += 1
+            matrix.by_region[facts.to_region].inflow += 1
         else:
-            matrix.by_region[entry.from_region].within += 1
-        counts = years.setdefault(entry.registration_date.year, [0, 0])
+            matrix.by_region[facts.from_region].within += 1
+        counts = years.setdefault(facts.registration_date.year, [0, 0])
         counts[0] += 1
         counts[1] += cross
         for target in transfers:
-            if cross and target.period_start <= entry.registration_date <= target.period_end:
+            in_period = target.period_start <= facts.registration_date <= target.period_end
+            if cross and facts.kind in target.kinds and in_period:
                 if target.region == YRD:
-                    concerned = entry.from_region in YRD_PROVINCES and entry.to_region in YRD_PROVINCES
+                    concerned = facts.from_region in YRD_PROVINCES and facts.to_region in YRD_PROVINCES
                 else:
-                    concerned = target.region in (entry.from_region, entry.to_region)
+                    concerned = target.region in (facts.from_region, facts.to_region)
                 achieved[target.pk] += concerned
 
-    inventions = {PatentType.INVENTION, PatentType.PCT_INVENTION}
-    for patent in Patent.objects.all().iterator(chunk_size=BATCH):
+    def count_application(entry) -> None:
+        provinces = {party["province"] for party in entry.to_parties}
+        if entry.patent.patent_type not in inventions or len(provinces) < 2:
+            return
+        in_delta = provinces & set(YRD_PROVINCES)
         for target in joint:
-            if (
-                patent.patent_type in inventions
-                and patent.joint_cross_province
-                and patent.filing_date
-                and target.period_start <= patent.filing_date <= target.period_end
-            ):
-                achieved[target.pk] += 1
+            if target.period_start <= entry.registration_date <= target.period_end:
+                achieved[target.pk] += len(in_delta) >= 2 if target.region == YRD else target.region in in_delta
+
+    entries = RegistryEntry.objects.select_related("patent").order_by("patent_id", "sequence")
+    for _patent, history in itertools.groupby(entries.iterator(chunk_size=BATCH), key=lambda entry: entry.patent_id):
+        changes: dict[tuple, list] = {}
+        applied = False
+        for entry in history:
+            if entry.kind in kinds:
+                changes.setdefault((entry.kind, entry.registration_date), []).append(entry)
+            elif entry.kind == "application" and not applied:
+                count_application(entry)
+                applied = True
+        for change in changes.values():
+            count_transfer(change)
 
     trend = []
     if years:

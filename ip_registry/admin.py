@@ -5,7 +5,17 @@ from django.contrib import admin
 from techmarket.admin import ReadOnlyAdmin
 
 from . import services
-from .models import LicenceRecordal, Patent, RegistryDocument, RegistryEntry, RightHolder, Target, TransferTally
+from .models import (
+    JointApplication,
+    LicenceRecordal,
+    Patent,
+    RegistryDocument,
+    RegistryEntry,
+    RightHolder,
+    Target,
+    Transfer,
+    TransferTally,
+)
 
 
 class RightHolderInline(admin.TabularInline):
@@ -21,9 +31,9 @@ class RightHolderInline(admin.TabularInline):
 @admin.register(Patent)
 class PatentAdmin(admin.ModelAdmin):
     list_display = ["application_number", "title", "patent_type", "legal_status", "filing_date", "grant_date"]
-    list_filter = ["patent_type", "legal_status", "joint_cross_province"]
+    list_filter = ["patent_type", "legal_status"]
     search_fields = ["application_number", "title"]
-    readonly_fields = ["application_number", "patent_type", "joint_cross_province"]
+    readonly_fields = ["application_number", "patent_type"]
     inlines = [RightHolderInline]
 
     def has_add_permission(self, request) -> bool:
@@ -70,12 +80,34 @@ class LicenceRecordalAdmin(ReadOnlyAdmin):
 class TransferTallyAdmin(ReadOnlyAdmin):
     """The statistics' monthly counts, for looking up a figure; only the services and the rebuild command write them."""
 
-    list_display = ["month", "kind", "from_region", "to_region", "cross_province", "ipc_section", "entries"]
+    list_display = ["month", "kind", "from_region", "to_region", "cross_province", "ipc_section", "transfers"]
     list_filter = ["kind", "cross_province", "from_region", "to_region", "ipc_section"]
     date_hierarchy = "month"
 
 
+@admin.register(Transfer)
+class TransferAdmin(ReadOnlyAdmin):
+    """The transfers the statistics count (one per patent, kind and registration day), derived from the ledger."""
+
+    list_display = ["registration_date", "patent", "kind", "from_region", "to_region", "cross_province", "entries"]
+    list_filter = ["kind", "cross_province", "from_region", "to_region", "ipc_section"]
+    search_fields = ["patent__application_number"]
+    list_select_related = ["patent"]
+    date_hierarchy = "registration_date"
+
+
+@admin.register(JointApplication)
+class JointApplicationAdmin(ReadOnlyAdmin):
+    """Cross-province joint invention applications, once per target region, from the applicants at filing."""
+
+    list_display = ["filing_date", "patent", "region"]
+    list_filter = ["region"]
+    search_fields = ["patent__application_number"]
+    list_select_related = ["patent"]
+    date_hierarchy = "filing_date"
+
+
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
-    list_display = ["metric", "region", "period_start", "period_end", "value", "source"]
+    list_display = ["metric", "region", "period_start", "period_end", "comparison", "value", "kinds", "source"]
     list_filter = ["metric", "region"]

@@ -33,7 +33,16 @@ from rest_framework.permissions import AllowAny, BasePermission
 from rest_framework.response import Response
 
 from . import permissions, selectors
-from .choices import REGIONS, TRANSFER_KINDS, EntryKind, LegalStatus, LicenceType, PatentType, TargetMetric
+from .choices import (
+    REGIONS,
+    TRANSFER_KINDS,
+    EntryKind,
+    LegalStatus,
+    LicenceType,
+    PatentType,
+    TargetComparison,
+    TargetMetric,
+)
 from .models import LicenceRecordal, Patent, RegistryEntry, Target
 from .numbers import OLD_FORMAT_YEARS, WRITTEN_FORM_PATTERN, InvalidPatentNumber, parse_application_number
 
@@ -153,13 +162,21 @@ class EntrySerializer(serializers.ModelSerializer):
             "previous_hash",
             "hash",
         ]
+        extra_kwargs = {
+            "cross_province": {
+                "help_text": "As recorded with the entry, by the rule of its day. The statistics count transfers "
+                "(once per patent, kind and registration date) by the provinces of the two sides as sets."
+            }
+        }
 
 
 class FlowCellSerializer(serializers.Serializer):
     from_region = serializers.CharField()
     to_region = serializers.CharField()
-    count = serializers.IntegerField()
-    cross_province = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Transfers, each patent's entries of one kind on one day counted once.")
+    cross_province = serializers.IntegerField(
+        help_text="Of which cross-province: the provinces of the giving and receiving sides differ as sets."
+    )
 
 
 class RegionFlowSerializer(serializers.Serializer):
@@ -196,10 +213,22 @@ class TargetSerializer(serializers.Serializer):
     period_start = serializers.DateField(source="target.period_start")
     period_end = serializers.DateField(source="target.period_end")
     value = serializers.IntegerField(source="target.value")
+    comparison = serializers.ChoiceField(
+        source="target.comparison",
+        choices=TargetComparison.choices,
+        help_text="more_than (超过): reached above the value; at_least (达到): reached at the value.",
+    )
+    kinds = serializers.ListField(
+        source="target.kinds",
+        child=serializers.ChoiceField(choices=EntryKind.choices),
+        help_text="The ledger entries it counts: assignment, and licence if named, for transfers; application for "
+        "joint applications.",
+    )
     source = serializers.CharField(source="target.source")
     current = serializers.IntegerField(source="achieved", help_text="Achieved so far in the period.")
     percent = serializers.FloatField()
-    reached = serializers.BooleanField()
+    reached = serializers.BooleanField(help_text="By the comparison: more than 15000 is reached at 15001.")
+    remaining = serializers.IntegerField(help_text="How many more the target needs; 0 once reached.")
 
 
 class RecordalPartySerializer(serializers.Serializer):
@@ -493,7 +522,8 @@ class FlowViewSet(viewsets.ViewSet):
             ),
         },
         description="The flow matrix (region to region, all transfers and cross-province ones), outflow and inflow per "
-        "region, and the yearly trend, for registration years and optionally one kind and IPC section.",
+        "region, and the yearly trend, for registration years and optionally one kind and IPC section. A transfer is "
+        "a patent's entries of one kind registered on one day, counted once.",
     )
     def list(self, request):
         query = FlowQuerySerializer(data=request.query_params.dict())

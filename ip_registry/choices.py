@@ -8,7 +8,7 @@ from techmarket.regions.gbt2260 import YRD_PROVINCES
 
 from .numbers import PatentType
 
-__all__ = ["EntryKind", "LegalStatus", "LicenceType", "PatentType", "TargetMetric"]
+__all__ = ["EntryKind", "LegalStatus", "LicenceType", "PatentType", "TargetComparison", "TargetMetric"]
 
 
 class LegalStatus(models.TextChoices):
@@ -135,6 +135,25 @@ class TargetMetric(models.TextChoices):
         "cross_province_joint_applications",
         _("cross-province joint invention applications"),
     )
+
+
+# What each metric counts: the entry kinds a target of it may name.
+METRIC_KINDS = {
+    TargetMetric.CROSS_PROVINCE_TRANSFERS: TRANSFER_KINDS,
+    TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS: (EntryKind.APPLICATION,),
+}
+
+
+def default_target_kinds() -> list[str]:
+    """The plan's "专利转移" counts assignments (权利人变更); a target may add licences."""
+    return [EntryKind.ASSIGNMENT.value]
+
+
+class TargetComparison(models.TextChoices):
+    """How the achieved figure must compare with the target's value: "超过" is more than, "达到" at least."""
+
+    MORE_THAN = "more_than", _("more than")
+    AT_LEAST = "at_least", _("at least")
 
 
 def target_region_choices() -> list[tuple[str, str]]:

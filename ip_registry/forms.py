@@ -122,11 +122,19 @@ class PatentSearchForm(forms.Form):
 
 
 class TargetForm(forms.ModelForm):
-    """A plan target, edited by the platform staff."""
+    """A plan target, edited by the platform staff. What a joint-application target counts is not a choice."""
+
+    kinds = forms.TypedMultipleChoiceField(
+        label=_("Transfers counted"),
+        required=False,
+        choices=[(kind.value, kind.label) for kind in TRANSFER_KINDS],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("For transfer targets: the plan counts assignments (权利人变更); add licences only if it says so."),
+    )
 
     class Meta:
         model = Target
-        fields = ["metric", "region", "period_start", "period_end", "value", "source"]
+        fields = ["metric", "region", "period_start", "period_end", "comparison", "value", "kinds", "source"]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

@@ -13,10 +13,10 @@ import calendar
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind, LegalStatus
+from .choices import OWNERSHIP_KINDS, RESTRICTIVE_LICENCES, EntryKind, LegalStatus, region_of
 
 
 def _iso(value) -> str | None:
@@ -84,11 +84,93 @@ def recorded_late(entry) -> bool:
     return entry.registration_date > recordal_deadline(entry.effective_date)
 
 
+def provinces(parties: Iterable[dict]) -> frozenset[str]:
+    return frozenset(party["province"] for party in parties)
+
+
 def is_cross_province(from_parties: Iterable[dict], to_parties: Iterable[dict]) -> bool:
-    """Any party on one side in a different province from any party on the other."""
-    from_provinces = {party["province"] for party in from_parties}
-    to_provinces = {party["province"] for party in to_parties}
-    return any(a != b for a in from_provinces for b in to_provinces)
+    """The provinces of the giving side and of the receiving side differ as sets.
+
+    SH+JS -> SH+JS is not cross-province; SH -> SH+JS and SH+JS -> SH are. An
+    entry with one side empty (an application, a grant) moves nothing between
+    provinces.
+    """
+    giving, receiving = provinces(from_parties), provinces(to_parties)
+    return bool(giving and receiving) and giving != receiving
+
+
+@dataclass(frozen=True)
+class TransferFacts:
+    """One transfer as the statistics count it: a recorded change made of one or more ledger entries."""
+
+    patent_id: int
+    kind: str
+    registration_date: datetime.date
+    entries: int
+    from_region: str
+    to_region: str
+    cross_province: bool
+    ipc_section: str
+
+    @property
+    def key(self) -> tuple:
+        return (self.patent_id, self.kind, self.registration_date)
+
+    @property
+    def cell(self) -> tuple:
+        """Its tally's cell besides the month, in the order of ``models.TALLY_CELL``."""
+        return (self.kind, self.from_region, self.to_region, self.cross_province, self.ipc_section)
+
+
+def transfer_sides(entries: Sequence) -> tuple[list[dict], list[dict]]:
+    """The giving and the receiving side of one recorded change, from its entries in ledger order.
+
+    Rows of a batch name parts of one change (each row some assignors and some
+    assignees), so the sides are what the rows name together; in a chain of
+    rows on one day (A -> B, then B -> C) a party that receives in one row and
+    gives in a later one only passes the patent on, so it is on neither side
+    (the change is A -> C). Each party once, in the order first named.
+    """
+    giving, receiving = [], []
+    for index, entry in enumerate(entries):
+        received_before = {party["organisation"] for earlier in entries[:index] for party in _side(earlier, "to")}
+        gives_later = {party["organisation"] for later in entries[index + 1 :] for party in _side(later, "from")}
+        giving += [party for party in _side(entry, "from") if party["organisation"] not in received_before]
+        receiving += [party for party in _side(entry, "to") if party["organisation"] not in gives_later]
+    return _each_once(giving), _each_once(receiving)
+
+
+def _each_once(parties: list[dict]) -> list[dict]:
+    first_named: dict[int, dict] = {}
+    for party in parties:
+        first_named.setdefault(party["organisation"], party)
+    return list(first_named.values())
+
+
+def _side(entry, name: str) -> list[dict]:
+    """Works on a ledger entry and on any row with its ``parties`` (a migration's model has no methods)."""
+    return list(entry.parties.get(name, []))
+
+
+def transfer_facts(entries: Sequence) -> TransferFacts:
+    """What the statistics count for the entries of one kind on one patent registered on one day (ledger order).
+
+    Flows go from the first-named giving party's region to the first-named
+    receiving party's region (the first entry's ``from_region`` and the last
+    entry's ``to_region`` when there is one entry).
+    """
+    first = entries[0]
+    giving, receiving = transfer_sides(entries)
+    return TransferFacts(
+        patent_id=first.patent_id,
+        kind=first.kind,
+        registration_date=first.registration_date,
+        entries=len(entries),
+        from_region=region_of(giving[0]["province"]) if giving else "",
+        to_region=region_of(receiving[0]["province"]) if receiving else "",
+        cross_province=is_cross_province(giving, receiving),
+        ipc_section=first.ipc_section,
+    )
 
 
 @dataclass

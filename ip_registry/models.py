@@ -23,13 +23,16 @@ from techmarket.regions import gbt2260
 from .choices import (
     GRANTED_STATUSES,
     IN_FORCE_STATUSES,
-    JOINT_APPLICATION_TYPES,
+    METRIC_KINDS,
     REGIONS,
+    YRD,
     EntryKind,
     LegalStatus,
     LicenceType,
     PatentType,
+    TargetComparison,
     TargetMetric,
+    default_target_kinds,
     target_region_choices,
 )
 from .exceptions import LedgerIsAppendOnly
@@ -77,12 +80,6 @@ class Patent(models.Model):
         default=False,
         help_text=_("Utility models and designs need one before they can be offered under an open licence."),
     )
-    joint_cross_province = models.BooleanField(
-        _("joint application across provinces"),
-        default=False,
-        editable=False,
-        help_text=_("Its first applicants were in more than one province."),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -92,16 +89,7 @@ class Patent(models.Model):
         ordering = ["-filing_date", "application_number"]
         verbose_name = _("patent")
         verbose_name_plural = _("patents")
-        indexes = [
-            models.Index(fields=["patent_type", "filing_date"], name="patent_type_filing"),
-            # The joint-application target counts these by filing date; with the id in the index as well,
-            # PostgreSQL counts them from the index without reading the patents.
-            models.Index(
-                fields=["filing_date", "id"],
-                condition=models.Q(joint_cross_province=True, patent_type__in=JOINT_APPLICATION_TYPES),
-                name="patent_joint_inventions",
-            ),
-        ]
+        indexes = [models.Index(fields=["patent_type", "filing_date"], name="patent_type_filing")]
 
     def __str__(self) -> str:
         return f"{self.application_number} {self.title}".strip()
@@ -203,8 +191,10 @@ class RegistryEntry(models.Model):
     ``parties`` holds both sides as they were at that moment: ``{"from": [...], "to": [...]}``,
     each party with its organisation id, name, credit code, province, city and share.
     ``from_region``, ``to_region`` (the first-named party's province, or "other" outside the
-    Delta), ``cross_province`` (any party on one side in another province than any party on
-    the other) and ``ipc_section`` are the statistics' columns, fixed when the entry is written.
+    Delta), ``cross_province`` (the provinces of the two sides differ as sets; entries written
+    before that rule have the one of their day: any party on one side in another province than
+    any party on the other) and ``ipc_section`` are fixed when the entry is written, and hashed
+    with it. The statistics count :class:`Transfer` rows, derived from these entries.
     """
 
     GENESIS_HASH = "0" * 64
@@ -258,15 +248,7 @@ class RegistryEntry(models.Model):
         verbose_name = _("registry entry")
         verbose_name_plural = _("registry entries")
         permissions = [("record_entries", _("Can record registry entries"))]
-        indexes = [
-            # Covers what the statistics read from the ledger itself (the days at the edges of a period, the
-            # first and last year with transfers): a range on the date, then every column they group or filter by.
-            models.Index(
-                fields=["registration_date", "kind", "cross_province", "from_region", "to_region", "ipc_section"],
-                name="registry_stats",
-            ),
-            models.Index(fields=["patent", "sequence"], name="registry_patent_history"),
-        ]
+        indexes = [models.Index(fields=["patent", "sequence"], name="registry_patent_history")]
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.get_kind_display()} {self.registration_date}"
@@ -482,17 +464,54 @@ class LicenceRecordal(models.Model):
         return max(0, -self.days_left())
 
 
-# A tally's cell besides its month: columns named alike on the tallies and the ledger entries.
+# A tally's cell besides its month: columns named alike on the tallies and the transfers.
 TALLY_CELL = ("kind", "from_region", "to_region", "cross_province", "ipc_section")
+
+
+class Transfer(models.Model):
+    """One transfer as the statistics count it: the ledger's entries of one kind on one patent registered on one day.
+
+    A recorded change may come as a batch of rows (several assignors or
+    assignees, a chain on one day); it counts once. ``cross_province`` follows
+    the set rule on the change's two sides (:func:`ledger.transfer_facts`),
+    whatever the rule was when its entries were written. Derived from the
+    ledger like :class:`RightHolder`: the services keep it under the ledger's
+    lock, ``verify_registry`` recounts it, ``rebuild_transfer_tallies`` rewrites it.
+    """
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("patent"))
+    kind = models.CharField(_("event"), max_length=32, choices=EntryKind.choices)
+    registration_date = models.DateField(_("registration date"))
+    entries = models.PositiveIntegerField(_("ledger entries"), default=1)
+    from_region = models.CharField(max_length=6, choices=[(code, code) for code in REGIONS], blank=True)
+    to_region = models.CharField(max_length=6, choices=[(code, code) for code in REGIONS], blank=True)
+    cross_province = models.BooleanField(_("cross-province"), default=False)
+    ipc_section = models.CharField(max_length=1, blank=True)
+
+    class Meta:
+        ordering = ["registration_date", "patent", "kind"]
+        verbose_name = _("transfer as counted")
+        verbose_name_plural = _("transfers as counted")
+        constraints = [
+            models.UniqueConstraint(fields=["patent", "kind", "registration_date"], name="one_transfer_per_day"),
+        ]
+        indexes = [
+            # Covers what the statistics read besides the tallies (the days at the edges of a period, the first
+            # and last year with transfers): a range on the date, then every column they group or filter by.
+            models.Index(fields=["registration_date", *TALLY_CELL], name="transfer_stats"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration_date} {self.kind} {self.from_region}->{self.to_region}"
 
 
 class TransferTally(models.Model):
     """How many transfers of one kind, between two regions, in one IPC section, were registered in a month.
 
-    The statistics' running totals: the ledger services add one with every
+    The statistics' running totals: the ledger services keep them with every
     assignment or licence they append, under the ledger's lock, so the dashboard
-    sums a few thousand tallies instead of counting a million entries (see
-    :mod:`ip_registry.tallies`). Derived from the ledger like :class:`RightHolder`:
+    sums a few thousand tallies instead of counting a million transfers (see
+    :mod:`ip_registry.tallies`). Derived from the ledger like :class:`Transfer`:
     ``verify_registry`` recounts them, ``rebuild_transfer_tallies`` rewrites them.
     """
 
@@ -502,7 +521,7 @@ class TransferTally(models.Model):
     to_region = models.CharField(max_length=6, choices=[(code, code) for code in REGIONS], blank=True)
     cross_province = models.BooleanField(_("cross-province"), default=False)
     ipc_section = models.CharField(max_length=1, blank=True)
-    entries = models.PositiveIntegerField(_("entries"), default=0)
+    transfers = models.PositiveIntegerField(_("number of transfers"), default=0)
 
     class Meta:
         ordering = ["month", "kind", "from_region", "to_region"]
@@ -513,7 +532,37 @@ class TransferTally(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.month:%Y-%m} {self.kind} {self.from_region}->{self.to_region}: {self.entries}"
+        return f"{self.month:%Y-%m} {self.kind} {self.from_region}->{self.to_region}: {self.transfers}"
+
+
+class JointApplication(models.Model):
+    """A cross-province joint invention application, once for each target region it counts for.
+
+    Read from the application entry's applicants, as they were at filing, never
+    from later holders: an invention application (national or PCT) whose
+    applicants are in two or more provinces counts for each Delta province
+    among them, and for the Delta as a whole (``region`` "yrd") when at least
+    two are Delta provinces. Derived from the ledger: written with the
+    application entry, rebuilt by ``rebuild_transfer_tallies``, checked by
+    ``verify_registry``.
+    """
+
+    patent = models.ForeignKey(
+        Patent, on_delete=models.CASCADE, related_name="joint_application_regions", verbose_name=_("patent")
+    )
+    region = models.CharField(_("region"), max_length=6, choices=target_region_choices)
+    filing_date = models.DateField(_("filing date"))
+
+    class Meta:
+        ordering = ["filing_date", "patent", "region"]
+        verbose_name = _("joint application")
+        verbose_name_plural = _("joint applications")
+        constraints = [models.UniqueConstraint(fields=["patent", "region"], name="one_joint_application_per_region")]
+        # A target counts one region's rows in its period: from the index alone.
+        indexes = [models.Index(fields=["region", "filing_date"], name="joint_application_target")]
+
+    def __str__(self) -> str:
+        return f"{self.patent_id} {self.region} {self.filing_date}"
 
 
 class LedgerHead(models.Model):
@@ -530,17 +579,36 @@ class LedgerHead(models.Model):
 
 
 class Target(models.Model):
-    """A number the regional plans set for a period, e.g. more than 15,000 cross-province patent transfers."""
+    """A number the regional plans set for a period, e.g. more than 15,000 cross-province patent transfers.
+
+    ``kinds`` names the ledger entries it counts: a transfer target counts
+    assignments, and licences if it names them too; a joint-application target
+    counts applications. ``comparison`` says when it is reached: "超过" (more
+    than) 15,000 is reached at 15,001, "达到" (at least) 3,500 at 3,500.
+    """
 
     metric = models.CharField(_("metric"), max_length=40, choices=TargetMetric.choices)
     region = models.CharField(_("region"), max_length=6, choices=target_region_choices)
     period_start = models.DateField(_("period starts"))
     period_end = models.DateField(_("period ends"))
     value = models.PositiveIntegerField(_("target"))
+    comparison = models.CharField(
+        _("reached when the figure is"),
+        max_length=10,
+        choices=TargetComparison.choices,
+        default=TargetComparison.AT_LEAST,
+        help_text=_("“超过” means more than: a target of 15,000 is reached at 15,001. “达到” means at least."),
+    )
+    kinds = models.JSONField(
+        _("counts"),
+        default=default_target_kinds,
+        blank=True,
+        help_text=_("The transfers it counts: assignments (权利人变更), and licences if the plan counts them too."),
+    )
     source = models.CharField(_("source"), max_length=200, blank=True, help_text=_("The plan that sets it."))
 
     class Meta:
-        ordering = ["period_end", "metric", "region"]
+        ordering = ["period_end", "metric", "region", "-period_start"]
         constraints = [
             models.UniqueConstraint(fields=["metric", "region", "period_start", "period_end"], name="one_target"),
             models.CheckConstraint(condition=models.Q(period_end__gte=models.F("period_start")), name="target_period"),
@@ -549,14 +617,54 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
 
     def __str__(self) -> str:
-        return f"{self.get_metric_display()} {self.get_region_display()} {self.period_end.year}: {self.value}"
+        return f"{self.get_metric_display()} {self.region_name} {self.period_label}: {self.goal_label}"
 
     @property
     def region_name(self) -> str:
-        return self.get_region_display() if self.region != "yrd" else str(_("Yangtze River Delta"))
+        return self.get_region_display() if self.region != YRD else str(_("Yangtze River Delta"))
+
+    @property
+    def period_label(self) -> str:
+        """The period as people say it: 2025 for one calendar year, 2021–2025 for whole years, else its dates."""
+        whole_years = (self.period_start.month, self.period_start.day, self.period_end.month, self.period_end.day)
+        if whole_years != (1, 1, 12, 31):
+            return f"{self.period_start:%Y-%m-%d} – {self.period_end:%Y-%m-%d}"
+        if self.period_start.year == self.period_end.year:
+            return str(self.period_end.year)
+        return f"{self.period_start.year}–{self.period_end.year}"
+
+    @property
+    def threshold(self) -> int:
+        """The smallest figure that reaches the target."""
+        return self.value + 1 if self.comparison == TargetComparison.MORE_THAN else self.value
+
+    @property
+    def goal_label(self) -> str:
+        if self.comparison == TargetComparison.MORE_THAN:
+            return _("more than %(value)s") % {"value": self.value}
+        return _("at least %(value)s") % {"value": self.value}
+
+    def is_reached(self, achieved: int) -> bool:
+        return achieved >= self.threshold
+
+    def kind_labels(self) -> list[str]:
+        return [str(EntryKind(kind).label) for kind in self.kinds or []]
 
     def clean(self) -> None:
+        errors = {}
         if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The period cannot end before it starts.")})
-        if self.region and self.region != "yrd" and not gbt2260.is_province(self.region):
-            raise ValidationError({"region": _("Choose the Delta or one of its provinces.")})
+            errors["period_end"] = _("The period cannot end before it starts.")
+        if self.region and self.region != YRD and not gbt2260.is_province(self.region):
+            errors["region"] = _("Choose the Delta or one of its provinces.")
+        allowed = METRIC_KINDS.get(self.metric)
+        if allowed and len(allowed) == 1:
+            self.kinds = [str(allowed[0])]  # nothing to choose: a joint-application target counts applications
+        elif allowed:
+            kinds = list(dict.fromkeys(self.kinds or []))
+            if not kinds:
+                errors["kinds"] = _("Choose what the target counts.")
+            elif set(kinds) - set(allowed):
+                errors["kinds"] = _("A transfer target counts assignments and licences only.")
+            self.kinds = [str(kind) for kind in allowed if kind in kinds]
+        if errors:
+            raise ValidationError(errors)

@@ -3,10 +3,11 @@
 Each service locks the patent row first (``select_for_update``), replays the
 patent's entries to learn its current owners, licences and pledges, checks the
 event against them, then locks the ledger head, appends the hash-chained entry,
-counts a transfer in its monthly tally and, for ownership events, rewrites the
-derived right holders. Two concurrent assignments of one patent therefore run
-one after the other, and the second finds that its assignors no longer own the
-patent.
+counts a transfer (once per patent, kind and registration day) in its monthly
+tally, records a joint application's regions from the applicants at filing and,
+for ownership events, rewrites the derived right holders. Two concurrent
+assignments of one patent therefore run one after the other, and the second
+finds that its assignors no longer own the patent.
 
 ``actor`` is the person recording the event, or ``None`` for the system itself
 (management commands such as ``import_transfers``, and other apps' services
@@ -64,7 +65,7 @@ from .ledger import (
     status_before_grace,
 )
 from .models import LedgerHead, Patent, RegistryEntry, RightHolder
-from .tallies import tally_add
+from .tallies import joint_application_record, transfer_record
 
 HUNDRED = Decimal("100.00")
 PATENT_EDITABLE_FIELDS = (
@@ -182,7 +183,8 @@ def _append(
         raise RegistryError(_("An event cannot be registered before it was executed."))
     entry.hash = entry_hash(head.hash, entry)
     entry.save()
-    tally_add(entry)
+    transfer_record(entry)
+    joint_application_record(entry)
     head.sequence, head.hash = entry.sequence, entry.hash
     head.save(update_fields=["sequence", "hash"])
     if kind in OWNERSHIP_KINDS:
@@ -294,7 +296,6 @@ def patent_register(
     patent = Patent(application_number=application_number, title=title, filing_date=filing_date, **fields)
     patent.full_clean()
     owners = _owners(holders) if holders else []
-    patent.joint_cross_province = not patent.needs_evaluation_report and len({p["province"] for p in owners}) > 1
     patent.save()
     if owners:
         _append(

@@ -72,13 +72,26 @@ def targets_table(progress: list[Progress]) -> Table:
             item.target.value,
             item.achieved,
             item.percent,
+            item.target.get_comparison_display(),
+            "、".join(item.target.kind_labels()),
+            _("reached") if item.reached else _("not reached yet"),
         ]
         for item in progress
     ]
     return Table(
         name="targets",
         caption=_("Progress against the plan targets"),
-        columns=[_("Target"), _("Region"), _("Period"), _("Target value"), _("Achieved"), _("Progress (%)")],
+        columns=[
+            _("Target"),
+            _("Region"),
+            _("Period"),
+            _("Target value"),
+            _("Achieved"),
+            _("Progress (%)"),
+            _("Reached when the figure is"),
+            _("Counts"),
+            _("Reached"),
+        ],
         rows=rows,
     )
 

@@ -10,7 +10,7 @@ from techmarket.audit.services import audit_record
 from . import permissions
 from .models import Target
 
-TARGET_FIELDS = ("metric", "region", "period_start", "period_end", "value", "source")
+TARGET_FIELDS = ("metric", "region", "period_start", "period_end", "comparison", "value", "kinds", "source")
 
 
 @transaction.atomic
@@ -34,8 +34,10 @@ def target_save(*, actor, target: Target | None = None, **fields) -> Target:
             setattr(target, name, value)
     target.full_clean()
     target.save()
+    # Compared as saved: cleaning may have settled a field (what a joint-application target counts).
+    after = {name: getattr(target, name) for name in fields}
     changed = {
-        name: [str(before.get(name, "")), str(value)] for name, value in fields.items() if before.get(name) != value
+        name: [str(before.get(name, "")), str(value)] for name, value in after.items() if before.get(name) != value
     }
     audit_record(actor=actor, action="target.save", target=target, summary=str(target), data=changed)
     return target

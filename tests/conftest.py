@@ -49,6 +49,7 @@ def default_language():
 SEEDING_MIGRATIONS = [
     ("techmarket.regions.migrations.0002_technology_fields", "add_fields"),
     ("ip_registry.migrations.0002_ledger_head_and_plan_targets", "seed"),
+    ("ip_registry.migrations.0008_stats_targets", "seed"),
 ]
 
 

@@ -409,13 +409,14 @@ def test_flow_years_must_be_in_order(api, ledger):
 
 
 def test_targets_with_their_progress(api, ledger, django_assert_max_num_queries):
-    """The plan's seeded targets for 2021-2025, and two more: both transfers of the ledger are cross-province."""
+    """The plan's seeded targets (2025, 2021-2025) and two more; the ledger's transfers are both cross-province."""
     Target.objects.create(
         metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
         region="yrd",
         period_start=D(2022, 1, 1),
         period_end=D(2023, 12, 31),
         value=2,
+        kinds=["assignment", "licence"],
     )
     anhui = Target.objects.create(
         metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
@@ -423,31 +424,44 @@ def test_targets_with_their_progress(api, ledger, django_assert_max_num_queries)
         period_start=D(2021, 1, 1),
         period_end=D(2025, 12, 31),
         value=10,
+        kinds=["assignment", "licence"],
     )
     with django_assert_max_num_queries(2 + 4):
         response = api.get(f"{API}targets/")
     assert response.status_code == 200
     body = response.json()
-    assert body["count"] == 4
+    assert body["count"] == 6
     progress = {
         (row["metric"], row["region"], row["period_start"]): (
             row["value"],
+            row["comparison"],
+            row["kinds"],
             row["current"],
             row["percent"],
             row["reached"],
+            row["remaining"],
         )
         for row in body["results"]
     }
+    transfers, joint = "cross_province_transfers", "cross_province_joint_applications"
     assert progress == {
-        ("cross_province_transfers", "yrd", "2021-01-01"): (15000, 2, 0.0, False),
-        ("cross_province_joint_applications", "yrd", "2021-01-01"): (3500, 0, 0.0, False),
-        ("cross_province_transfers", "yrd", "2022-01-01"): (2, 2, 100.0, True),
-        ("cross_province_transfers", AH, "2021-01-01"): (10, 1, 10.0, False),
+        # The plan's: more than 15,000 assignments (SH->JS in 2022), at least 3,500 joint applications.
+        (transfers, "yrd", "2021-01-01"): (15000, "more_than", ["assignment"], 1, 0.0, False, 15000),
+        (transfers, "yrd", "2025-01-01"): (15000, "more_than", ["assignment"], 0, 0.0, False, 15001),
+        (joint, "yrd", "2021-01-01"): (3500, "at_least", ["application"], 0, 0.0, False, 3500),
+        (joint, "yrd", "2025-01-01"): (3500, "at_least", ["application"], 0, 0.0, False, 3500),
+        # Licences counted too: SH->JS and the AH->SH licence.
+        (transfers, "yrd", "2022-01-01"): (2, "at_least", ["assignment", "licence"], 2, 100.0, True, 0),
+        (transfers, AH, "2021-01-01"): (10, "at_least", ["assignment", "licence"], 1, 10.0, False, 9),
     }
     detail = api.get(f"{API}targets/{anhui.pk}/").json()
     assert detail["current"] == 1
     assert detail["region_name"] == "安徽省"
     assert detail["period_end"] == "2025-12-31"
+    assert detail["source"] == ""
+    plan = [row for row in body["results"] if row["region"] == "yrd" and row["period_end"] == "2025-12-31"]
+    assert len(plan) == 4
+    assert all("国科发规〔2020〕352号" in row["source"] and "超过1.5万件" in row["source"] for row in plan)
     assert api.get(f"{API}targets/999/").status_code == 404
 
 

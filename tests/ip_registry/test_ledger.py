@@ -137,7 +137,9 @@ def test_equal_shares_when_none_given(fudan):
     patent = make_patent(fudan, organisation_in("320000"), organisation_in("330000"))
     shares = list(patent.right_holders.values_list("share", flat=True))
     assert shares == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
-    assert patent.joint_cross_province is True
+    # A joint application of three Delta provinces: it counts for each of them and for the Delta.
+    regions = set(patent.joint_application_regions.values_list("region", flat=True))
+    assert regions == {fudan.province, "320000", "330000", "yrd"}
 
 
 def test_entries_refuse_update_and_delete(patent):

@@ -52,11 +52,11 @@ def test_empty_registry_gives_zeros():
     assert yearly_trend() == []
 
 
-def test_progress_against_the_plan_target_counts_cross_province_transfers_within_the_delta(history):
-    target = Target.objects.get(metric=TargetMetric.CROSS_PROVINCE_TRANSFERS, region="yrd")
-    assert target.value == 15000
+def test_progress_against_the_plan_target_counts_cross_province_assignments_within_the_delta(history):
+    target = Target.objects.get(metric=TargetMetric.CROSS_PROVINCE_TRANSFERS, region="yrd", period_start__year=2021)
+    assert (target.value, target.kinds) == (15000, ["assignment"])
     progress = target_progress(target)
-    assert progress.achieved == 3  # SH->JS, JS->ZJ, AH->SH; not SH->SH, not SH->Beijing
+    assert progress.achieved == 2  # SH->JS, JS->ZJ; not SH->SH, not SH->Beijing, not the AH->SH licence
     assert progress.percent == 0.0
     shanghai = Target.objects.create(
         metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
@@ -64,8 +64,9 @@ def test_progress_against_the_plan_target_counts_cross_province_transfers_within
         period_start=D(2021, 1, 1),
         period_end=D(2025, 12, 31),
         value=4,
+        kinds=[EntryKind.ASSIGNMENT, EntryKind.LICENCE],
     )
-    assert target_progress(shanghai).achieved == 3  # SH->JS, SH->Beijing, AH->SH
+    assert target_progress(shanghai).achieved == 3  # SH->JS, SH->Beijing, AH->SH (a licence, named by this target)
     assert target_progress(shanghai).percent == 75.0
 
 
@@ -73,7 +74,9 @@ def test_joint_application_progress(orgs):
     make_patent(orgs[SH], orgs[JS], year=2022)  # cross-province joint invention
     make_patent(orgs[SH], organisation_in(SH), year=2022)  # same province
     make_patent(orgs[SH], orgs[ZJ], year=2022, type_digit="2")  # utility model: not counted
-    target = Target.objects.get(metric=TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS, region="yrd")
+    target = Target.objects.get(
+        metric=TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS, region="yrd", period_start__year=2021
+    )
     assert target_progress(target).achieved == 1
 
 

@@ -82,7 +82,9 @@ def test_progress_of_every_target_in_three_queries(django_assert_max_num_queries
         (joint, SH, 2022): 1,
         (joint, ZJ, 2022): 1,
         (joint, "yrd", 2022): 2,
-        # The plan's targets from the migrations, 2021-2025.
+        # The plan's targets from the migrations, for 2021-2025 and for the year 2025.
         (transfers, "yrd", 2021): 3,
         (joint, "yrd", 2021): 2,
+        (transfers, "yrd", 2025): 0,
+        (joint, "yrd", 2025): 0,  # both were filed before 2025
     }

@@ -55,8 +55,9 @@ def test_dashboard_on_an_empty_registry_shows_the_empty_state(client):
     assert "No transfers have been recorded in the registry yet." in html
     assert 'id="registry-data"' not in html  # no chart without data
     assert "echarts.min.js" not in html
-    # The plan's targets are still there, at zero.
-    assert [p.achieved for p in response.context["progress"]] == [0, 0]
+    # The plan's targets are still there, at zero: for the year 2025 and for 2021-2025.
+    assert [p.achieved for p in response.context["progress"]] == [0, 0, 0, 0]
+    assert html.count("<progress ") == 4
 
 
 def test_dashboard_shows_flows_outflow_inflow_trend_and_targets(client, history):
@@ -76,7 +77,48 @@ def test_dashboard_shows_flows_outflow_inflow_trend_and_targets(client, history)
     # Outflow, inflow and within for Shanghai: SH->JS and SH->Beijing out, AH->SH in, SH->SH within.
     assert '<th scope="row">上海市</th><td>2</td><td>1</td><td>1</td>' in html
     assert 'id="registry-data"' in html and "dashboard.js" in html
-    assert '<progress max="15000" value="3"' in html  # SH->JS, JS->ZJ, AH->SH within the Delta since 2021
+    # The plan's target counts assignments: SH->JS, JS->ZJ within the Delta since 2021 (AH->SH is a licence).
+    assert '<progress max="15000" value="2"' in html
+
+
+def progress_figures(html: str, target: Target) -> str:
+    start = html.index(f'id="target-{target.pk}-figures"')
+    return html[start : html.index("</p>", start)]
+
+
+def test_the_dashboard_says_reached_only_when_the_rule_says_so(client, history):
+    """Two cross-province assignments within the Delta since 2021 (SH->JS, JS->ZJ)."""
+    more_than_two = Target.objects.create(
+        metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
+        region="yrd",
+        period_start=D(2021, 1, 1),
+        period_end=D(2023, 12, 31),
+        value=2,
+        comparison="more_than",
+    )
+    at_least_two = Target.objects.create(
+        metric=TargetMetric.CROSS_PROVINCE_TRANSFERS,
+        region="yrd",
+        period_start=D(2021, 1, 1),
+        period_end=D(2024, 12, 31),
+        value=2,
+        comparison="at_least",
+    )
+    html = client.get(en("dashboard")).content.decode()
+    assert "2 against a target of more than 2 (100.0%) <span" in progress_figures(html, more_than_two)
+    assert "reached" not in progress_figures(html, more_than_two)
+    assert "1 to go" in progress_figures(html, more_than_two)
+    assert "2 against a target of at least 2 (100.0%)" in progress_figures(html, at_least_two)
+    assert ">reached</span>" in progress_figures(html, at_least_two)
+    # The plan's targets, both ways, with what they count and the plan's sentence.
+    assert "Counts: assignment · Source: 《长三角科技创新共同体建设发展规划》（国科发规〔2020〕352号）" in html
+    for period in ("· 2021–2025</p>", "· 2025</p>", "· 2021–2023</p>"):
+        assert period in html
+    targets = read_csv(client.get(en("dashboard"), {"format": "csv", "table": "targets"}))
+    assert targets[0][6:] == ["Reached when the figure is", "Counts", "Reached"]
+    reached = {(row[2], row[3], row[4]): row[6:] for row in targets[1:] if row[1] == "Yangtze River Delta"}
+    assert reached[("2021-01-01 – 2023-12-31", "2", "2")] == ["more than", "assignment", "not reached yet"]
+    assert reached[("2021-01-01 – 2024-12-31", "2", "2")] == ["at least", "assignment", "reached"]
 
 
 def test_chart_data_has_separate_from_and_to_nodes_so_the_sankey_has_no_cycle(client, history):
@@ -165,7 +207,13 @@ def test_csv_of_each_table_follows_the_filters(client, history):
     trend = read_csv(client.get(en("dashboard"), {**query, "format": "csv", "table": "trend"}))
     assert trend[1:] == [["2022", "2", "1"], ["2023", "1", "1"]]
     targets = read_csv(client.get(en("dashboard"), {"format": "csv", "table": "targets"}))
-    assert sorted(row[3:5] for row in targets[1:]) == [["15000", "3"], ["3500", "0"]]
+    # The plan's targets count assignments: SH->JS (2021), JS->ZJ (2022) within the Delta; none in 2025.
+    assert sorted(row[2:5] for row in targets[1:]) == [
+        ["2021-01-01 – 2025-12-31", "15000", "2"],
+        ["2021-01-01 – 2025-12-31", "3500", "0"],
+        ["2025-01-01 – 2025-12-31", "15000", "0"],
+        ["2025-01-01 – 2025-12-31", "3500", "0"],
+    ]
 
 
 def test_unknown_csv_table_is_404(client, history):
@@ -202,7 +250,7 @@ def test_the_dashboard_makes_a_fixed_number_of_queries_whatever_the_data_size(
         assert response.status_code == 200
         counts.append(len(captured))
     assert response.context["matrix"].total == 27
-    assert len(response.context["progress"]) == 4
+    assert len(response.context["progress"]) == 6
     assert counts[0] == counts[1]
 
 
@@ -390,12 +438,18 @@ def test_a_patent_without_known_holders_says_so(client):
 # Targets (platform staff) ---------------------------------------------------------------------------------------
 
 
+# The plan's two targets, each for the year 2025 and for 2021-2025 (seeded by the migrations).
+PLAN_TARGETS = 4
+
+
 def target_data(**overrides):
     return {
         "metric": TargetMetric.CROSS_PROVINCE_TRANSFERS,
         "region": SH,
         "period_start": "2021-01-01",
         "period_end": "2025-12-31",
+        "comparison": "at_least",
+        "kinds": ["assignment"],
         "value": "4000",
         "source": "上海市科技创新“十四五”规划",
         **overrides,
@@ -415,7 +469,7 @@ def test_target_pages_refuse_other_users(client, name):
     args = [Target.objects.first().pk] if name == "target_edit" else []
     assert client.get(zh(name, *args)).status_code == 403
     assert client.post(zh(name, *args), target_data()).status_code == 403
-    assert Target.objects.count() == 2
+    assert Target.objects.count() == PLAN_TARGETS
 
 
 def test_staff_add_a_target_and_see_it_confirmed(client):
@@ -431,13 +485,32 @@ def test_staff_add_a_target_and_see_it_confirmed(client):
     assert (event.actor, event.target_id) == (staff, str(target.pk))
 
 
+def test_staff_choose_what_a_transfer_target_counts(client):
+    client.force_login(platform_staff_user())
+    response = client.post(en("target_create"), target_data(kinds=["assignment", "licence"], comparison="more_than"))
+    assert response.status_code == 302
+    target = Target.objects.get(region=SH)
+    assert (target.kinds, target.comparison) == (["assignment", "licence"], "more_than")
+    assert "assignment、licence recordal" in client.get(en("target_list")).content.decode()
+
+
+def test_a_transfer_target_must_count_something_and_a_joint_application_target_counts_applications(client):
+    client.force_login(platform_staff_user())
+    response = client.post(en("target_create"), target_data(kinds=[]))
+    assert response.status_code == 200
+    assert response.context["form"].errors["kinds"] == ["Choose what the target counts."]
+    joint = target_data(metric=TargetMetric.CROSS_PROVINCE_JOINT_APPLICATIONS, kinds=["assignment"])
+    assert client.post(en("target_create"), joint).status_code == 302
+    assert Target.objects.get(region=SH).kinds == ["application"]
+
+
 def test_staff_edit_a_target(client):
     client.force_login(platform_staff_user())
-    target = Target.objects.get(metric=TargetMetric.CROSS_PROVINCE_TRANSFERS, region="yrd")
+    target = Target.objects.get(metric=TargetMetric.CROSS_PROVINCE_TRANSFERS, region="yrd", period_start__year=2021)
     assert client.get(en("target_edit", target.pk)).status_code == 200
     response = client.post(
         en("target_edit", target.pk),
-        target_data(region="yrd", value="16000", source=target.source),
+        target_data(region="yrd", value="16000", comparison="more_than", source=target.source),
     )
     assert response.status_code == 302
     target.refresh_from_db()
@@ -459,7 +532,7 @@ def test_a_bad_target_is_refused_with_the_error_and_nothing_is_saved(client, ove
     response = client.post(en("target_create"), target_data(**overrides))
     assert response.status_code == 200
     assert response.context["form"].errors.get(field or "__all__")
-    assert Target.objects.count() == 2
+    assert Target.objects.count() == PLAN_TARGETS
     assert not AuditEvent.objects.filter(action="target.save").exists()
 
 

@@ -1,7 +1,8 @@
-"""``manage.py verify_registry``: recompute the ledger's hash chain, recount the transfer tallies, rehash the documents.
+"""``manage.py verify_registry``: recompute the ledger's hash chain, recount what the statistics count, rehash the
+supporting documents.
 
-Exits 1 naming the first broken entry, the tallies that disagree with the ledger, or the supporting documents
-whose file is missing or no longer matches the hash on its entry.
+Exits 1 naming the first broken entry, the transfers, tallies or joint applications that disagree with the
+ledger, or the supporting documents whose file is missing or no longer matches the hash on its entry.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -9,14 +10,16 @@ from django.core.management.base import BaseCommand, CommandError
 from ip_registry.documents import documents_not_matching
 from ip_registry.models import RegistryEntry
 from ip_registry.selectors import ChainStatus, ledger_verify
-from ip_registry.tallies import tally_differences
+from ip_registry.tallies import Differences, registry_differences
 from techmarket.progress import ProgressBar
+
+REBUILD = "Run `manage.py rebuild_transfer_tallies` to recount them."
 
 
 class Command(BaseCommand):
     help = (
         "Recompute every registry entry's hash in order and report the first entry that was changed by hand; "
-        "then recount the monthly transfer tallies the statistics use."
+        "then recount the transfers, monthly tallies and joint applications the statistics use."
     )
 
     def handle(self, *args, **options) -> None:
@@ -38,17 +41,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Registry chain broken at {where}: {status.reason}. {status.checked} entries before it are intact."
             )
-        differences = tally_differences()
+        differences = registry_differences()
         if differences:
-            first = differences[0]
-            month, kind, source, target, cross, section = first.cell
-            raise CommandError(
-                f"Registry chain intact ({status.checked} entries), but the transfer tallies disagree with the ledger "
-                f"in {len(differences)} cell(s); the first: {month:%Y-%m} {kind} {source or '-'} -> {target or '-'} "
-                f"(cross-province: {'yes' if cross else 'no'}, IPC section {section or '-'}) tallies "
-                f"{first.tallied} but the ledger has {first.in_ledger}. "
-                "Run `manage.py rebuild_transfer_tallies` to recount them."
-            )
+            raise CommandError(f"Registry chain intact ({status.checked} entries), but {describe(differences)}")
         broken_documents = documents_not_matching()
         if broken_documents:
             raise CommandError(
@@ -58,7 +53,30 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             self.style.SUCCESS(
-                f"Registry chain intact: {status.checked} entries verified; the transfer tallies agree with them, "
-                "and the supporting documents with their hashes."
+                f"Registry chain intact: {status.checked} entries verified; the transfers, transfer tallies and "
+                "joint applications agree with them, and the supporting documents with their hashes."
             )
         )
+
+
+def describe(differences: Differences) -> str:
+    """What disagrees, with the first difference of each table."""
+    parts = []
+    if differences.tallies:
+        first = differences.tallies[0]
+        month, kind, source, target, cross, section = first.cell
+        parts.append(
+            f"the transfer tallies disagree with the ledger in {len(differences.tallies)} cell(s); the first: "
+            f"{month:%Y-%m} {kind} {source or '-'} -> {target or '-'} (cross-province: {'yes' if cross else 'no'}, "
+            f"IPC section {section or '-'}) tallies {first.tallied} but the ledger has {first.in_ledger}."
+        )
+    for name, rows in (("transfers", differences.transfers), ("joint applications", differences.joint_applications)):
+        if rows:
+            first = rows[0]
+            patent, *key = first.key
+            parts.append(
+                f"the {name} disagree with the ledger in {len(rows)} row(s); the first: patent id {patent} "
+                f"{' '.join(str(part) for part in key)} is {first.recorded or 'missing'} but the ledger makes it "
+                f"{first.in_ledger or 'nothing'}."
+            )
+    return " ".join([*parts, REBUILD])
