@@ -174,7 +174,9 @@ class RightHolder(models.Model):
         return f"{self.organisation} {self.share}%"
 
 
-class RegistryEntryQuerySet(models.QuerySet):
+class AppendOnlyQuerySet(models.QuerySet):
+    """Rows of the ledger and what it keeps (entries, their documents): added, never changed or deleted."""
+
     def update(self, **kwargs):
         raise LedgerIsAppendOnly
 
@@ -241,7 +243,7 @@ class RegistryEntry(models.Model):
     previous_hash = models.CharField(max_length=64, editable=False)
     hash = models.CharField(max_length=64, unique=True, editable=False)
 
-    objects = RegistryEntryQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["sequence"]
@@ -288,14 +290,6 @@ def _document_upload(instance: RegistryDocument, filename: str) -> str:
     return f"registry/documents/{uuid.uuid4().hex}.{instance.extension}"
 
 
-class RegistryDocumentQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise LedgerIsAppendOnly
-
-    def delete(self):
-        raise LedgerIsAppendOnly
-
-
 class RegistryDocument(models.Model):
     """The supporting document a clerk recorded an entry with (a recordal notice, a contract, a release), as uploaded.
 
@@ -325,7 +319,7 @@ class RegistryDocument(models.Model):
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
 
-    objects = RegistryDocumentQuerySet.as_manager()
+    objects = AppendOnlyQuerySet.as_manager()
 
     class Meta:
         ordering = ["entry"]

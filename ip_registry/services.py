@@ -266,6 +266,16 @@ def _missing_pledgees(state: PatentState, consents: set[int]) -> list[dict]:
     return list(missing.values())
 
 
+def _require_consents(owners: Sequence[dict], state: PatentState, consents: set[int], *, co_owners, pledgees) -> None:
+    """Refuse the act, naming who has not consented: a co-owner (``co_owners`` says why), then a pledgee."""
+    for missing, message in (
+        (_missing_co_owners(owners, consents), co_owners),
+        (_missing_pledgees(state, consents), pledgees),
+    ):
+        if missing:
+            raise RegistryError(message % {"names": _names(missing)})
+
+
 def _recorded_consents(consents: set[int], state: PatentState, owners: Sequence[dict]) -> dict:
     """The consents that count (from co-owners and pledgees), for the entry's details."""
     parties = {party["organisation"] for party in owners}
@@ -388,24 +398,19 @@ def patent_assign(
                 % {"names": "、".join(party["name"] for party in state.holders)}
             )
     consenting = _consenting(consents)
-    missing = _missing_co_owners(from_parties, consenting)
-    if missing:
-        raise RegistryError(
-            _(
-                "A co-owned patent can be assigned only with every co-owner's consent (专利法第十四条); "
-                "the consent of %(names)s is missing."
-            )
-            % {"names": _names(missing)}
-        )
-    missing = _missing_pledgees(state, consenting)
-    if missing:
-        raise RegistryError(
-            _(
-                "The patent is pledged to %(names)s: it cannot be assigned without the pledgee's consent "
-                "(民法典第四百四十四条)."
-            )
-            % {"names": _names(missing)}
-        )
+    _require_consents(
+        from_parties,
+        state,
+        consenting,
+        co_owners=_(
+            "A co-owned patent can be assigned only with every co-owner's consent (专利法第十四条); "
+            "the consent of %(names)s is missing."
+        ),
+        pledgees=_(
+            "The patent is pledged to %(names)s: it cannot be assigned without the pledgee's consent "
+            "(民法典第四百四十四条)."
+        ),
+    )
     to_parties = _owners(assignees)
     if {party["organisation"] for party in to_parties} == {party["organisation"] for party in from_parties}:
         raise RegistryError(_("The assignees are the same as the assignors."))
@@ -689,24 +694,19 @@ def open_licence_declare(
             % {"date": restrictive.registration_date.isoformat(), "names": _names(restrictive.to_parties)}
         )
     consenting = _consenting(consents)
-    missing = _missing_co_owners(state.holders, consenting)
-    if missing:
-        raise RegistryError(
-            _(
-                "An open licence of a co-owned patent needs every co-owner's consent (专利法第十四条); the consent "
-                "of %(names)s is missing."
-            )
-            % {"names": _names(missing)}
-        )
-    missing = _missing_pledgees(state, consenting)
-    if missing:
-        raise RegistryError(
-            _(
-                "The patent is pledged to %(names)s: an open licence cannot be declared without the pledgee's "
-                "consent (民法典第四百四十四条; 专利法实施细则第八十六条)."
-            )
-            % {"names": _names(missing)}
-        )
+    _require_consents(
+        state.holders,
+        state,
+        consenting,
+        co_owners=_(
+            "An open licence of a co-owned patent needs every co-owner's consent (专利法第十四条); the consent "
+            "of %(names)s is missing."
+        ),
+        pledgees=_(
+            "The patent is pledged to %(names)s: an open licence cannot be declared without the pledgee's "
+            "consent (民法典第四百四十四条; 专利法实施细则第八十六条)."
+        ),
+    )
     _require_fees_paid(patent, registration_date)
     if patent.needs_evaluation_report and not patent.has_evaluation_report:
         raise RegistryError(
