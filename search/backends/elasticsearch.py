@@ -69,7 +69,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.helpers import BulkIndexError, ScanError
 
-from .. import analysis
+from .. import analysis, understanding
 from ..documents import microseconds
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, RELEVANCE, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
@@ -249,9 +249,33 @@ def alias_actions(alias: str, new: str, old: Iterable[str]) -> list[dict]:
 
 
 def _term_query(term: analysis.Term) -> Q:
-    """A term is found when all its pairs (or its word) are, each in the title (weighted) or the body."""
+    """A term is found when most of its pairs (``understanding.gram_minimum``; all of a short term), or its
+    word, are, each in the title (weighted) or the body."""
     title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
-    return Q("combined_fields", query=term.text, fields=[f"{title}^{TITLE_BOOST}", body], operator="and")
+    fields = [f"{title}^{TITLE_BOOST}", body]
+    count, needed = len(term.grams), understanding.gram_minimum(term)
+    if needed >= count:
+        return Q("combined_fields", query=term.text, fields=fields, operator="and")
+    return Q("combined_fields", query=term.text, fields=fields, operator="or", minimum_should_match=str(needed))
+
+
+def _clause_query(clause: understanding.Clause) -> Q:
+    """One term: any of its alternatives (synonyms) or, for a place, that place's documents (weighted)."""
+    options = [_term_query(term) for term in clause.alternatives]
+    options += [
+        Q("term", **{field: {"value": code, "boost": understanding.PLACE_BOOST}}) for field, code in clause.places
+    ]
+    return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
+
+
+def _text_queries(understood: understanding.Understood) -> tuple[list[Q], list[Q]]:
+    """The must clauses of the words (each term, or ``required`` of them when not all are needed) and the should
+    clauses of the places named beside them (boosts)."""
+    clauses = [_clause_query(clause) for clause in understood.needed]
+    boosts = [_clause_query(clause) for clause in understood.boosts]
+    if understood.required >= len(clauses):
+        return clauses, boosts
+    return [Q("bool", should=clauses, minimum_should_match=understood.required)], boosts
 
 
 def _highlight_query(field: str, terms: list[analysis.Term]) -> dict:
@@ -286,10 +310,13 @@ def _sort(query: SearchQuery) -> list:
 
 def search_body(query: SearchQuery) -> dict:
     """The request body of a search: text, filters, facets, order, page and highlights."""
-    terms = analysis.query_terms(query.text)
-    must, filters = [_term_query(term) for term in terms], _filters(query)
+    understood = understanding.understand(query.text, relaxed=query.relaxed)
+    terms = understood.terms
+    (must, should), filters = _text_queries(understood), _filters(query)
     if must or filters:
         parts = {"must": must} if must else {}
+        if should:
+            parts["should"] = should
         if filters:
             parts["filter"] = filters
         es_query = Q("bool", **parts)
