@@ -29,12 +29,13 @@ class Outcome:
 def run_search(query: SearchQuery) -> Outcome:
     """The backend's answer, or the database's if the backend raises or times out: never an error.
 
-    A search of several words that finds nothing is asked again needing only one of them, and says so.
+    A search that finds nothing is asked again relaxed (one of several words, most pairs of a long word), and says
+    so.
     """
     try:
         backend = get_backend()
         result = backend.search(query)
-        if not result.total and not query.relaxed and understand(query.text).required > 1:
+        if not result.total and not query.relaxed and understand(query.text).relaxable:
             relaxed = backend.search(replace(query, relaxed=True))
             if relaxed.total:
                 return Outcome(relaxed, relaxed=True)

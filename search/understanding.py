@@ -8,13 +8,14 @@ and how much of it a document must match.
   place), not a filter and not a term a document must have:
   ``钙钛矿 电池 江苏`` finds every 钙钛矿电池 listing, Jiangsu's first. A
   query of place names only needs them as terms.
-- A Chinese term of several characters must have most of its character
-  pairs, not all: one wrong character in four (神经网洛) still finds 神经网络.
-  A term of two or three characters keeps all its pairs, so short queries
-  stay exact.
 - A query of several terms needs most of them (all of two, two of three,
   three of four ...); ranking (BM25, the title weighted) puts the documents
-  with more of them first. A relaxed search (after no result) needs one.
+  with more of them first.
+- A Chinese term must have all its character pairs, as before, so the
+  common search stays exact and fast. A search that finds nothing is asked
+  again relaxed (``searching.run_search``): one term is enough, and a term
+  of four or more characters needs only most of its pairs, so one wrong
+  character (神经网洛) still finds 神经网络.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ class Clause:
 class Understood:
     clauses: tuple[Clause, ...]
     required: int  # how many of the needed clauses a document must match
+    relaxed: bool = False
+
+    def gram_minimum(self, term: Term) -> int:
+        """How many of a term's grams a document must have: all, or in a relaxed search most of them."""
+        return gram_minimum(term) if self.relaxed else len(term.grams)
+
+    @property
+    def relaxable(self) -> bool:
+        """Whether a relaxed search would find more: several terms needed, or a term that may lose a pair."""
+        return self.required > 1 or any(
+            gram_minimum(term) < len(term.grams) for clause in self.needed for term in clause.alternatives
+        )
 
     @property
     def needed(self) -> tuple[Clause, ...]:
@@ -121,7 +134,7 @@ def understand(text: str, *, relaxed: bool = False) -> Understood:
         where = named.get(term.text, ()) if term.cjk else ()
         clauses.append(Clause(term, alternatives(term), where))
     needed = [clause for clause in clauses if not clause.places] or clauses
-    return Understood(tuple(clauses), clause_minimum(len(needed), relaxed=relaxed))
+    return Understood(tuple(clauses), clause_minimum(len(needed), relaxed=relaxed), relaxed)
 
 
 def _is_han(text: str) -> bool:

@@ -248,20 +248,20 @@ def alias_actions(alias: str, new: str, old: Iterable[str]) -> list[dict]:
 # Searching
 
 
-def _term_query(term: analysis.Term) -> Q:
-    """A term is found when most of its pairs (``understanding.gram_minimum``; all of a short term), or its
-    word, are, each in the title (weighted) or the body."""
+def _term_query(term: analysis.Term, needed: int) -> Q:
+    """A term is found when ``needed`` of its pairs (all, or most in a relaxed search), or its word, are, each in
+    the title (weighted) or the body."""
     title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
     fields = [f"{title}^{TITLE_BOOST}", body]
-    count, needed = len(term.grams), understanding.gram_minimum(term)
+    count = len(term.grams)
     if needed >= count:
         return Q("combined_fields", query=term.text, fields=fields, operator="and")
     return Q("combined_fields", query=term.text, fields=fields, operator="or", minimum_should_match=str(needed))
 
 
-def _clause_query(clause: understanding.Clause) -> Q:
+def _clause_query(clause: understanding.Clause, understood: understanding.Understood) -> Q:
     """One term: any of its alternatives (synonyms) or, for a place, that place's documents (weighted)."""
-    options = [_term_query(term) for term in clause.alternatives]
+    options = [_term_query(term, understood.gram_minimum(term)) for term in clause.alternatives]
     options += [
         Q("term", **{field: {"value": code, "boost": understanding.PLACE_BOOST}}) for field, code in clause.places
     ]
@@ -271,8 +271,8 @@ def _clause_query(clause: understanding.Clause) -> Q:
 def _text_queries(understood: understanding.Understood) -> tuple[list[Q], list[Q]]:
     """The must clauses of the words (each term, or ``required`` of them when not all are needed) and the should
     clauses of the places named beside them (boosts)."""
-    clauses = [_clause_query(clause) for clause in understood.needed]
-    boosts = [_clause_query(clause) for clause in understood.boosts]
+    clauses = [_clause_query(clause, understood) for clause in understood.needed]
+    boosts = [_clause_query(clause, understood) for clause in understood.boosts]
     if understood.required >= len(clauses):
         return clauses, boosts
     return [Q("bool", should=clauses, minimum_should_match=understood.required)], boosts

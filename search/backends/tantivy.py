@@ -296,7 +296,7 @@ class TantivyBackend(SearchBackend):
     def _text_query(self, target: _Index, understood: understanding.Understood) -> tantivy.Query:
         """The query's terms, ``required`` of them at least (the more a document has, the higher it ranks), and
         the places it names as boosts."""
-        clauses = [self._clause_query(target, clause) for clause in understood.needed]
+        clauses = [self._clause_query(target, clause, understood) for clause in understood.needed]
         if len(clauses) == 1:
             needed = clauses[0]
         else:
@@ -305,20 +305,24 @@ class TantivyBackend(SearchBackend):
             )
         if not understood.boosts:
             return needed
-        boosts = [(tantivy.Occur.Should, self._clause_query(target, clause)) for clause in understood.boosts]
+        boosts = [
+            (tantivy.Occur.Should, self._clause_query(target, clause, understood)) for clause in understood.boosts
+        ]
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, needed), *boosts])
 
-    def _clause_query(self, target: _Index, clause: understanding.Clause) -> tantivy.Query:
+    def _clause_query(
+        self, target: _Index, clause: understanding.Clause, understood: understanding.Understood
+    ) -> tantivy.Query:
         """One term: any of its alternatives (synonyms) or, for a place, that place's listings (weighted)."""
-        options = [self._term_query(target, term) for term in clause.alternatives]
+        options = [self._term_query(target, term, understood.gram_minimum(term)) for term in clause.alternatives]
         for field, code in clause.places:
             options.append(tantivy.Query.boost_query(target.term(field, code), understanding.PLACE_BOOST))
         if len(options) == 1:
             return options[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, option) for option in options])
 
-    def _term_query(self, target: _Index, term: analysis.Term) -> tantivy.Query:
-        """A term is found when most of its grams are (``understanding.gram_minimum``), each in the title
+    def _term_query(self, target: _Index, term: analysis.Term, needed: int) -> tantivy.Query:
+        """A term is found when ``needed`` of its grams are (all, or most in a relaxed search), each in the title
         (weighted) or the body."""
         title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
         grams = []
@@ -330,7 +334,7 @@ class TantivyBackend(SearchBackend):
             grams.append((tantivy.Occur.Should, either))
         if len(grams) == 1:
             return grams[0][1]
-        return tantivy.Query.boolean_query(grams, minimum_number_should_match=understanding.gram_minimum(term))
+        return tantivy.Query.boolean_query(grams, minimum_number_should_match=needed)
 
     @staticmethod
     def _order(query: SearchQuery) -> dict:

@@ -212,9 +212,11 @@ def test_two_terms_are_both_needed_and_a_relaxed_search_needs_one():
     assert relaxed["must"][0]["bool"]["minimum_should_match"] == 1
 
 
-def test_a_long_term_needs_all_its_pairs_but_two():
+def test_a_long_term_needs_all_its_pairs_but_two_in_a_relaxed_search():
+    exact = es.search_body(SearchQuery(text="神经网洛", highlight=False))["query"]["bool"]["must"][0]
+    assert exact["combined_fields"]["operator"] == "and"
     # 神经网洛 (a typo of 神经网络) has three pairs: two of them find 神经网络.
-    body = es.search_body(SearchQuery(text="神经网洛", highlight=False))
+    body = es.search_body(SearchQuery(text="神经网洛", highlight=False, relaxed=True))
     assert body["query"]["bool"]["must"] == [
         {
             "combined_fields": {
@@ -225,7 +227,7 @@ def test_a_long_term_needs_all_its_pairs_but_two():
             }
         }
     ]
-    six = es.search_body(SearchQuery(text="钙钛矿太阳能", highlight=False))["query"]["bool"]["must"][0]
+    six = es.search_body(SearchQuery(text="钙钛矿太阳能", highlight=False, relaxed=True))["query"]["bool"]["must"][0]
     assert six["combined_fields"]["minimum_should_match"] == "3"  # five pairs
 
 

@@ -9,9 +9,9 @@ import pytest
 
 from bench import relevance
 
-# Reached by the first step of issue 17 (tantivy 0.876; the all-or-nothing engine before it 0.638): a change
+# Reached by the first step of issue 17 (tantivy 0.873; the all-or-nothing engine before it 0.638): a change
 # that loses more than 0.02 of it fails here.
-NDCG_REACHED = 0.876
+NDCG_REACHED = 0.873
 # Traditional characters need a traditional-to-simplified conversion (OpenCC), which is not installed yet.
 ZERO_RESULTS_ALLOWED = {"半導體 封裝", "自動駕駛"}
 
