@@ -60,6 +60,10 @@ Then, each step timed:
    ``--skip-pages`` leaves this step out; without a ``search:search`` URL
    it is reported as not measured.
 
+5. relevance on the judged query set (``bench/relevance.py``): nDCG@10,
+   recall and zero results for the engine and the database fallback's rule,
+   on the demo market's listings in an index in memory.
+
 The last table gives each figure with its target, ✔ or ✘. Exit status 1 if
 recall is below 1.0, a total disagrees, a response is not a 200, or (unless
 ``--ignore-targets``, for smoke tests on tiny data) a target is missed.

@@ -22,9 +22,15 @@ built-in analyzer's English stop words, which tantivy does not have either
 those plugins' analyzers instead (IK searches with ``ik_smart``); they cut
 words, not pairs, so single characters find less there.
 
-Queries. The text is cut by ``analysis.query_terms``, as for tantivy; each
-term is a ``combined_fields`` query with operator ``and`` over the title
-(boost 3) and the body: each of its pairs must be in one of them. Filters,
+Queries. The text is understood by ``understanding.understand``, as for
+tantivy: each term is a ``combined_fields`` query over the title (boost 3)
+and the body, with operator ``and`` (each of its pairs in one of them) or, in
+a relaxed search, ``minimum_should_match`` of its pairs; a term with
+synonyms is a ``bool`` of its alternatives (one is enough); several terms
+are a ``bool`` needing ``required`` of them when not all are needed; a
+place named beside other words is a ``should`` clause (its ``province`` or
+``city`` term boosted), never a filter. Synonyms apply at query time, so a
+change needs no reindex. Filters,
 flags and ``published_after`` are filter clauses; facets are ``terms``
 aggregations over the same query. A negotiable price (no price) sorts last
 both ways (``missing: _last``). Highlights come from Elasticsearch's unified

@@ -2,8 +2,9 @@
 
 Chinese text goes to fields analysed as characters and character pairs
 (``ngram(1, 2)``) and Latin words to fields of lower-cased words; queries
-are built from ``analysis.query_terms`` as term queries, never parsed, so
-no input is a syntax error. tantivy allows one writer per index: writes take
+are built from ``understanding.understand`` (terms, synonyms, places, how
+many terms and pairs are needed) as term queries, never parsed, so no input
+is a syntax error. tantivy allows one writer per index: writes take
 a file lock first, so two processes (a web worker and the task worker) wait
 for each other instead of failing. Readers reload when a commit lands.
 
