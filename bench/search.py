@@ -60,6 +60,10 @@ Then, each step timed:
    ``--skip-pages`` leaves this step out; without a ``search:search`` URL
    it is reported as not measured.
 
+5. relevance on the judged query set (``bench/relevance.py``): nDCG@10,
+   recall and zero results for the engine and the database fallback's rule,
+   on the demo market's listings in an index in memory.
+
 The last table gives each figure with its target, ✔ or ✘. Exit status 1 if
 recall is below 1.0, a total disagrees, a response is not a 200, or (unless
 ``--ignore-targets``, for smoke tests on tiny data) a target is missed.
@@ -85,7 +89,7 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != RO
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import pages  # noqa: E402
+from bench import pages, relevance  # noqa: E402
 
 DEFAULT_LISTINGS = 100_000
 DEFAULT_QUERIES = 200
@@ -153,12 +157,15 @@ def main() -> int:
         baseline = time_baseline(queries)
         recall = measure_recall(corpus, queries, engine)
         rates = None if args.skip_pages else page_rates(Path(tmp), queries, args)
+        judged = judged_relevance()
         from search.backends import reset_backends
 
         reset_backends()
     print(f"load average at the end: {load()} (other work on the machine slows every figure)", flush=True)
     figures = Figures(args.listings, build_seconds, index_seconds, engine, baseline, recall, rates)
     failures, missed = figures.report()
+    print()
+    relevance.report(*judged)
     for failure in failures:
         print(f"FAILED: {failure}", file=sys.stderr)
     for target in missed:
@@ -763,6 +770,16 @@ def measure_recall(corpus: Corpus, queries: list[BenchQuery], engine: Timings) -
             )
         )
     return result
+
+
+# Relevance ----------------------------------------------------------------------------------------------------
+
+
+def judged_relevance() -> tuple:
+    """nDCG@10, recall and zero results on the judged query set (the demo market's listings, an index in memory),
+    for the engine and the database fallback's rule, measured in this run (``bench/relevance.py``)."""
+    docs, queries = relevance.demo_documents(), relevance.query_set()
+    return relevance.engine_scores(docs, queries), relevance.baseline_scores(docs, queries)
 
 
 # The page -----------------------------------------------------------------------------------------------------

@@ -47,6 +47,8 @@ class SearchQuery:
     index: str = LISTINGS
     # Only documents published after this moment (a saved search's new matches).
     published_after: datetime | None = None
+    # Needs only one of the query's terms (``understanding``): the search after one that found nothing.
+    relaxed: bool = False
 
     def __post_init__(self):
         if self.index not in INDEXES:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from listings.choices import ListingStatus
 from listings.models import Demand, Listing
@@ -12,6 +12,7 @@ from listings.selectors.listings import listing_cards, related_listings
 from .backends import SearchUnavailable, get_backend
 from .database import database_search
 from .query import LISTINGS, SearchQuery, SearchResult
+from .understanding import understand
 
 logger = logging.getLogger(__name__)
 
@@ -21,12 +22,24 @@ class Outcome:
     result: SearchResult
     # True when the backend failed and the database answered: no ranking, and the page says so.
     degraded: bool = False
+    # True when no document had enough of the words and these have some of them (a relaxed search).
+    relaxed: bool = False
 
 
 def run_search(query: SearchQuery) -> Outcome:
-    """The backend's answer, or the database's if the backend raises or times out: never an error."""
+    """The backend's answer, or the database's if the backend raises or times out: never an error.
+
+    A search that finds nothing is asked again relaxed (one of several words, most pairs of a long word), and says
+    so.
+    """
     try:
-        return Outcome(get_backend().search(query))
+        backend = get_backend()
+        result = backend.search(query)
+        if not result.total and not query.relaxed and understand(query.text).relaxable:
+            relaxed = backend.search(replace(query, relaxed=True))
+            if relaxed.total:
+                return Outcome(relaxed, relaxed=True)
+        return Outcome(result)
     except SearchUnavailable as error:
         logger.warning("search backend unavailable, answering from the database: %s", error)
     except Exception:

@@ -35,6 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "query": query,
         "result": result,
         "degraded": outcome.degraded,
+        "relaxed": outcome.relaxed,
         "hits": presentation.listing_hits(result),
         "facets": presentation.facets(query, result),
         "chips": presentation.chips(query),

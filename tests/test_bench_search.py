@@ -41,4 +41,10 @@ def test_search_bench_runs_and_reports_every_figure_with_full_recall(tmp_path):
     assert re.search(r"^all\s+20\s+\d+\s+\d+\s+1\.0000\s+[01]\.\d{4}\s+[01]\.\d{4}$", output, re.M)
     assert "recall under 1" not in output
     assert re.search(r"^/search/ rps / trivial rps\s+not measured\s+>= 0\.30$", output, re.M)
+    # Relevance on the judged set, the engine and the database fallback's rule measured in the same run.
+    assert re.search(r"^relevance on \d+ judged queries \(tests/search/relevance\.json\)", output, re.M)
+    assert re.search(r"^  tantivy\s+0\.\d{3}\s+0\.\d{3}\s+0\.\d{3}$", output, re.M)
+    assert re.search(
+        r"^  database fallback \(every term, newest first\)\s+0\.\d{3}\s+0\.\d{3}\s+0\.\d{3}$", output, re.M
+    )
     assert not list(tmp_path.iterdir()), "the benchmark left its temporary directory behind"

@@ -22,9 +22,15 @@ built-in analyzer's English stop words, which tantivy does not have either
 those plugins' analyzers instead (IK searches with ``ik_smart``); they cut
 words, not pairs, so single characters find less there.
 
-Queries. The text is cut by ``analysis.query_terms``, as for tantivy; each
-term is a ``combined_fields`` query with operator ``and`` over the title
-(boost 3) and the body: each of its pairs must be in one of them. Filters,
+Queries. The text is understood by ``understanding.understand``, as for
+tantivy: each term is a ``combined_fields`` query over the title (boost 3)
+and the body, with operator ``and`` (each of its pairs in one of them) or, in
+a relaxed search, ``minimum_should_match`` of its pairs; a term with
+synonyms is a ``bool`` of its alternatives (one is enough); several terms
+are a ``bool`` needing ``required`` of them when not all are needed; a
+place named beside other words is a ``should`` clause (its ``province`` or
+``city`` term boosted), never a filter. Synonyms apply at query time, so a
+change needs no reindex. Filters,
 flags and ``published_after`` are filter clauses; facets are ``terms``
 aggregations over the same query. A negotiable price (no price) sorts last
 both ways (``missing: _last``). Highlights come from Elasticsearch's unified
@@ -69,7 +75,7 @@ from elasticsearch.dsl import (
 )
 from elasticsearch.helpers import BulkIndexError, ScanError
 
-from .. import analysis
+from .. import analysis, understanding
 from ..documents import microseconds
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, RELEVANCE, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
@@ -248,10 +254,34 @@ def alias_actions(alias: str, new: str, old: Iterable[str]) -> list[dict]:
 # Searching
 
 
-def _term_query(term: analysis.Term) -> Q:
-    """A term is found when all its pairs (or its word) are, each in the title (weighted) or the body."""
+def _term_query(term: analysis.Term, needed: int) -> Q:
+    """A term is found when ``needed`` of its pairs (all, or most in a relaxed search), or its word, are, each in
+    the title (weighted) or the body."""
     title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
-    return Q("combined_fields", query=term.text, fields=[f"{title}^{TITLE_BOOST}", body], operator="and")
+    fields = [f"{title}^{TITLE_BOOST}", body]
+    count = len(term.grams)
+    if needed >= count:
+        return Q("combined_fields", query=term.text, fields=fields, operator="and")
+    return Q("combined_fields", query=term.text, fields=fields, operator="or", minimum_should_match=str(needed))
+
+
+def _clause_query(clause: understanding.Clause, understood: understanding.Understood) -> Q:
+    """One term: any of its alternatives (synonyms) or, for a place, that place's documents (weighted)."""
+    options = [_term_query(term, understood.gram_minimum(term)) for term in clause.alternatives]
+    options += [
+        Q("term", **{field: {"value": code, "boost": understanding.PLACE_BOOST}}) for field, code in clause.places
+    ]
+    return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
+
+
+def _text_queries(understood: understanding.Understood) -> tuple[list[Q], list[Q]]:
+    """The must clauses of the words (each term, or ``required`` of them when not all are needed) and the should
+    clauses of the places named beside them (boosts)."""
+    clauses = [_clause_query(clause, understood) for clause in understood.needed]
+    boosts = [_clause_query(clause, understood) for clause in understood.boosts]
+    if understood.required >= len(clauses):
+        return clauses, boosts
+    return [Q("bool", should=clauses, minimum_should_match=understood.required)], boosts
 
 
 def _highlight_query(field: str, terms: list[analysis.Term]) -> dict:
@@ -286,10 +316,13 @@ def _sort(query: SearchQuery) -> list:
 
 def search_body(query: SearchQuery) -> dict:
     """The request body of a search: text, filters, facets, order, page and highlights."""
-    terms = analysis.query_terms(query.text)
-    must, filters = [_term_query(term) for term in terms], _filters(query)
+    understood = understanding.understand(query.text, relaxed=query.relaxed)
+    terms = understood.terms
+    (must, should), filters = _text_queries(understood), _filters(query)
     if must or filters:
         parts = {"must": must} if must else {}
+        if should:
+            parts["should"] = should
         if filters:
             parts["filter"] = filters
         es_query = Q("bool", **parts)

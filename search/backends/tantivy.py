@@ -2,8 +2,9 @@
 
 Chinese text goes to fields analysed as characters and character pairs
 (``ngram(1, 2)``) and Latin words to fields of lower-cased words; queries
-are built from ``analysis.query_terms`` as term queries, never parsed, so
-no input is a syntax error. tantivy allows one writer per index: writes take
+are built from ``understanding.understand`` (terms, synonyms, places, how
+many terms and pairs are needed) as term queries, never parsed, so no input
+is a syntax error. tantivy allows one writer per index: writes take
 a file lock first, so two processes (a web worker and the task worker) wait
 for each other instead of failing. Readers reload when a commit lands.
 
@@ -28,7 +29,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
-from .. import analysis
+from .. import analysis, understanding
 from ..documents import microseconds
 from ..query import INDEXES, LISTING_FLAGS, NEWEST, PRICE_ASC, PRICE_DESC, Hit, SearchQuery, SearchResult
 from . import SearchBackend, SearchUnavailable
@@ -225,7 +226,8 @@ class TantivyBackend(SearchBackend):
     def matching_ids(self, query: SearchQuery) -> set[int]:
         """The id of every document the search matches, not one page (the bench's recall against a ground truth)."""
         target = self._index(query.index)
-        tantivy_query = self._query(target, analysis.query_terms(query.text), query.filters, query.published_after)
+        understood = understanding.understand(query.text, relaxed=query.relaxed)
+        tantivy_query = self._query(target, understood, query.filters, query.published_after)
         return self._every_id(target.searcher(), tantivy_query)
 
     @staticmethod
@@ -238,8 +240,9 @@ class TantivyBackend(SearchBackend):
     def search(self, query: SearchQuery) -> SearchResult:
         started = time.perf_counter()
         target = self._index(query.index)
-        terms = analysis.query_terms(query.text)
-        tantivy_query = self._query(target, terms, query.filters, query.published_after)
+        understood = understanding.understand(query.text, relaxed=query.relaxed)
+        terms = understood.terms
+        tantivy_query = self._query(target, understood, query.filters, query.published_after)
         searcher = target.searcher()
         try:
             found = searcher.search(
@@ -271,8 +274,10 @@ class TantivyBackend(SearchBackend):
 
     # Building queries
 
-    def _query(self, target: _Index, terms: list[analysis.Term], filters: dict, after=None) -> tantivy.Query:
-        clauses = [(tantivy.Occur.Must, self._term_query(target, term)) for term in terms]
+    def _query(self, target: _Index, understood: understanding.Understood, filters: dict, after=None) -> tantivy.Query:
+        clauses = []
+        if understood.clauses:
+            clauses.append((tantivy.Occur.Must, self._text_query(target, understood)))
         if after is not None:
             since = microseconds(after) + 1
             newer = tantivy.Query.range_query(target.schema, "published", tantivy.FieldType.Integer, since, 2**62)
@@ -285,12 +290,41 @@ class TantivyBackend(SearchBackend):
                 clauses.append((tantivy.Occur.Must, any_of))
         if not clauses:
             return tantivy.Query.all_query()
-        if not terms:  # filters only: every match counts the same, newest first
+        if not understood.clauses:  # filters only: every match counts the same, newest first
             clauses.insert(0, (tantivy.Occur.Must, tantivy.Query.all_query()))
-        return tantivy.Query.boolean_query(clauses)
+        return clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
 
-    def _term_query(self, target: _Index, term: analysis.Term) -> tantivy.Query:
-        """A term is found when all its grams are, each in the title (weighted) or the body."""
+    def _text_query(self, target: _Index, understood: understanding.Understood) -> tantivy.Query:
+        """The query's terms, ``required`` of them at least (the more a document has, the higher it ranks), and
+        the places it names as boosts."""
+        clauses = [self._clause_query(target, clause, understood) for clause in understood.needed]
+        if len(clauses) == 1:
+            needed = clauses[0]
+        else:
+            needed = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Should, clause) for clause in clauses], minimum_number_should_match=understood.required
+            )
+        if not understood.boosts:
+            return needed
+        boosts = [
+            (tantivy.Occur.Should, self._clause_query(target, clause, understood)) for clause in understood.boosts
+        ]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, needed), *boosts])
+
+    def _clause_query(
+        self, target: _Index, clause: understanding.Clause, understood: understanding.Understood
+    ) -> tantivy.Query:
+        """One term: any of its alternatives (synonyms) or, for a place, that place's listings (weighted)."""
+        options = [self._term_query(target, term, understood.gram_minimum(term)) for term in clause.alternatives]
+        for field, code in clause.places:
+            options.append(tantivy.Query.boost_query(target.term(field, code), understanding.PLACE_BOOST))
+        if len(options) == 1:
+            return options[0]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, option) for option in options])
+
+    def _term_query(self, target: _Index, term: analysis.Term, needed: int) -> tantivy.Query:
+        """A term is found when ``needed`` of its grams are (all, or most in a relaxed search), each in the title
+        (weighted) or the body."""
         title, body = ("title", "body") if term.cjk else ("title_words", "body_words")
         grams = []
         for gram in term.grams:
@@ -298,8 +332,10 @@ class TantivyBackend(SearchBackend):
             either = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, in_title), (tantivy.Occur.Should, target.term(body, gram))]
             )
-            grams.append((tantivy.Occur.Must, either))
-        return grams[0][1] if len(grams) == 1 else tantivy.Query.boolean_query(grams)
+            grams.append((tantivy.Occur.Should, either))
+        if len(grams) == 1:
+            return grams[0][1]
+        return tantivy.Query.boolean_query(grams, minimum_number_should_match=needed)
 
     @staticmethod
     def _order(query: SearchQuery) -> dict:

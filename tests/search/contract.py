@@ -178,6 +178,51 @@ class BackendContract:
         assert set(ranked[:2]) == self.pks(corpus, "cathode", "bms")
         assert ranked[2] == corpus["solar"].pk
 
+    # What a person means (search.understanding): synonyms, places, typos, several words
+
+    @pytest.mark.parametrize(
+        "text, keys",
+        [
+            ("锂离子电池", ["cathode"]),  # the longer form of 锂电池
+            ("PV", ["solar"]),  # 光伏 in the other language
+            ("计算机视觉", ["vision"]),  # a synonym of 视觉检测
+            ("电池管理系统", ["bms"]),
+            ("BMS芯片", ["bms"]),
+        ],
+    )
+    def test_synonyms_and_abbreviations_find_what_the_other_form_names(self, backend, corpus, text, keys):
+        assert self.ids(backend, text=text) == self.pks(corpus, *keys)
+
+    def test_one_wrong_character_in_a_longer_term_is_found_by_the_relaxed_search(self, backend, corpus):
+        assert self.ids(backend, text="视觉检侧") == set()  # exact first
+        assert self.ids(backend, text="视觉检侧", relaxed=True) == self.pks(corpus, "vision")  # 检测
+        assert self.ids(backend, text="可降解镁合全", relaxed=True) == self.pks(corpus, "implant")  # 镁合金
+        # Short terms stay exact: a wrong character in two or three finds nothing.
+        assert self.ids(backend, text="镁合全", relaxed=True) == set()
+
+    def test_a_place_named_in_the_query_ranks_its_listings_first_without_filtering(self, backend, corpus):
+        ranked = backend.search(SearchQuery(text="电池 上海")).ids
+        assert set(ranked) == self.pks(corpus, "cathode", "bms", "solar")  # Jiangsu's bms is still found
+        assert set(ranked[:2]) == self.pks(corpus, "cathode", "solar")
+        ranked = backend.search(SearchQuery(text="江苏省 电池")).ids
+        assert ranked[0] == corpus["bms"].pk and len(ranked) == 3
+        # A place alone finds its listings (and any naming it).
+        assert self.ids(backend, text="合肥") == self.pks(corpus, "implant")
+
+    def test_most_terms_of_a_longer_query_are_enough_and_more_rank_higher(self, backend, corpus):
+        # Two of three: the cathode has 锂电池 and 正极, none has 石墨烯.
+        assert self.ids(backend, text="锂电池 正极 石墨烯") == self.pks(corpus, "cathode")
+        ranked = backend.search(SearchQuery(text="电池 芯片 毫伏")).ids
+        assert ranked[0] == corpus["bms"].pk  # all three
+
+    def test_a_relaxed_search_needs_one_term(self, backend, corpus):
+        assert self.ids(backend, text="镁合金 光伏") == set()
+        assert self.ids(backend, text="镁合金 光伏", relaxed=True) == self.pks(corpus, "implant", "solar")
+
+    def test_synonyms_are_marked_in_the_highlights(self, backend, corpus):
+        hit = backend.search(SearchQuery(text="锂离子电池")).hits[0]
+        assert hit.highlight["title"] == "高能量密度<mark>锂电池</mark>正极材料"
+
     # Filters
 
     @pytest.mark.parametrize(

@@ -176,20 +176,104 @@ def test_names_and_the_alias_swap():
 # Search bodies
 
 
-def test_each_term_must_match_all_its_pairs_in_the_title_or_the_body():
-    body = es.search_body(SearchQuery(text="锂电池 Battery，电", highlight=False))
+def test_two_of_three_terms_and_all_the_pairs_of_a_short_term():
+    body = es.search_body(SearchQuery(text="钙钛矿 Battery，电", highlight=False))
     assert body["query"] == {
         "bool": {
             "must": [
-                {"combined_fields": {"query": "锂电池", "fields": ["title^3", "body"], "operator": "and"}},
-                {"combined_fields": {"query": "battery", "fields": ["title_words^3", "body_words"], "operator": "and"}},
-                {"combined_fields": {"query": "电", "fields": ["title^3", "body"], "operator": "and"}},
+                {
+                    "bool": {
+                        "should": [
+                            {"combined_fields": {"query": "钙钛矿", "fields": ["title^3", "body"], "operator": "and"}},
+                            {
+                                "combined_fields": {
+                                    "query": "battery",
+                                    "fields": ["title_words^3", "body_words"],
+                                    "operator": "and",
+                                }
+                            },
+                            {"combined_fields": {"query": "电", "fields": ["title^3", "body"], "operator": "and"}},
+                        ],
+                        "minimum_should_match": 2,
+                    }
+                }
             ]
         }
     }
     assert body["sort"] == ["_score", {"published": {"order": "desc"}}, {"id": {"order": "desc"}}]
     assert body["track_scores"] is True
     assert "highlight" not in body
+
+
+def test_two_terms_are_both_needed_and_a_relaxed_search_needs_one():
+    must = es.search_body(SearchQuery(text="钙钛矿 电解质", highlight=False))["query"]["bool"]["must"]
+    assert [clause["combined_fields"]["query"] for clause in must] == ["钙钛矿", "电解质"]
+    relaxed = es.search_body(SearchQuery(text="钙钛矿 电解质", highlight=False, relaxed=True))["query"]["bool"]
+    assert relaxed["must"][0]["bool"]["minimum_should_match"] == 1
+
+
+def test_a_long_term_needs_all_its_pairs_but_two_in_a_relaxed_search():
+    exact = es.search_body(SearchQuery(text="神经网洛", highlight=False))["query"]["bool"]["must"][0]
+    assert exact["combined_fields"]["operator"] == "and"
+    # 神经网洛 (a typo of 神经网络) has three pairs: two of them find 神经网络.
+    body = es.search_body(SearchQuery(text="神经网洛", highlight=False, relaxed=True))
+    assert body["query"]["bool"]["must"] == [
+        {
+            "combined_fields": {
+                "query": "神经网洛",
+                "fields": ["title^3", "body"],
+                "operator": "or",
+                "minimum_should_match": "2",
+            }
+        }
+    ]
+    six = es.search_body(SearchQuery(text="钙钛矿太阳能", highlight=False, relaxed=True))["query"]["bool"]["must"][0]
+    assert six["combined_fields"]["minimum_should_match"] == "3"  # five pairs
+
+
+def test_synonyms_are_alternatives_at_query_time():
+    body = es.search_body(SearchQuery(text="GaN 器件", highlight=False))
+    gan = body["query"]["bool"]["must"][0]
+    assert gan == {
+        "bool": {
+            "should": [
+                {"combined_fields": {"query": "gan", "fields": ["title_words^3", "body_words"], "operator": "and"}},
+                {"combined_fields": {"query": "氮化镓", "fields": ["title^3", "body"], "operator": "and"}},
+            ],
+            "minimum_should_match": 1,
+        }
+    }
+    # Inside a longer run of Chinese, the synonym replaces the part it stands for.
+    body = es.search_body(SearchQuery(text="新能源车电池", highlight=False))
+    queries = [option["combined_fields"]["query"] for option in body["query"]["bool"]["must"][0]["bool"]["should"]]
+    assert queries[:3] == ["新能源车电池", "新能源汽车电池", "电动汽车电池"]
+
+
+def test_a_place_named_beside_other_words_is_a_boost_not_a_filter():
+    body = es.search_body(SearchQuery(text="钙钛矿 电池 江苏省", highlight=False))["query"]["bool"]
+    assert [clause["combined_fields"]["query"] for clause in body["must"]] == ["钙钛矿", "电池"]
+    assert body["should"] == [
+        {
+            "bool": {
+                "should": [
+                    {"combined_fields": {"query": "江苏省", "fields": ["title^3", "body"], "operator": "and"}},
+                    {"term": {"province": {"value": "320000", "boost": 3.0}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    ]
+    assert "filter" not in body
+    # A city by its short name; a query of a place alone needs it (in the text or as the listings' city).
+    alone = es.search_body(SearchQuery(text="合肥", highlight=False))["query"]["bool"]
+    assert alone["must"][0]["bool"]["should"][1] == {"term": {"city": {"value": "340100", "boost": 3.0}}}
+    assert "should" not in alone
+
+
+def test_full_width_and_upper_case_are_folded_before_the_query_is_built():
+    assert es.search_body(SearchQuery(text="ＢＭＳ", highlight=False)) == es.search_body(
+        SearchQuery(text="bms", highlight=False)
+    )
 
 
 def test_no_words_and_no_filters_list_everything_newest_first():
@@ -265,10 +349,18 @@ def test_highlights_are_escaped_html_with_marks_on_titles_and_summaries():
     title, summary = highlight["fields"]["title_zh"], highlight["fields"]["summary_zh"]
     assert title["number_of_fragments"] == 0  # the whole title
     assert (summary["number_of_fragments"], summary["fragment_size"], summary["no_match_size"]) == (1, 160, 160)
+    # The words and their synonyms (锂电池: 锂离子电池, 锂电) are marked.
     assert title["highlight_query"] == {
-        "bool": {"should": [{"match_phrase": {"title_zh": "锂电池"}}, {"match_phrase": {"title_zh": "ion"}}]}
+        "bool": {
+            "should": [
+                {"match_phrase": {"title_zh": "锂电池"}},
+                {"match_phrase": {"title_zh": "锂离子电池"}},
+                {"match_phrase": {"title_zh": "锂电"}},
+                {"match_phrase": {"title_zh": "ion"}},
+            ]
+        }
     }
-    assert highlight["fields"]["summary_en"]["highlight_query"]["bool"]["should"][1] == {
+    assert highlight["fields"]["summary_en"]["highlight_query"]["bool"]["should"][3] == {
         "match_phrase": {"summary_en": "ion"}
     }
 

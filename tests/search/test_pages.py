@@ -104,6 +104,25 @@ def test_pages_of_results(client, django_capture_on_commit_callbacks):
     assert set(hit_titles(first)).isdisjoint(hit_titles(second))
 
 
+def test_what_a_person_means_is_found_by_a_synonym_or_a_place(client, market):
+    # 锂离子电池 is the longer form of 锂电池, marked where the listing has it.
+    html = client.get(SEARCH, {"q": "锂离子电池"}).content.decode()
+    assert hit_titles(html) == ["锂电池正极材料"]
+    assert "<mark>锂电池</mark>正极材料" in html
+    # A province named beside a word: its listings first, the others still found.
+    assert hit_titles(client.get(SEARCH, {"q": "电池 江苏"}).content.decode()) == ["电池管理系统芯片", "锂电池正极材料"]
+    assert hit_titles(client.get(SEARCH, {"q": "电池 上海"}).content.decode()) == ["锂电池正极材料", "电池管理系统芯片"]
+
+
+def test_words_no_listing_has_together_find_those_with_some_of_them_and_say_so(client, market):
+    html = client.get(SEARCH, {"q": "锂电池 视觉检测"}).content.decode()
+    assert sorted(hit_titles(html)) == ["工业机器人视觉检测", "锂电池正极材料"]
+    assert re.search(r"No listing has every word of your search|没有成果包含您输入的全部词语", html)
+    assert "empty-state" not in html
+    # Found together, no such notice.
+    assert "No listing has every word" not in client.get(SEARCH, {"q": "视觉检测 缺陷"}).content.decode()
+
+
 def test_nothing_found_offers_a_way_on(client, market):
     html = client.get(SEARCH, {"q": "石墨烯", "province": "340000"}).content.decode()
     assert "empty-state" in html
