@@ -24,6 +24,7 @@ ONE_DATABASE = [
     "tests/ip_registry/test_numbers.py",
     "tests/search/test_contract_*.py",
     "tests/search/test_elasticsearch_bodies.py",
+    "tests/search/test_relevance.py",
 ]
 
 
