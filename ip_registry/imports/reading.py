@@ -103,7 +103,12 @@ def parse_date(text: str) -> datetime.date:
 
 
 def legal_status_of(text: str) -> str | None:
-    return LEGAL_STATUS_TEXT.get(re.sub(r"\s+", "", csvfile.fold(text)))
+    """The status CNIPA's wording names; one written in parts (审中/实质审查) names it when every part agrees."""
+    folded = re.sub(r"\s+", "", csvfile.fold(text))
+    if folded in LEGAL_STATUS_TEXT:
+        return LEGAL_STATUS_TEXT[folded]
+    statuses = {LEGAL_STATUS_TEXT.get(part) for part in folded.split("/")}  # NFKC has made ／ a /
+    return statuses.pop() if len(statuses) == 1 else None
 
 
 def province_of(text: str) -> str | None:
