@@ -306,13 +306,9 @@ def patents_record_filings(*, actor, filings: Sequence[Filing]) -> FilingsRecord
             recorded.completed.append(patent)
     Patent.objects.bulk_create(recorded.created, batch_size=_BATCH)
     recorded.updated = [patent for patent, changed in changes.items() if changed]
-    now = timezone.now()
-    for patent in changes:
-        patent.updated_at = now
-    changed_fields = sorted({name for changed in changes.values() for name in changed})
-    Patent.objects.bulk_update(
-        list(changes), [*changed_fields, "joint_cross_province", "updated_at"], batch_size=_BATCH
-    )
+    for patent, changed in changes.items():
+        # One by one, not bulk_update (whose CASE per row is slower here), and so the search index hears of it.
+        patent.save(update_fields=[*changed, "joint_cross_province", "updated_at"])
     entries = _append_filings(actor, recorded.created, recorded.completed, owners, holders_before)
     recorded.entries = len(entries)
     audit_record_many(

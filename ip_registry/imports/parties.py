@@ -185,19 +185,38 @@ class PartyResolver:
         city = next((city for place, city in (from_code, from_address, from_name) if place == province and city), "")
         return province, city
 
+    def add(self, parties: Iterable[Party], *, actor, source: str) -> None:
+        """Add, in one go, the planned organisations these parties name that are not added yet.
+
+        Through the accounts service, with an audit row each; the planned instances stay unsaved, so that
+        :func:`party_key` keeps telling them apart from the registry's parties for the rest of the import.
+        """
+        planned: dict[str, Organisation] = {}
+        for party in parties:
+            organisation = party.organisation
+            if organisation.pk is None and organisation.name_zh not in self.added:
+                planned.setdefault(organisation.name_zh, organisation)
+        if not planned:
+            return
+        added = accounts_services.organisations_add_unverified(
+            actor=actor,
+            organisations=[
+                Organisation(
+                    kind=organisation.kind,
+                    name_zh=organisation.name_zh,
+                    credit_code=organisation.credit_code,
+                    province=organisation.province,
+                    city=organisation.city,
+                )
+                for organisation in planned.values()
+            ],
+            source=source,
+        )
+        self.added.update((organisation.name_zh, organisation) for organisation in added)
+
     def saved(self, party: Party, *, actor, source: str) -> Organisation:
         """The party's organisation, added now if it was planned (once, however many rows name it)."""
-        planned = party.organisation
-        if planned.pk is not None:
-            return planned
-        if planned.name_zh not in self.added:
-            self.added[planned.name_zh] = accounts_services.organisation_add_unverified(
-                actor=actor,
-                kind=planned.kind,
-                name_zh=planned.name_zh,
-                province=planned.province,
-                city=planned.city,
-                credit_code=planned.credit_code,
-                source=source,
-            )
-        return self.added[planned.name_zh]
+        if party.organisation.pk is not None:
+            return party.organisation
+        self.add([party], actor=actor, source=source)
+        return self.added[party.organisation.name_zh]

@@ -467,6 +467,7 @@ def patents_import(
 def _write(plan: PatentPlan, actor, result: PatentImportResult, progress: ProgressCallback | None) -> None:
     rows = plan.to_record
     for done, batch in enumerate(chunks(rows, BATCH), start=1):
+        plan.parties.add((party for row in batch for party in row.applicants), actor=actor, source=SOURCE)
         filings = [
             services.Filing(
                 application_number=row.number,
