@@ -220,3 +220,16 @@ class PartyResolver:
             return party.organisation
         self.add([party], actor=actor, source=source)
         return self.added[party.organisation.name_zh]
+
+
+def added_description(organisation: Organisation, *, dry_run: bool) -> str:
+    """A line of an import's report: an organisation it added (or would add) and where it placed it."""
+    place = organisation.province_name + (" " + organisation.city_name if organisation.city else "")
+    values = {"name": organisation.name_zh, "place": place}
+    if organisation.credit_code:
+        return (_("Would add %(name)s (%(place)s)") if dry_run else _("Added %(name)s (%(place)s)")) % values
+    return (
+        _("Would add %(name)s (%(place)s), without a credit code until someone from it registers")
+        if dry_run
+        else _("Added %(name)s (%(place)s), without a credit code until someone from it registers")
+    ) % values

@@ -30,7 +30,8 @@ Dates may be written 2023-05-01, 2023/5/1, 2023.05.01, 20230501 or 2023年5月1�
 How it imports
 --------------
 Phase 1 reads and checks every row, reading the database in a few bulk queries and writing nothing; if any row is
-bad, each is reported by its row number and nothing is written. Phase 2 runs in one transaction, in batches of
+bad, each is reported by its row number (every bad row in one run: the rows that read well are checked against the
+registry even when others do not) and nothing is written. Phase 2 runs in one transaction, in batches of
 :data:`BATCH` rows, through :func:`ip_registry.services.patents_record_filings`:
 
 - a patent the registry does not know is registered with its applicants: an application entry on its filing
@@ -55,6 +56,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from techmarket import csvfile
 from techmarket.accounts.models import Organisation
@@ -85,6 +87,27 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "applicant_provinces": ("申请人省份",),
 }
 REQUIRED_COLUMNS = ("number", "filing_date", "title", "applicants", "status")
+# What each column holds, for the staff page's table of columns.
+COLUMN_HELP = {
+    "number": gettext_lazy(
+        "The application or patent number, e.g. 202311432805.9, CN202311432805.9 or ZL202311432805.9."
+    ),
+    "filing_date": gettext_lazy("The filing date, e.g. 2023-12-01, in the year the number gives."),
+    "title": gettext_lazy("The title of the invention."),
+    "applicants": gettext_lazy("The applicants, in the order CNIPA lists them, separated by ; or ；."),
+    "address": gettext_lazy(
+        "The first applicant's address (e.g. 200433 上海市杨浦区邯郸路220号), or one for each applicant separated "
+        "by ；. It places the applicants the platform does not know yet."
+    ),
+    "ipc": gettext_lazy("IPC codes separated by ;, e.g. H01M10/0525;H01M4/525."),
+    "main_ipc": gettext_lazy("The main IPC code, listed first."),
+    "status": gettext_lazy(
+        "The legal status as CNIPA writes it, e.g. 有效, 审中, 实质审查, 视为撤回, 未缴年费终止, 届满."
+    ),
+    "grant_date": gettext_lazy("The date the grant was announced, for a granted patent."),
+    "applicant_codes": gettext_lazy("The applicants' unified social credit codes, in the same order, separated by ；."),
+    "applicant_provinces": gettext_lazy("The applicants' provinces (上海, 江苏省 or 320000), in the same order."),
+}
 BATCH = 1000  # rows recorded by one call of the service, between two steps of the progress bar
 SOURCE = "import_patents"  # the audit rows of the organisations added say so
 
@@ -118,7 +141,7 @@ class _PatentRowReader(CellReader):
         """The column's header in this file, or the one to add if the file lacks it."""
         return self.headers.get(name) or COLUMNS[name][0]
 
-    def read(self, row_number: int, record: dict[str, str]) -> tuple[PatentRow | None, list[str]]:
+    def read(self, row_number: int, record: dict[str, str]) -> tuple[PatentRow, list[str]]:
         problems: list[str] = []
         number = self._number(record, problems)
         filing_date = self._date(record, "filing_date", problems, required=True)
@@ -152,10 +175,8 @@ class _PatentRowReader(CellReader):
                     "status": self.cell(record, "status"),
                 }
             )
-        if problems:
-            return None, problems
-        row = PatentRow(row_number, number, filing_date, title, applicants, status, ipc_codes, grant_date)
-        return row, []
+        # With problems too: the row's applicants, if they read well, still say where an organisation is.
+        return PatentRow(row_number, number, filing_date, title, applicants, status, ipc_codes, grant_date), problems
 
     def _title(self, record, problems) -> str:
         title = self.cell(record, "title")
@@ -214,12 +235,13 @@ class PatentFile:
     headers: dict[str, str] = field(default_factory=dict)
     records: int = 0  # data rows read, good or bad (blank rows are not counted)
     repeated: int = 0  # rows that give a patent exactly as an earlier row does
+    set_aside: list[PatentRow] = field(default_factory=list)  # the others: partly read, for their applicants' places
 
 
-def read_patents(data: bytes) -> PatentFile:
+def read_patents(data: bytes, *, max_rows: int | None = None) -> PatentFile:
     """Phase 1, first half: decode and parse the file, without looking at the database."""
     try:
-        table = csvfile.read_table(data, columns=COLUMNS, required=REQUIRED_COLUMNS)
+        table = csvfile.read_table(data, columns=COLUMNS, required=REQUIRED_COLUMNS, max_rows=max_rows)
     except FileRefused as refusal:
         return PatentFile(errors=[RowError(None, str(refusal))])
     parsed = PatentFile(headers=table.headers, records=len(table.rows))
@@ -230,22 +252,20 @@ def read_patents(data: bytes) -> PatentFile:
             parsed.errors.append(RowError(record.number, record.problem))
             continue
         row, problems = reader.read(record.number, record.cells)
+        if not problems:
+            earlier = first.setdefault(row.number, row)
+            if earlier is row:
+                parsed.rows.append(row)
+                continue
+            if earlier.content() == row.content():
+                parsed.repeated += 1
+                continue
+            problems = [
+                _("%(column)s %(number)s is also in row %(row)d, with other details; keep one of the two rows.")
+                % {"column": reader.column("number"), "number": row.number, "row": earlier.row_number}
+            ]
         parsed.errors.extend(RowError(record.number, problem) for problem in problems)
-        if row is None:
-            continue
-        earlier = first.setdefault(row.number, row)
-        if earlier is row:
-            parsed.rows.append(row)
-        elif earlier.content() == row.content():
-            parsed.repeated += 1
-        else:
-            parsed.errors.append(
-                RowError(
-                    row.row_number,
-                    _("%(column)s %(number)s is also in row %(row)d, with other details; keep one of the two rows.")
-                    % {"column": reader.column("number"), "number": row.number, "row": earlier.row_number},
-                )
-            )
+        parsed.set_aside.append(row)
     return parsed
 
 
@@ -277,7 +297,7 @@ class PatentPlan:
     on patents the registry knows, by application number.
     """
 
-    def __init__(self, rows: list[PatentRow], headers: dict[str, str]) -> None:
+    def __init__(self, rows: list[PatentRow], headers: dict[str, str], set_aside: list[PatentRow] = ()) -> None:
         self.rows = rows
         self.headers = headers
         self.errors: list[RowError] = []
@@ -287,7 +307,10 @@ class PatentPlan:
         self.recorded: list[PatentRow] = []
         self.changes: dict[str, dict] = {}
         self._load_patents()
-        self.parties = PartyResolver((row.row_number, party) for row in rows for party in row.applicants)
+        # Rows set aside as bad still place the organisations they name, so that a bad row is reported alone,
+        # not again through every row that names an organisation only it placed.
+        named = [*rows, *set_aside]
+        self.parties = PartyResolver((row.row_number, party) for row in named for party in row.applicants)
         for row in rows:
             problems = self._resolve(row)
             if not problems:
@@ -316,9 +339,14 @@ class PatentPlan:
 
     def _unplaced(self, name: str) -> str:
         return _(
-            "The province of %(name)s cannot be told from its name or address; give its address, beginning with "
-            "its province or city, in the %(address)s column, or its credit code in a %(codes)s column."
-        ) % {"name": name, "address": self.column("address"), "codes": self.column("applicant_codes")}
+            "%(column)s: the province of %(name)s cannot be told from its name or address; give its address, "
+            "beginning with its province or city, in the %(address)s column, or its credit code in a %(codes)s column."
+        ) % {
+            "column": self.column("applicants"),
+            "name": name,
+            "address": self.column("address"),
+            "codes": self.column("applicant_codes"),
+        }
 
     def _plan(self, row: PatentRow, problems: list[str]) -> None:
         patent = self.patents.get(row.number)
@@ -433,23 +461,30 @@ class PatentImportResult:
 
 
 def patents_import(
-    *, data: bytes, actor=None, dry_run: bool = False, progress: ProgressCallback | None = None
+    *,
+    data: bytes,
+    actor=None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    max_rows: int | None = None,
 ) -> PatentImportResult:
     """Import a CSV file of CNIPA bibliographic data: all its rows, or (if any row is bad) nothing.
 
     ``actor`` is the platform staff member importing, or None for the system. ``dry_run`` does the whole import
     and rolls it back, counting what would be written. ``progress(done, total)`` is called after each batch.
+    ``max_rows`` refuses a longer file (the staff page's limit: a request cannot run for minutes).
     """
     if actor is not None and not permissions.can_record_entries(actor):
         raise PermissionDenied
-    parsed = read_patents(data)
+    parsed = read_patents(data, max_rows=max_rows)
     result = PatentImportResult(rows=parsed.records, dry_run=dry_run)
-    if parsed.errors:
-        result.errors = sorted(parsed.errors, key=lambda error: error.row or 0)
+    if any(error.row is None for error in parsed.errors):
+        result.errors = parsed.errors  # the file as a whole cannot be read
         return result
-    plan = PatentPlan(parsed.rows, parsed.headers)
-    if plan.errors:
-        result.errors = sorted(plan.errors, key=lambda error: error.row or 0)
+    # The good rows are checked against the registry even when others are bad, so one run names every bad row.
+    plan = PatentPlan(parsed.rows, parsed.headers, parsed.set_aside)
+    if parsed.errors or plan.errors:
+        result.errors = sorted([*parsed.errors, *plan.errors], key=lambda error: error.row)
         return result
     try:
         with transaction.atomic():

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from ip_registry.imports.parties import added_description
 from techmarket.progress import ProgressBar
 
 
@@ -62,22 +63,10 @@ class ImportCommand(BaseCommand):
             )
         self.stdout.write(self.style.SUCCESS(self.summary(result)))
         for organisation in result.organisations:
-            self.stdout.write("  " + self.added(organisation, result.dry_run))
+            self.stdout.write("  " + added_description(organisation, dry_run=result.dry_run))
 
     def actor(self, email: str):
         user = get_user_model().objects.filter(email__iexact=email.strip()).first()
         if user is None:
             raise CommandError(_("No user has the e-mail address %(email)s.") % {"email": email})
         return user
-
-    @staticmethod
-    def added(organisation, dry_run: bool) -> str:
-        place = organisation.province_name + (" " + organisation.city_name if organisation.city else "")
-        values = {"name": organisation.name_zh, "place": place}
-        if organisation.credit_code:
-            return (_("Would add %(name)s (%(place)s)") if dry_run else _("Added %(name)s (%(place)s)")) % values
-        return (
-            _("Would add %(name)s (%(place)s), without a credit code until someone from it registers")
-            if dry_run
-            else _("Added %(name)s (%(place)s), without a credit code until someone from it registers")
-        ) % values
