@@ -139,6 +139,6 @@ class PatentImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
-        help_text=_("Saved as CSV (UTF-8 or GB18030), the first row naming the columns."),
+        help_text=_("Saved from the spreadsheet as CSV (UTF-8 or GB18030), the first row naming the columns."),
     )
     dry_run = forms.BooleanField(required=False, widget=forms.HiddenInput)  # set by the "check only" button
