@@ -21,6 +21,6 @@ def test_import_patents_bench_runs_and_prints_its_result_line(tmp_path):
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert re.search(r"^sqlite\s+import_patents\s+300\s+\d+\.\d\s+[\d,]+$", completed.stdout, re.MULTILINE)
+    assert re.search(r"^sqlite\s+import_patents\s+300\s+\d+\.\d\s+\d+\.\d\s+[\d,]+$", completed.stdout, re.MULTILINE)
     assert re.search(r"^sqlite\s+import_transfers \(baseline\)\s+100\s", completed.stdout, re.MULTILINE)
     assert re.search(r"importing again took [\d.]+ s and added nothing$", completed.stdout, re.MULTILINE)

@@ -163,7 +163,8 @@ class PartyResolver:
                     kind=kind_from_name(name), name_zh=name, credit_code=credit_code, province=province, city=city
                 )
                 try:
-                    organisation.full_clean()
+                    # Its name and code are not registered: the lookups above would have found them.
+                    organisation.full_clean(validate_unique=False)
                 except ValidationError as error:
                     found.extend(f"{name}: {message}" for message in error.messages)
                 else:
