@@ -78,8 +78,9 @@ class PartyResolver:
     """The organisation of every party a file names: registered, or planned (unsaved) to be added.
 
     Built from every (row number, party) of the file; :meth:`resolve` then gives each party's organisation, or
-    None with the reasons added to the row's problems. While importing, :meth:`saved` adds a planned
-    organisation (through the accounts service, with its audit row) the first time a row needs it.
+    None with the reasons added to the row's problems. While importing, :meth:`add` adds the planned
+    organisations a batch of rows names (through the accounts service, with an audit row each) and
+    :meth:`saved` gives a party's organisation as saved.
     """
 
     def __init__(self, named: Iterable[tuple[int, Party]]) -> None:
