@@ -151,13 +151,14 @@ class _PatentRowReader(CellReader):
         applicants = self._parties(record, "applicants", "applicant_codes", "applicant_provinces", problems)
         self._addresses(record, applicants, problems)
         ipc_codes = self._ipc_codes(record, problems)
-        if number and filing_date and filing_date.year != parse_application_number(number).filing_year:
+        year = parse_application_number(number).filing_year if number else None
+        if filing_date and year and filing_date.year != year:
             problems.append(
                 _("%(column)s %(date)s is not in %(year)s, the year application number %(number)s was filed in.")
                 % {
                     "column": self.column("filing_date"),
                     "date": filing_date.isoformat(),
-                    "year": parse_application_number(number).filing_year,
+                    "year": year,
                     "number": number,
                 }
             )
