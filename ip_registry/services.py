@@ -287,10 +287,13 @@ def patents_record_filings(*, actor, filings: Sequence[Filing]) -> FilingsRecord
     numbers = [filing.application_number for filing in filings]
     if len(set(numbers)) != len(numbers):
         raise ValueError("each patent may be filed only once")
+    # Locked in the order of their numbers, so that two imports naming the same patents wait rather than deadlock.
     known = {
         patent.application_number: patent
-        for chunk in _chunks(numbers)
-        for patent in Patent.objects.select_for_update().filter(application_number__in=chunk)
+        for chunk in _chunks(sorted(numbers))
+        for patent in Patent.objects.select_for_update()
+        .filter(application_number__in=chunk)
+        .order_by("application_number")
     }
     holders_before = _holders_of(known.values())
     recorded = FilingsRecorded()
