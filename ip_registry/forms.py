@@ -1,4 +1,4 @@
-"""Forms of the registry pages: the dashboard's filters, the search by number, and the staff's target form."""
+"""Forms of the registry pages: the dashboard's filters, the search by number, the staff's target form and import."""
 
 from __future__ import annotations
 
@@ -139,3 +139,14 @@ class TargetForm(forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
+
+
+class PatentImportForm(forms.Form):
+    """A file of CNIPA bibliographic data for the staff's import page; the button pressed says whether to write it."""
+
+    file = forms.FileField(
+        label=_("CSV file"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,text/csv"}),
+        help_text=_("Saved from the spreadsheet as CSV (UTF-8 or GB18030), the first row naming the columns."),
+    )
+    dry_run = forms.BooleanField(required=False, widget=forms.HiddenInput)  # set by the "check only" button

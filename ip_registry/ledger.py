@@ -173,6 +173,16 @@ def transfer_facts(entries: Sequence) -> TransferFacts:
     )
 
 
+def sets_holders(kind: str, holders_before: list) -> bool:
+    """Whether an entry of this kind makes its "to" side the patent's right holders.
+
+    Every ownership entry does, except an application recorded when the patent already has holders: CNIPA's
+    bibliographic data (who applied) often reaches the registry after its assignment records (who holds it
+    now), and the applicants at filing are then the patent's history, not its owners.
+    """
+    return kind in OWNERSHIP_KINDS and not (kind == EntryKind.APPLICATION and holders_before)
+
+
 @dataclass
 class PatentState:
     """What a patent's history adds up to on a given day."""
@@ -196,7 +206,7 @@ def derive_state(entries: Iterable, on: datetime.date) -> PatentState:
     state = PatentState()
     pledges: dict[int, object] = {}
     for entry in entries:
-        if entry.kind in OWNERSHIP_KINDS:
+        if sets_holders(entry.kind, state.holders):
             state.holders = entry.to_parties
         elif entry.kind == EntryKind.LICENCE:
             if (entry.term_start or entry.registration_date) <= on and (entry.term_end is None or on <= entry.term_end):

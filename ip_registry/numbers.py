@@ -16,6 +16,7 @@ import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -108,6 +109,9 @@ def split_numbers(text: str) -> list[str]:
     return [token for token in _SEPARATOR.split(unicodedata.normalize("NFKC", text or "")) if token]
 
 
+# A pure function of its text, called several times for each patent an import writes (reading the row, looking the
+# patent up, cleaning the model): the numbers parsed last are kept. Errors are not kept; they are raised afresh.
+@lru_cache(maxsize=16384)
 def parse_application_number(text: str) -> ApplicationNumber:
     """Parse any form people write an application number in; raise InvalidPatentNumber saying what is wrong."""
     compact = normalize(text)

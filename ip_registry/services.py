@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from techmarket.accounts.models import Organisation
-from techmarket.audit.services import audit_record
+from techmarket.audit.services import AuditRecord, audit_record, audit_record_many
 
 from . import lifecycle, permissions, selectors
 from .choices import (
@@ -62,12 +62,14 @@ from .ledger import (
     entry_hash,
     is_cross_province,
     open_licence_on,
+    sets_holders,
     status_before_grace,
 )
-from .models import LedgerHead, Patent, RegistryEntry, RightHolder
-from .tallies import joint_application_record, transfer_record
+from .models import JointApplication, LedgerHead, Patent, RegistryEntry, RightHolder
+from .tallies import joint_application_record, joint_regions, transfer_record
 
 HUNDRED = Decimal("100.00")
+_BATCH = 1000  # rows per INSERT or UPDATE when a service writes in bulk
 PATENT_EDITABLE_FIELDS = (
     "title",
     "abstract",
@@ -154,18 +156,24 @@ def _lock(patent: Patent) -> tuple[Patent, list[RegistryEntry], PatentState]:
     return locked, entries, derive_state(entries, timezone.localdate())
 
 
-def _append(
-    *, actor, patent: Patent, kind: str, registration_date: datetime.date, from_parties=(), to_parties=(), **fields
+def _chained_entry(
+    *,
+    actor,
+    patent: Patent,
+    kind: str,
+    registration_date: datetime.date,
+    after: tuple[int, str],
+    from_parties=(),
+    to_parties=(),
+    **fields,
 ) -> RegistryEntry:
-    """Add one entry at the end of the chain. The caller holds the patent's lock."""
+    """The entry that follows ``after`` (the sequence and hash of the chain's last entry): checked, hashed, unsaved."""
     if registration_date is None:
         raise RegistryError(_("Give the registration date."))
     from_parties, to_parties = list(from_parties), list(to_parties)
-    # The head row comes with the migrations; get_or_create also covers a database emptied since.
-    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
     entry = RegistryEntry(
-        sequence=head.sequence + 1,
-        previous_hash=head.hash,
+        sequence=after[0] + 1,
+        previous_hash=after[1],
         patent=patent,
         kind=kind,
         registration_date=registration_date,
@@ -181,7 +189,38 @@ def _append(
     entry.full_clean(exclude=["patent", "related_entry", "actor", "sequence", "previous_hash", "hash", "recorded_at"])
     if entry.execution_date and entry.execution_date > registration_date:
         raise RegistryError(_("An event cannot be registered before it was executed."))
-    entry.hash = entry_hash(head.hash, entry)
+    entry.hash = entry_hash(after[1], entry)
+    return entry
+
+
+def _holder_rows(patent: Patent, parties: Sequence[dict]) -> list[RightHolder]:
+    return [
+        RightHolder(patent=patent, organisation_id=party["organisation"], share=Decimal(party["share"]), position=i)
+        for i, party in enumerate(parties)
+    ]
+
+
+def _entry_audit(entry: RegistryEntry) -> AuditRecord:
+    return AuditRecord(
+        action=f"registry.{entry.kind}",
+        target=entry.patent,
+        summary=f"{entry.patent.application_number} #{entry.sequence}",
+        data={"sequence": entry.sequence, "hash": entry.hash},
+    )
+
+
+def _append(*, actor, patent: Patent, kind: str, registration_date: datetime.date, **fields) -> RegistryEntry:
+    """Add one entry at the end of the chain. The caller holds the patent's lock."""
+    # The head row comes with the migrations; get_or_create also covers a database emptied since.
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    entry = _chained_entry(
+        actor=actor,
+        patent=patent,
+        kind=kind,
+        registration_date=registration_date,
+        after=(head.sequence, head.hash),
+        **fields,
+    )
     entry.save()
     transfer_record(entry)
     joint_application_record(entry)
@@ -189,17 +228,8 @@ def _append(
     head.save(update_fields=["sequence", "hash"])
     if kind in OWNERSHIP_KINDS:
         RightHolder.objects.filter(patent=patent).delete()
-        RightHolder.objects.bulk_create(
-            RightHolder(patent=patent, organisation_id=party["organisation"], share=Decimal(party["share"]), position=i)
-            for i, party in enumerate(to_parties)
-        )
-    audit_record(
-        actor=actor,
-        action=f"registry.{kind}",
-        target=patent,
-        summary=f"{patent.application_number} #{entry.sequence}",
-        data={"sequence": entry.sequence, "hash": entry.hash},
-    )
+        RightHolder.objects.bulk_create(_holder_rows(patent, entry.to_parties))
+    audit_record_many(actor=actor, records=[_entry_audit(entry)])
     return entry
 
 
@@ -320,6 +350,176 @@ def patent_register(
                 actor=actor, patent=patent, kind=EntryKind.GRANT, registration_date=patent.grant_date, to_parties=owners
             )
     return patent
+
+
+@dataclass(frozen=True)
+class Filing:
+    """A patent application as CNIPA's bibliographic data records it: its number, filing date and applicants.
+
+    ``details`` are other fields of the patent to set (``title``, ``ipc_codes``, ``grant_date``,
+    ``legal_status``, ...): on a new patent, its description; on one the registry has, the changes to make.
+    """
+
+    application_number: str
+    filing_date: datetime.date
+    applicants: Sequence[Holding]
+    details: dict = field(default_factory=dict)
+
+
+@dataclass
+class FilingsRecorded:
+    """What :func:`patents_record_filings` wrote."""
+
+    created: list[Patent] = field(default_factory=list)  # registered with their applicants
+    completed: list[Patent] = field(default_factory=list)  # known before, now with their applicants
+    updated: list[Patent] = field(default_factory=list)  # known before, their details changed
+    entries: int = 0
+
+
+@transaction.atomic
+def patents_record_filings(*, actor, filings: Sequence[Filing]) -> FilingsRecorded:
+    """Record many patents' applications at once, in a few queries: what an import of 100,000 needs.
+
+    A patent the registry does not know is registered as :func:`patent_register` would register it: an
+    application entry naming its applicants, and a grant entry if it has a grant date. A patent the registry
+    knows by number only (an assignment record brought it in) gains its application entry; if it already has
+    holders, they stay its holders (see :func:`ledger.sets_holders`). A patent whose applicants the ledger
+    already records is refused, as is a filing date other than the one the registry has. The patents are
+    locked, then the ledger head once for all the entries.
+    """
+    _check_actor(actor)
+    for filing in filings:
+        unknown = set(filing.details) - set(PATENT_EDITABLE_FIELDS)
+        if unknown:
+            raise ValueError(f"not a patent field: {', '.join(sorted(unknown))}")
+    numbers = [filing.application_number for filing in filings]
+    if len(set(numbers)) != len(numbers):
+        raise ValueError("each patent may be filed only once")
+    # Locked in the order of their numbers, so that two imports naming the same patents wait rather than deadlock.
+    known = {
+        patent.application_number: patent
+        for chunk in _chunks(sorted(numbers))
+        for patent in Patent.objects.select_for_update()
+        .filter(application_number__in=chunk)
+        .order_by("application_number")
+    }
+    holders_before = _holders_of(known.values())
+    recorded = FilingsRecorded()
+    owners: dict[str, list[dict]] = {}
+    changes: dict[Patent, dict] = {}
+    for filing in filings:
+        owners[filing.application_number] = _owners(filing.applicants)
+        patent = known.get(filing.application_number)
+        if patent is None:
+            recorded.created.append(_new_filed_patent(filing, owners[filing.application_number]))
+        else:
+            changes[patent] = _complete_filed_patent(patent, filing, owners[filing.application_number])
+            recorded.completed.append(patent)
+    Patent.objects.bulk_create(recorded.created, batch_size=_BATCH)
+    recorded.updated = [patent for patent, changed in changes.items() if changed]
+    for patent, changed in changes.items():
+        # One by one, not bulk_update (whose CASE per row is slower here), and so the search index hears of it.
+        patent.save(update_fields=[*changed, "updated_at"])
+    entries = _append_filings(actor, recorded.created, recorded.completed, owners, holders_before)
+    recorded.entries = len(entries)
+    audit_record_many(
+        actor=actor,
+        records=[
+            *(_entry_audit(entry) for entry in entries),
+            *(
+                AuditRecord("patent.update", patent, patent.application_number, changes[patent])
+                for patent in recorded.updated
+            ),
+        ],
+    )
+    return recorded
+
+
+def _chunks(values: Sequence, size: int = 500) -> list[Sequence]:
+    """Slices short enough for an IN (...) list, whatever SQLite's limit on query parameters."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
+
+
+def _holders_of(patents) -> dict[int, list[dict]]:
+    """Each patent's current holders by replaying its ownership entries; refuses one whose applicants are known."""
+    by_id = {patent.pk: patent for patent in patents}
+    holders: dict[int, list[dict]] = {}
+    for chunk in _chunks(list(by_id)):
+        entries = RegistryEntry.objects.filter(patent_id__in=chunk, kind__in=OWNERSHIP_KINDS).order_by("sequence")
+        for entry in entries.only("patent_id", "kind", "parties"):
+            if entry.kind == EntryKind.APPLICATION:
+                raise RegistryError(
+                    _("The registry already records the applicants of %(number)s.")
+                    % {"number": by_id[entry.patent_id].application_number}
+                )
+            if sets_holders(entry.kind, holders.get(entry.patent_id)):
+                holders[entry.patent_id] = entry.to_parties
+    return holders
+
+
+def _new_filed_patent(filing: Filing, owners: list[dict]) -> Patent:
+    patent = Patent(application_number=filing.application_number, filing_date=filing.filing_date, **filing.details)
+    # Unique numbers: the lookup under lock found none of these, and the table's unique index backs it up.
+    patent.full_clean(validate_unique=False)
+    return patent
+
+
+def _complete_filed_patent(patent: Patent, filing: Filing, owners: list[dict]) -> dict:
+    """Set the filing's details on a patent the registry knows; the changes, as the audit row records them."""
+    if patent.filing_date and patent.filing_date != filing.filing_date:
+        raise RegistryError(
+            _("The registry has %(number)s filed on %(registered)s, not on %(given)s.")
+            % {"number": patent.application_number, "registered": patent.filing_date, "given": filing.filing_date}
+        )
+    before = {name: getattr(patent, name) for name in ("filing_date", *filing.details)}
+    patent.filing_date = filing.filing_date
+    for name, value in filing.details.items():
+        setattr(patent, name, value)
+    patent.full_clean(validate_unique=False)
+    return {
+        name: [str(value), str(getattr(patent, name))]
+        for name, value in before.items()
+        if value != getattr(patent, name)
+    }
+
+
+def _append_filings(
+    actor, created: list[Patent], completed: list[Patent], owners: dict[str, list[dict]], holders_before: dict
+) -> list[RegistryEntry]:
+    """The application entries, and a new granted patent's grant entry, chained after the head in one go.
+
+    Neither kind is a transfer, so no tally counts them; each application entry is the patent's first (the others
+    were refused), so its applicants are those at filing, and a joint application is counted from them.
+    """
+    head, _created = LedgerHead.objects.select_for_update().get_or_create(pk=1)
+    after = (head.sequence, head.hash)
+    entries: list[RegistryEntry] = []
+    holder_rows: list[RightHolder] = []
+    joint_rows: list[JointApplication] = []
+    new = set(created)
+    for patent in [*created, *completed]:
+        applicants = owners[patent.application_number]
+        events = [(EntryKind.APPLICATION, patent.filing_date)]
+        if patent.grant_date and patent in new:
+            events.append((EntryKind.GRANT, patent.grant_date))  # as patent_register records a granted patent
+        for kind, day in events:
+            entry = _chained_entry(
+                actor=actor, patent=patent, kind=kind, registration_date=day, after=after, to_parties=applicants
+            )
+            entries.append(entry)
+            after = (entry.sequence, entry.hash)
+        if sets_holders(EntryKind.APPLICATION, holders_before.get(patent.pk)):
+            holder_rows.extend(_holder_rows(patent, applicants))
+        joint_rows.extend(
+            JointApplication(patent=patent, region=region, filing_date=patent.filing_date)
+            for region in sorted(joint_regions(patent.patent_type, applicants))
+        )
+    RegistryEntry.objects.bulk_create(entries, batch_size=_BATCH)
+    JointApplication.objects.bulk_create(joint_rows, batch_size=_BATCH)
+    head.sequence, head.hash = after
+    head.save(update_fields=["sequence", "hash"])
+    RightHolder.objects.bulk_create(holder_rows, batch_size=_BATCH)
+    return entries
 
 
 @transaction.atomic

@@ -15,4 +15,5 @@ urlpatterns = [
     path("registry/targets/", views.target_list, name="target_list"),
     path("registry/targets/new/", views.target_edit, name="target_create"),
     path("registry/targets/<int:pk>/edit/", views.target_edit, name="target_edit"),
+    path("registry/import/patents/", views.patent_import, name="patent_import"),
 ]

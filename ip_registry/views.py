@@ -1,4 +1,5 @@
-"""The public registry: the statistics dashboard, the search by number, a patent's page; the staff's target pages.
+"""The public registry: the statistics dashboard, the search by number, a patent's page; the staff's target pages
+and their import of CNIPA's bibliographic data.
 
 Views stay thin: a form validates the request, selectors give the numbers,
 ``tables`` lays them out once for the HTML tables, the CSV files and the charts.
@@ -9,6 +10,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import replace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +24,9 @@ from django.utils.translation import gettext_lazy
 from techmarket import csvexport
 
 from . import permissions, selectors, tables
-from .forms import FlowFilterForm, PatentSearchForm, TargetForm
+from .forms import FlowFilterForm, PatentImportForm, PatentSearchForm, TargetForm
+from .imports import patents as patent_imports
+from .imports.parties import added_description
 from .ledger import derive_state
 from .models import Target
 from .numbers import InvalidPatentNumber, parse_application_number
@@ -44,7 +48,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """
     years = selectors.data_years()
     form = FlowFilterForm(request.GET, data_years=years)
-    context = {"form": form, "years": years, "search_form": PatentSearchForm()}
+    context = {
+        "form": form,
+        "years": years,
+        "search_form": PatentSearchForm(),
+        "can_import": permissions.can_record_entries(request.user),
+    }
     if not form.is_valid():
         return render(request, "ip_registry/dashboard.html", context, status=400)
     filters = form.flow_filter()
@@ -183,3 +192,46 @@ def target_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             messages.success(request, _("The target “%(target)s” has been saved.") % {"target": saved})
             return redirect("ip_registry:target_list")
     return render(request, "ip_registry/target_form.html", {"form": form, "target": target})
+
+
+# Staff: importing CNIPA's bibliographic data --------------------------------------------------------------------
+
+# More rows than this are the command's to import: a request cannot run for minutes (setting PATENT_IMPORT_PAGE_ROWS).
+PATENT_IMPORT_PAGE_ROWS = 20_000
+
+
+@login_required
+def patent_import(request: HttpRequest) -> HttpResponse:
+    """The command ``import_patents`` from a page: the same checks, the same report on every bad row, a dry run."""
+    if not permissions.can_record_entries(request.user):
+        raise PermissionDenied
+    max_rows = getattr(settings, "PATENT_IMPORT_PAGE_ROWS", PATENT_IMPORT_PAGE_ROWS)
+    form = PatentImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        result = patent_imports.patents_import(
+            data=form.cleaned_data["file"].read(),
+            actor=request.user,
+            dry_run=form.cleaned_data["dry_run"],
+            max_rows=max_rows,
+        )
+        if result.ok and not result.dry_run:
+            form = PatentImportForm()  # written: the next file starts afresh
+    columns = [
+        {
+            "header": accepted[0],
+            "aliases": accepted[1:],
+            "required": name in patent_imports.REQUIRED_COLUMNS,
+            "help": patent_imports.COLUMN_HELP[name],
+        }
+        for name, accepted in patent_imports.COLUMNS.items()
+    ]
+    context = {"form": form, "result": result, "columns": columns, "max_rows": max_rows}
+    if result is not None:
+        context["added"] = [added_description(org, dry_run=result.dry_run) for org in result.organisations]
+        context["problems"] = (
+            _("%(count)d problem(s) found; nothing was written.") % {"count": len(result.errors)}
+            if result.errors
+            else ""
+        )
+    return render(request, "ip_registry/patent_import.html", context)

@@ -1,5 +1,8 @@
 """Importing CNIPA's patent assignment records (专利权转移) from a CSV file, for ``manage.py import_transfers``.
 
+(CNIPA's bibliographic data, who applied for which patent, is imported by :mod:`.patents` for
+``manage.py import_patents``; both find and add organisations through :mod:`.parties`.)
+
 The file
 --------
 Text in UTF-8 (with or without a byte-order mark) or GB18030, values separated
@@ -70,18 +73,21 @@ assignees (by organisation, or by the names as recorded), so importing the
 same file again adds nothing.
 """
 
+from .patents import PatentImportResult, patents_import
 from .reading import COLUMNS, RowError, TransferFile, TransferRow, legal_status_of, parse_date, read_transfers
 from .writing import ImportResult, ProgressCallback, transfers_import
 
 __all__ = [
     "COLUMNS",
     "ImportResult",
+    "PatentImportResult",
     "ProgressCallback",
     "RowError",
     "TransferFile",
     "TransferRow",
     "legal_status_of",
     "parse_date",
+    "patents_import",
     "read_transfers",
     "transfers_import",
 ]

@@ -11,8 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from techmarket import csvfile
-from techmarket.accounts.choices import OrganisationKind
-from techmarket.accounts.models import Organisation
 from techmarket.accounts.validators import normalize_credit_code, validate_credit_code
 from techmarket.csvfile import FileRefused, RowError
 from techmarket.regions import gbt2260
@@ -21,6 +19,7 @@ from ..choices import LegalStatus
 from ..models import Patent
 from ..numbers import InvalidPatentNumber, parse_application_number
 from ..validators import normalize_ipc, validate_ipc
+from .parties import PARTY_SEPARATOR, Party
 
 # Accepted headers of each column (compared by :func:`techmarket.csvfile.key`), the first one the one messages name.
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -83,20 +82,11 @@ KNOWN_STATUS_EXAMPLES = (
     "有效、专利权维持、审中、驳回、年费滞纳期、未缴年费专利权终止、期限届满、部分无效、全部无效、视为撤回"
 )
 
-_PARTY_SEPARATOR = re.compile(r"[;；]")
 _DATE_FORMS = (
     re.compile(r"^(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?:[T\s]\d{1,2}:\d{2}(?::\d{2})?)?$"),
     re.compile(r"^(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})$"),
     re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日?$"),
 )
-
-
-@dataclass
-class Party:
-    name: str
-    credit_code: str = ""
-    province: str = ""  # as the file's province column gives it, already a province code
-    organisation: Organisation | None = None  # resolved in phase 1; unsaved if it is to be added
 
 
 @dataclass
@@ -128,7 +118,12 @@ def parse_date(text: str) -> datetime.date:
 
 
 def legal_status_of(text: str) -> str | None:
-    return LEGAL_STATUS_TEXT.get(re.sub(r"\s+", "", csvfile.fold(text)))
+    """The status CNIPA's wording names; one written in parts (审中/实质审查) names it when every part agrees."""
+    folded = re.sub(r"\s+", "", csvfile.fold(text))
+    if folded in LEGAL_STATUS_TEXT:
+        return LEGAL_STATUS_TEXT[folded]
+    statuses = {LEGAL_STATUS_TEXT.get(part) for part in folded.split("/")}  # NFKC has made ／ a /
+    return statuses.pop() if len(statuses) == 1 else None
 
 
 def province_of(text: str) -> str | None:
@@ -143,32 +138,11 @@ def province_of(text: str) -> str | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def province_from_credit_code(code: str) -> str:
-    province = code[2:4] + "0000"
-    division = gbt2260.get_division(province)
-    return province if division and division.current and gbt2260.is_province(province) else ""
+class CellReader:
+    """Reads the cells of one record, each into its value or into the reasons it cannot be one.
 
-
-def city_from_credit_code(code: str, province: str) -> str:
-    area = code[2:8]
-    for candidate in (area, area[:4] + "00"):
-        if gbt2260.is_city_of(candidate, province):
-            return candidate
-    return ""
-
-
-def kind_from_name(name: str) -> str:
-    if name.endswith("公司") or "有限" in name:
-        return OrganisationKind.ENTERPRISE
-    if any(word in name for word in ("大学", "学院", "学校")):
-        return OrganisationKind.UNIVERSITY
-    if any(word in name for word in ("研究院", "研究所", "科学院", "研究中心", "实验室")):
-        return OrganisationKind.INSTITUTE
-    return OrganisationKind.ENTERPRISE
-
-
-class _RowReader:
-    """Turns one record into a :class:`TransferRow`, or into the reasons it cannot be one."""
+    Shared by the registry's imports; each adds its ``read`` of a whole record.
+    """
 
     def __init__(self, headers: dict[str, str]) -> None:
         self.headers = headers
@@ -179,49 +153,6 @@ class _RowReader:
 
     def cell(self, record: dict[str, str], name: str) -> str:
         return record.get(name, "").strip()
-
-    def read(self, row_number: int, record: dict[str, str]) -> tuple[TransferRow | None, list[str]]:
-        problems: list[str] = []
-        number = self._number(record, problems)
-        registration_date = self._date(record, "registration_date", problems, required=True)
-        execution_date = self._date(record, "execution_date", problems)
-        grant_date = self._date(record, "grant_date", problems)
-        if execution_date and registration_date and execution_date > registration_date:
-            problems.append(
-                _("%(executed)s is later than %(registered)s: an assignment is registered after it is executed.")
-                % {"executed": self.header("execution_date"), "registered": self.header("registration_date")}
-            )
-        status = self._status(record, problems)
-        assignors = self._parties(record, "assignors", "assignor_codes", "assignor_provinces", problems)
-        assignees = self._parties(record, "assignees", "assignee_codes", "assignee_provinces", problems)
-        if assignors and assignees and {p.name for p in assignors} == {p.name for p in assignees}:
-            problems.append(_("The assignees are the same as the assignors."))
-        ipc = self._ipc(record, problems)
-        title = self.cell(record, "title")
-        if len(title) > Patent._meta.get_field("title").max_length:
-            problems.append(_("%(column)s is too long.") % {"column": self.header("title")})
-        if grant_date and number and grant_date.year < parse_application_number(number).filing_year:
-            problems.append(
-                _("%(column)s %(date)s is before the patent was filed.")
-                % {"column": self.header("grant_date"), "date": grant_date.isoformat()}
-            )
-        if problems:
-            return None, problems
-        return (
-            TransferRow(
-                row_number=row_number,
-                number=number,
-                assignors=assignors,
-                assignees=assignees,
-                execution_date=execution_date,
-                registration_date=registration_date,
-                status=status,
-                title=title,
-                ipc=ipc,
-                grant_date=grant_date,
-            ),
-            [],
-        )
 
     def _number(self, record, problems) -> str:
         text = self.cell(record, "number")
@@ -287,7 +218,7 @@ class _RowReader:
 
     def _parties(self, record, names: str, codes: str, provinces: str, problems) -> list[Party]:
         column = self.header(names)
-        parties = [Party(name=name.strip()) for name in _PARTY_SEPARATOR.split(self.cell(record, names))]
+        parties = [Party(name=name.strip()) for name in PARTY_SEPARATOR.split(self.cell(record, names))]
         parties = [party for party in parties if party.name]
         if not parties:
             problems.append(_("%(column)s is empty.") % {"column": column})
@@ -299,7 +230,7 @@ class _RowReader:
         ok = not twice
         code_cell = self.cell(record, codes)
         if code_cell:
-            values = [value.strip() for value in _PARTY_SEPARATOR.split(code_cell)]
+            values = [value.strip() for value in PARTY_SEPARATOR.split(code_cell)]
             if len(values) != len(parties):
                 problems.append(
                     _("%(codes)s lists %(count)d codes for %(parties)d parties in %(column)s; separate them with ；.")
@@ -319,7 +250,7 @@ class _RowReader:
                         party.credit_code = normalize_credit_code(value)
         province_cell = self.cell(record, provinces)
         if province_cell:
-            values = [value.strip() for value in _PARTY_SEPARATOR.split(province_cell)]
+            values = [value.strip() for value in PARTY_SEPARATOR.split(province_cell)]
             if len(values) == 1:
                 values = values * len(parties)
             if len(values) != len(parties):
@@ -346,6 +277,53 @@ class _RowReader:
                         ok = False
                     party.province = code or ""
         return parties if ok else []
+
+
+class _RowReader(CellReader):
+    """Turns one record into a :class:`TransferRow`, or into the reasons it cannot be one."""
+
+    def read(self, row_number: int, record: dict[str, str]) -> tuple[TransferRow | None, list[str]]:
+        problems: list[str] = []
+        number = self._number(record, problems)
+        registration_date = self._date(record, "registration_date", problems, required=True)
+        execution_date = self._date(record, "execution_date", problems)
+        grant_date = self._date(record, "grant_date", problems)
+        if execution_date and registration_date and execution_date > registration_date:
+            problems.append(
+                _("%(executed)s is later than %(registered)s: an assignment is registered after it is executed.")
+                % {"executed": self.header("execution_date"), "registered": self.header("registration_date")}
+            )
+        status = self._status(record, problems)
+        assignors = self._parties(record, "assignors", "assignor_codes", "assignor_provinces", problems)
+        assignees = self._parties(record, "assignees", "assignee_codes", "assignee_provinces", problems)
+        if assignors and assignees and {p.name for p in assignors} == {p.name for p in assignees}:
+            problems.append(_("The assignees are the same as the assignors."))
+        ipc = self._ipc(record, problems)
+        title = self.cell(record, "title")
+        if len(title) > Patent._meta.get_field("title").max_length:
+            problems.append(_("%(column)s is too long.") % {"column": self.header("title")})
+        if grant_date and number and grant_date.year < parse_application_number(number).filing_year:
+            problems.append(
+                _("%(column)s %(date)s is before the patent was filed.")
+                % {"column": self.header("grant_date"), "date": grant_date.isoformat()}
+            )
+        if problems:
+            return None, problems
+        return (
+            TransferRow(
+                row_number=row_number,
+                number=number,
+                assignors=assignors,
+                assignees=assignees,
+                execution_date=execution_date,
+                registration_date=registration_date,
+                status=status,
+                title=title,
+                ipc=ipc,
+                grant_date=grant_date,
+            ),
+            [],
+        )
 
 
 @dataclass

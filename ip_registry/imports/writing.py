@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from techmarket.accounts import services as accounts_services
 from techmarket.accounts.models import Organisation
 from techmarket.csvfile import RowError
 
@@ -16,7 +15,8 @@ from .. import permissions, services
 from ..exceptions import RegistryError
 from ..models import Patent
 from .checking import Plan
-from .reading import Party, TransferRow, read_transfers
+from .parties import Party
+from .reading import TransferRow, read_transfers
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -63,20 +63,7 @@ class _Importer:
 
     def organisation(self, party: Party) -> Organisation:
         """The party's organisation, added through the accounts service (with its audit row) the first time."""
-        if party.organisation.pk is None:
-            planned = party.organisation
-            added = accounts_services.organisation_add_unverified(
-                actor=self.actor,
-                kind=planned.kind,
-                name_zh=planned.name_zh,
-                province=planned.province,
-                city=planned.city,
-                credit_code=planned.credit_code,
-                source="import_transfers",
-            )
-            self.plan.organisation_added(planned, added)
-            self.result.organisations.append(added)
-        return party.organisation
+        return self.plan.parties.saved(party, actor=self.actor, source="import_transfers")
 
     def patent(self, row: TransferRow) -> Patent:
         patent = self.plan.patents.get(row.number)
@@ -151,6 +138,7 @@ def transfers_import(
             for row, change in plan.status_changes():
                 _guarded(row, importer.update_status, row, change)
                 result.statuses_updated += 1
+            result.organisations = list(plan.parties.added.values())
             if dry_run:
                 transaction.set_rollback(True)
     except _RowFailed as failure:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections import Counter
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from techmarket.audit.services import audit_record
+from techmarket.audit.services import AuditRecord, audit_record, audit_record_many
 from techmarket.notifications import absolute_url, email_on_commit
 
 from . import hooks, permissions
@@ -111,23 +112,46 @@ def organisation_add_unverified(
     which import named it, for the audit row; ``actor`` is whoever ran the import, None for the platform itself.
     """
     organisation = Organisation(
-        kind=kind,
-        name_zh=name_zh,
-        province=province,
-        city=city,
-        credit_code=credit_code or None,
-        verification_status=VerificationStatus.PENDING,
+        kind=kind, name_zh=name_zh, province=province, city=city, credit_code=credit_code or None
     )
-    organisation.full_clean()
-    organisation.save()
-    audit_record(
+    return organisations_add_unverified(actor=actor, organisations=[organisation], source=source)[0]
+
+
+@transaction.atomic
+def organisations_add_unverified(
+    *, actor: User | None, organisations: list[Organisation], source: str
+) -> list[Organisation]:
+    """Add many organisations (unsaved instances) as :func:`organisation_add_unverified` adds one, in a few queries.
+
+    Each is checked (``full_clean``, and its name and credit code unique among the others and in the table) before
+    any is saved; then all are inserted with their audit rows. For imports that name thousands.
+    """
+    for organisation in organisations:
+        organisation.verification_status = VerificationStatus.PENDING
+        organisation.full_clean(validate_unique=False)
+    _check_unique(organisations, "name_zh")
+    _check_unique([organisation for organisation in organisations if organisation.credit_code], "credit_code")
+    Organisation.objects.bulk_create(organisations, batch_size=500)
+    audit_record_many(
         actor=actor,
-        action="organisation.create",
-        target=organisation,
-        summary=organisation.name_zh,
-        data={"source": source},
+        records=[
+            AuditRecord("organisation.create", organisation, organisation.name_zh, {"source": source})
+            for organisation in organisations
+        ],
     )
-    return organisation
+    return organisations
+
+
+def _check_unique(organisations: list[Organisation], field: str) -> None:
+    """The ValidationError ``full_clean`` would raise if one of the values is taken, or given twice here."""
+    values = [getattr(organisation, field) for organisation in organisations]
+    taken = {value for value, count in Counter(values).items() if count > 1}
+    for start in range(0, len(values), 500):
+        lookup = {f"{field}__in": values[start : start + 500]}
+        taken.update(Organisation.objects.filter(**lookup).values_list(field, flat=True))
+    clash = next((organisation for organisation in organisations if getattr(organisation, field) in taken), None)
+    if clash:
+        raise ValidationError({field: clash.unique_error_message(Organisation, (field,))})
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ level below the province is the district, so their "cities" are districts
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -234,3 +235,106 @@ def place_in_name(name: str) -> tuple[str, str] | None:
         if then and then[0][0] == place[0] and then[0][1]:
             return then[0]
     return place
+
+
+def _all_names(raw: str) -> list[str]:
+    """Every name a code has had: ``[1983-1999]淮阴市,[2000-]淮安市`` -> ["淮阴市", "淮安市"]."""
+    names = []
+    for part in raw.split(","):
+        match = _PERIOD.match(part)
+        names.append(match["name"] if match else part)
+    return names
+
+
+@cache
+def _historical_names() -> tuple[tuple[str, str], ...]:
+    """(code, name) for every name the table gives a code, past names included."""
+    text = files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+    found: list[tuple[str, str]] = []
+    province = ""
+    for line in text.splitlines():
+        match = _LINE.match(line)
+        if not match:
+            continue
+        if not match["indent"]:
+            province = match["code"]
+            continue
+        found.extend((province + match["code"], name) for name in _all_names(match["name"]))
+    return tuple(found)
+
+
+def _current_city(code: str) -> str:
+    """The code itself if it is a current city (a district in a municipality), else ""."""
+    division = get_division(code)
+    return code if division and division.current and _is_city_level(division) else ""
+
+
+def _written_after_province(code: str, name: str, municipality: bool) -> tuple[set[str], str] | None:
+    """How a division may be written after its province's name in an address, and the city it places the address in.
+
+    None for divisions an address is not placed by: the grouping rows, and districts and counties of a province
+    (their names repeat within it, 鼓楼区 in both 南京 and 徐州).
+    """
+    if municipality:
+        return None if code.endswith("00") else ({name}, _current_city(code))  # 3101 市辖区, 3102 县
+    if code.endswith("00"):
+        if name in {"市辖区", "县"}:
+            return None
+        short = _SHORT.match(name)
+        return {name, short["short"]} if short else {name}, _current_city(code)
+    if name.endswith("市"):  # a county-level city stands for its prefecture
+        return {name}, _current_city(code[:4] + "00")
+    return None
+
+
+@cache
+def _places_within(province_code: str) -> dict[str, str]:
+    """Names that may follow the province's name in an address -> the city's code ("" when it no longer exists).
+
+    In a province: its prefecture-level cities by full and short name (南京市, 南京) and its county-level cities
+    by full name (昆山市), standing for their prefecture. In a municipality: its districts and counties (杨浦区).
+    Past names count too (an address written in 1998 says 淮阴市 or 闸北区): one whose code is still in use
+    names that division (淮阴市 -> 淮安市); one whose division was abolished gives the province only.
+    Current names win over past ones; a name that two cities of the province share is left out.
+    """
+    municipality = province_code in MUNICIPALITIES
+    current: dict[str, set[str]] = {}
+    past: dict[str, set[str]] = {}
+    for code, name in _historical_names():
+        if code[:2] != province_code[:2] or code.endswith("0000"):
+            continue
+        written = _written_after_province(code, name, municipality)
+        if written is None:
+            continue
+        names, city = written
+        division = get_division(code)
+        found = current if division and division.current and division.name == name else past
+        for each in names:
+            found.setdefault(each, set()).add(city)
+    places = {name: cities.pop() for name, cities in past.items() if len(cities) == 1}
+    places.update((name, cities.pop()) for name, cities in current.items() if len(cities) == 1)
+    return places
+
+
+# What an address may begin with before its places: a postcode, the country.
+_ADDRESS_START = re.compile(r"^(?:\d{6})?\s*(?:中华人民共和国|中国)?\s*")
+
+
+def place_in_address(address: str) -> tuple[str, str] | None:
+    """Where an address is, by its leading place names: (province, city or "") or None.
+
+    ``200433 上海市杨浦区邯郸路220号`` -> ("310000", "310110"); ``江苏省南京市栖霞区仙林大道163号``
+    -> ("320000", "320100"); ``杭州市西湖区…`` -> ("330000", "330100"). A postcode or 中国 in front is
+    passed over. In a municipality the "city" is the district, as everywhere in the platform.
+    Addresses that begin with no known place give None.
+    """
+    text = _ADDRESS_START.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", address or "")))
+    found = _place_at_start(text)
+    if found is None:
+        return None
+    (province, city), length = found
+    if not city:
+        rest = text[length:]
+        within = _places_within(province)
+        city = next((within[rest[:size]] for size in range(min(len(rest), 12), 1, -1) if rest[:size] in within), "")
+    return province, city

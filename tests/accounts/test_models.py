@@ -130,3 +130,26 @@ def test_regions_list_the_delta_first_with_their_cities():
 )
 def test_an_organisation_is_placed_by_the_place_its_name_begins_with(name, place):
     assert gbt2260.place_in_name(name) == place
+
+
+@pytest.mark.parametrize(
+    ("address", "place"),
+    [
+        ("200433 上海市杨浦区邯郸路220号", ("310000", "310110")),  # a postcode first; a municipality's district
+        ("江苏省南京市栖霞区仙林大道163号", ("320000", "320100")),
+        ("浙江省杭州市西湖区余杭塘路866号", ("330000", "330100")),
+        ("杭州市西湖区文三路", ("330000", "330100")),  # a city without its province
+        ("230026 安徽省合肥市包河区金寨路96号", ("340000", "340100")),
+        ("中国上海市浦东新区张江路", ("310000", "310115")),
+        ("江苏省苏州工业园区星湖街328号", ("320000", "320500")),  # a city's short name
+        ("江苏省昆山市玉山镇", ("320000", "320500")),  # a county-level city, for its prefecture
+        ("江苏省淮阴市清河区", ("320000", "320800")),  # the city's name before 2000: its code is 淮安市's now
+        ("上海市闸北区共和新路", ("310000", "")),  # a district merged away in 2015: the province only
+        ("江苏省江宁区", ("320000", "")),  # districts of a province are not used: their names repeat in it
+        ("北京市海淀区中关村大街", ("110000", "110108")),
+        ("浦东新区张江路", None),
+        ("", None),
+    ],
+)
+def test_an_address_is_placed_by_its_leading_place_names(address, place):
+    assert gbt2260.place_in_address(address) == place

@@ -193,3 +193,40 @@ def test_an_organisation_an_import_names_is_checked_before_it_is_saved():
         )
     assert not Organisation.objects.exists()
     assert not AuditEvent.objects.exists()
+
+
+def test_organisations_an_import_names_are_added_in_bulk_each_audited():
+    added = services.organisations_add_unverified(
+        actor=None,
+        organisations=[
+            Organisation(kind="enterprise", name_zh="无锡太湖半导体有限公司", province="320000", city="320200"),
+            Organisation(kind="university", name_zh="中国科学技术大学", province="340000", city="340100"),
+        ],
+        source="test",
+    )
+
+    assert [organisation.pk is not None for organisation in added] == [True, True]
+    assert {o.verification_status for o in Organisation.objects.all()} == {VerificationStatus.PENDING}
+    events = AuditEvent.objects.filter(action="organisation.create").order_by("target_id")
+    assert [(event.target_id, event.data) for event in events] == [(str(o.pk), {"source": "test"}) for o in added]
+
+
+@pytest.mark.parametrize("clash", ["registered", "twice"])
+def test_organisations_added_in_bulk_are_checked_all_before_any_is_saved(clash, organisation):
+    name = organisation.name_zh if clash == "registered" else "无锡太湖半导体有限公司"
+    before = Organisation.objects.count()
+
+    with pytest.raises(ValidationError) as refused:
+        services.organisations_add_unverified(
+            actor=None,
+            organisations=[
+                Organisation(kind="enterprise", name_zh="常州新材料有限公司", province="320000"),
+                Organisation(kind="enterprise", name_zh=name, province="320000"),
+                Organisation(kind="enterprise", name_zh="无锡太湖半导体有限公司", province="320000"),
+            ],
+            source="test",
+        )
+
+    assert "name_zh" in refused.value.message_dict
+    assert Organisation.objects.count() == before
+    assert not AuditEvent.objects.filter(action="organisation.create").exists()
