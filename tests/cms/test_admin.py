@@ -1,4 +1,4 @@
-"""Editors in the Wagtail admin: the page tree reachable, a news item written, published and on the home page at once."""
+"""Editors in the Wagtail admin: the page tree reachable, a news item written, published and on the home page."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -25,7 +25,7 @@ def test_the_home_page_is_the_wagtail_page_in_chinese(client, home):
     response = client.get("/")
     html = response.content.decode()
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "cms/home_page.html"
+    assert response.templates[0].name == "cms/home_page.html"
     assert response.context["page"] == home
     assert '<html lang="zh-hans">' in html
     assert "<h1>长三角技术转移市场</h1>" in html
