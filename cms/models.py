@@ -18,6 +18,8 @@ from wagtail.search import index
 
 from . import selectors
 from .blocks import BodyBlock
+from .choices import EventKind, PolicyLevel
+from .forms import PolicyFilterForm
 
 
 def _body() -> StreamField:
@@ -105,12 +107,6 @@ class NewsPage(Page):
         verbose_name_plural = _("news items")
 
 
-class PolicyLevel(models.TextChoices):
-    NATIONAL = "national", _("national")
-    REGIONAL = "regional", _("Yangtze River Delta")
-    PROVINCIAL = "provincial", _("provincial")
-
-
 class PolicyIndexPage(Page):
     """The list of policies, the most recently issued first."""
 
@@ -127,7 +123,9 @@ class PolicyIndexPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = selectors.policies_under(self)
+        form = PolicyFilterForm(request.GET)
+        form.is_valid()  # a filter it cannot read is left out; cleaned_data keeps the others
+        context.update(form=form, items=selectors.policies_under(self, **form.cleaned_data))
         return context
 
 
@@ -172,13 +170,6 @@ class PolicyPage(Page):
     class Meta:
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
-
-
-class EventKind(models.TextChoices):
-    ROADSHOW = "roadshow", _("roadshow")
-    MATCHMAKING = "matchmaking", _("matchmaking fair")
-    AUCTION = "auction", _("achievement auction")
-    OTHER = "other", _("other event")
 
 
 class EventIndexPage(Page):

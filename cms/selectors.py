@@ -86,8 +86,17 @@ def news_under(index_page) -> QuerySet:
     return cms_models.NewsPage.objects.child_of(index_page).live().public().order_by("-date", "-pk")
 
 
-def policies_under(index_page) -> QuerySet:
-    return cms_models.PolicyPage.objects.child_of(index_page).live().public().order_by("-issue_date", "-pk")
+def policies_under(index_page, *, body: str = "", level: str = "", year: int | None = None) -> QuerySet:
+    """The index's policies, the most recently issued first, of an issuing body (a part of its name), a level and a
+    year of issue when given."""
+    policies = cms_models.PolicyPage.objects.child_of(index_page).live().public()
+    if body:
+        policies = policies.filter(issuing_body__icontains=body)
+    if level:
+        policies = policies.filter(level=level)
+    if year:
+        policies = policies.filter(issue_date__year=year)
+    return policies.order_by("-issue_date", "-pk")
 
 
 def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:

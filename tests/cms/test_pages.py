@@ -141,3 +141,25 @@ def test_the_home_page_makes_as_many_queries_with_many_listings_and_pages_as_wit
         event(event_index, f"路演{number}", f"event-{number}", timezone.now() + datetime.timedelta(days=2 + number))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/")
+
+
+def test_the_policy_index_filters_by_issuing_body_level_and_year(client, home):
+    from demo import pages
+
+    for row in pages.STEPS[0].items:
+        pages.seed_policy(row)
+
+    def titles(**query) -> set[str]:
+        html = client.get("/policies/", query).content.decode()
+        return set(re.findall(r'<th scope="row"><a href="/policies/[\w-]+/">([^<]+)</a>', html))
+
+    assert len(titles()) == 5
+    assert titles(level="provincial") == {
+        "浙江省推进长三角科技创新共同体建设专项行动方案",
+        "关于科技创新资源配置建议的提案答复",
+    }
+    assert titles(year="2020") == {"长三角科技创新共同体建设发展规划", "长三角G60科创走廊建设方案"}
+    assert titles(body="科技部", year="2020", level="national") == {"长三角G60科创走廊建设方案"}
+    # A filter it cannot read is left out, not an error; the others still apply.
+    assert titles(year="不是年份", level="provincial") == titles(level="provincial")
+    assert 'data-test="no-policies"' in client.get("/policies/", {"year": "1999"}).content.decode()
