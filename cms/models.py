@@ -1,1 +1,236 @@
-"""Wagtail page types for policies, news, events and the province portals."""
+"""Wagtail page types: the home page, news, policies, events and plain pages.
+
+The home page is the site's root (``/``); the three index pages sit under it
+and hold their articles. Figures, listings and the organisations table on the
+home page come from the apps' selectors (:mod:`cms.selectors`), never from
+copies kept in the pages.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.fields import StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from . import selectors
+from .blocks import BodyBlock
+from .choices import EventKind, PolicyLevel
+from .forms import PolicyFilterForm
+
+
+def _body() -> StreamField:
+    return StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
+
+
+class HomePage(Page):
+    """The front page: the search box, the market's live figures, the newest listings, news and events.
+
+    One per site, at its root; the hero's words are the site's own (translated
+    with it), what an editor adds goes in the body below the figures.
+    """
+
+    body = _body()
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["cms.NewsIndexPage", "cms.PolicyIndexPage", "cms.EventIndexPage", "cms.StandardPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context.update(
+            figures=selectors.market_figures(today=timezone.localdate()),
+            provinces=selectors.organisations_by_province(),
+            latest_listings=selectors.latest_listings(),
+            latest_news=selectors.latest_news(),
+            upcoming_events=selectors.upcoming_events(now=timezone.now()),
+        )
+        return context
+
+
+class StandardPage(Page):
+    """A plain page of text: about the platform, terms, contacts."""
+
+    body = _body()
+
+    content_panels = [*Page.content_panels, FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = ["cms.StandardPage"]
+
+    class Meta:
+        verbose_name = _("standard page")
+
+
+class NewsIndexPage(Page):
+    """The list of news items, newest first."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.NewsPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("news index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["items"] = selectors.news_under(self)
+        return context
+
+
+class NewsPage(Page):
+    """A news item: what happened on the market or in the region, with its date."""
+
+    date = models.DateField(_("date"), default=timezone.localdate)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    body = _body()
+
+    content_panels = [*Page.content_panels, FieldPanel("date"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [*Page.search_fields, index.SearchField("summary"), index.SearchField("body")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("news item")
+        verbose_name_plural = _("news items")
+
+
+class PolicyIndexPage(Page):
+    """The list of policies, the most recently issued first."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.PolicyPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("policy index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        form = PolicyFilterForm(request.GET)
+        form.is_valid()  # a filter it cannot read is left out; cleaned_data keeps the others
+        context.update(form=form, items=selectors.policies_under(self, **form.cleaned_data))
+        return context
+
+
+class PolicyPage(Page):
+    """A policy document: who issued it, its number (such as 国科发规〔2020〕352号), its dates and level, and a
+    summary in the platform's own words."""
+
+    issuing_body = models.CharField(_("issuing body"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issue_date = models.DateField(_("issue date"))
+    effective_date = models.DateField(_("effective date"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=20, choices=PolicyLevel.choices, default=PolicyLevel.NATIONAL)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    body = _body()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("issuing_body"),
+                FieldPanel("document_number"),
+                FieldRowPanel([FieldPanel("issue_date"), FieldPanel("effective_date")]),
+                FieldPanel("level"),
+            ],
+            heading=_("Document"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("document_number"),
+        index.SearchField("issuing_body"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("level"),
+        index.FilterField("issue_date"),
+    ]
+    parent_page_types = ["cms.PolicyIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+
+
+class EventIndexPage(Page):
+    """The list of events: those to come first, then those past."""
+
+    intro = models.TextField(_("introduction"), blank=True)
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = ["cms.EventPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("event index")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        upcoming, past = selectors.events_under(self, now=timezone.now())
+        context.update(upcoming=upcoming, past=past)
+        return context
+
+
+class EventPage(Page):
+    """A roadshow, matchmaking fair or achievement auction: when, where (a place, an online link or both), and how
+    many people it takes."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.MATCHMAKING)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online link"), blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True, help_text=_("Empty: no limit."))
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    body = _body()
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("kind"),
+                FieldRowPanel([FieldPanel("starts_at"), FieldPanel("ends_at")]),
+                FieldPanel("place"),
+                FieldPanel("online_url"),
+                FieldPanel("capacity"),
+            ],
+            heading=_("When and where"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("place"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("starts_at"),
+    ]
+    parent_page_types = ["cms.EventIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from wagtail import urls as wagtail_urls
+from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
@@ -58,7 +59,8 @@ urlpatterns = [
 
 # Pages: Chinese at /, English under /en/.
 urlpatterns += i18n_patterns(
-    path("", views.home, name="home"),
+    # The front page is the Wagtail site's root page (cms.HomePage), named here so templates can link to it.
+    path("", wagtail_views.serve, {"path": ""}, name="home"),
     path("", include("techmarket.accounts.urls")),
     path("", include("ip_registry.urls")),
     path("", include("listings.urls")),

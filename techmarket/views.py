@@ -7,24 +7,6 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions as drf_exceptions
 
 from techmarket import errors
-from techmarket.accounts.selectors import organisation_counts_by_province
-from techmarket.regions import gbt2260
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """The front page: what the market is for, and who is on it, by province."""
-    counts = organisation_counts_by_province()
-    provinces = [
-        {
-            "code": p.code,
-            "name": p.name,
-            "suppliers": counts.get(p.code, {}).get("suppliers", 0),
-            "enterprises": counts.get(p.code, {}).get("enterprises", 0),
-        }
-        for p in gbt2260.provinces()[:4]
-    ]
-    return render(request, "home.html", {"provinces": provinces})
-
 
 # The error handlers (techmarket/urls.py): JSON under /api/, whose clients read JSON; the site's pages elsewhere.
 # They answer what DRF's views do not: an unknown address, or a failure outside a view. DRF's details are reused for

@@ -46,11 +46,12 @@ def default_language():
         yield
 
 
-# The migrations that seed rows: the technology fields, the ledger's head and the plan's targets.
+# The migrations that seed rows: the technology fields, the ledger's head, the plan's targets, the page tree.
 SEEDING_MIGRATIONS = [
     ("techmarket.regions.migrations.0002_technology_fields", "add_fields"),
     ("ip_registry.migrations.0002_ledger_head_and_plan_targets", "seed"),
     ("ip_registry.migrations.0008_stats_targets", "seed"),
+    ("cms.migrations.0002_page_tree", "build"),
 ]
 
 

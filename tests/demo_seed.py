@@ -19,12 +19,12 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from demo import accounts, listings, market, registry
+from demo import accounts, listings, market, pages, registry
 from search import indexing
 from search.backends import reset_backends
 from tests.worlds import built_once
 
-PARTS = {"accounts": accounts, "registry": registry, "listings": listings, "market": market}
+PARTS = {"accounts": accounts, "registry": registry, "listings": listings, "market": market, "pages": pages}
 
 
 @dataclass(frozen=True)

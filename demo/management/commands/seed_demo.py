@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from demo import accounts, listings, market, registry
+from demo import accounts, listings, market, pages, registry
 from demo.accounts import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, LOGINS
 from demo.steps import DemoStep
 from techmarket.progress import ProgressBar
@@ -30,9 +30,9 @@ def demo_steps() -> tuple[DemoStep, ...]:
 
     The accounts come first (organisations and people), then the registry
     (patents held by the organisations), the listings (offering those
-    patents), and the demands and inquiries (about those listings).
+    patents), the demands and inquiries (about those listings), and the editorial pages last.
     """
-    return (*accounts.STEPS, *registry.STEPS, *listings.STEPS, *market.STEPS)
+    return (*accounts.STEPS, *registry.STEPS, *listings.STEPS, *market.STEPS, *pages.STEPS)
 
 
 class Command(BaseCommand):

@@ -1,0 +1,107 @@
+"""Reads for the editorial pages: the market's figures, the newest listings, and the pages under an index.
+
+Each function is a fixed number of queries, whatever the data: the home page's
+cost does not grow with the market.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Max, QuerySet
+
+from ip_registry.models import Target
+from ip_registry.selectors import FlowFilter, Progress, flow_matrix, targets_progress
+from listings.choices import DealMode
+from listings.models import Listing
+from listings.selectors.listings import public_listings
+from techmarket.accounts.selectors import organisation_counts_by_province
+from techmarket.regions import gbt2260
+
+from . import models as cms_models
+
+
+@dataclass(frozen=True)
+class MarketFigures:
+    """What the home page reports of the market and the registry."""
+
+    year: int
+    published_listings: int
+    open_licence_listings: int
+    cross_province_transfers: int  # registered from 1 January of ``year`` to today
+    progress: list[Progress] = field(default_factory=list)
+
+
+def plan_targets(today: datetime.date) -> QuerySet[Target]:
+    """The targets whose period runs today; when none does, those whose period ended last (the plan just past)."""
+    started = Target.objects.filter(period_start__lte=today)
+    running = started.filter(period_end__gte=today)
+    if running.exists():
+        return running
+    last_end = started.aggregate(last=Max("period_end"))["last"]
+    return started.filter(period_end=last_end)
+
+
+def market_figures(*, today: datetime.date) -> MarketFigures:
+    published = Listing.objects.published()
+    this_year = FlowFilter(start=datetime.date(today.year, 1, 1), end=today)
+    return MarketFigures(
+        year=today.year,
+        published_listings=published.count(),
+        open_licence_listings=published.filter(deal_terms__mode=DealMode.OPEN_LICENCE).distinct().count(),
+        cross_province_transfers=flow_matrix(this_year).cross_province,
+        progress=targets_progress(plan_targets(today)),
+    )
+
+
+def organisations_by_province() -> list[dict]:
+    """Verified universities and institutes, and enterprises, in each of the four provinces (one query)."""
+    counts = organisation_counts_by_province()
+    return [
+        {
+            "code": province.code,
+            "name": province.name,
+            "suppliers": counts.get(province.code, {}).get("suppliers", 0),
+            "enterprises": counts.get(province.code, {}).get("enterprises", 0),
+        }
+        for province in gbt2260.provinces()[:4]
+    ]
+
+
+def latest_listings(*, limit: int = 4) -> list[Listing]:
+    """The newest published listings, as cards."""
+    return list(public_listings()[:limit])
+
+
+def latest_news(*, limit: int = 3) -> list[cms_models.NewsPage]:
+    return list(cms_models.NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+
+
+def upcoming_events(*, now: datetime.datetime, limit: int = 3) -> list[cms_models.EventPage]:
+    return list(cms_models.EventPage.objects.live().public().filter(starts_at__gte=now).order_by("starts_at")[:limit])
+
+
+def news_under(index_page) -> QuerySet:
+    return cms_models.NewsPage.objects.child_of(index_page).live().public().order_by("-date", "-pk")
+
+
+def policies_under(index_page, *, body: str = "", level: str = "", year: int | None = None) -> QuerySet:
+    """The index's policies, the most recently issued first, of an issuing body (a part of its name), a level and a
+    year of issue when given."""
+    policies = cms_models.PolicyPage.objects.child_of(index_page).live().public()
+    if body:
+        policies = policies.filter(issuing_body__icontains=body)
+    if level:
+        policies = policies.filter(level=level)
+    if year:
+        policies = policies.filter(issue_date__year=year)
+    return policies.order_by("-issue_date", "-pk")
+
+
+def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:
+    """The index's events to come (soonest first) and past (latest first)."""
+    events = cms_models.EventPage.objects.child_of(index_page).live().public()
+    upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
+    past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:20])
+    return upcoming, past

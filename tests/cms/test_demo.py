@@ -1,0 +1,35 @@
+"""The demo's editorial pages: published under the indexes once, shown on the site."""
+
+import pytest
+
+from cms.models import EventPage, NewsPage, PolicyPage
+from demo import pages
+
+pytestmark = pytest.mark.django_db
+
+
+def seed_pages() -> int:
+    return sum(bool(step.apply(item)) for step in pages.STEPS for item in step.items)
+
+
+def test_the_demo_publishes_each_policy_news_item_and_event_once(home):
+    assert seed_pages() == 11
+    assert seed_pages() == 0
+    assert (PolicyPage.objects.live().count(), NewsPage.objects.live().count(), EventPage.objects.live().count()) == (
+        5,
+        3,
+        3,
+    )
+    numbers = set(PolicyPage.objects.values_list("document_number", flat=True))
+    assert {"国科发规〔2020〕352号", "浙长三角办〔2021〕9号", "国科发规〔2020〕287号", "沪科提复〔2023〕5号"} <= numbers
+
+
+def test_the_demo_pages_show_on_the_site(client, home):
+    seed_pages()
+    html = client.get("/").content.decode()
+    events = html.split('data-test="upcoming-events"')[1].split("</section>")[0]
+    assert "新能源与储能技术成果路演" in events and "科技成果拍卖会" not in events  # the auction is past
+    assert "平台开放许可专区上线" in html
+    policy = client.get("/policies/cooperation-decision-2025/").content.decode()
+    assert "上海市、江苏省、浙江省、安徽省人大常委会" in policy and 'datetime="2025-09-01"' in policy
+    assert "科技成果拍卖会" in client.get("/events/").content.decode()  # among the past events
