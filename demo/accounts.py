@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from stdnum.cn import uscc
 
+from ip_registry.permissions import registry_clerk_group
 from techmarket.accounts.choices import OrganisationKind, VerificationStatus
 from techmarket.accounts.models import BrokerProfile, Membership, Organisation, User
 from techmarket.accounts.permissions import platform_staff_group
@@ -187,12 +188,13 @@ BROKERS: tuple[DemoBroker, ...] = tuple(
 
 SUPERUSER = _person(_DATA["platform"]["superuser"])
 PLATFORM_STAFF = _person(_DATA["platform"]["staff"])
+REGISTRY_CLERK = _person(_DATA["platform"]["clerk"])
 BROKER = BROKERS[0].person
 
 
 def _everyone() -> dict[str, Person]:
     """Every demo person by login: the platform's, the brokers and the organisations' people."""
-    people = [SUPERUSER, PLATFORM_STAFF, *(broker.person for broker in BROKERS)]
+    people = [SUPERUSER, PLATFORM_STAFF, REGISTRY_CLERK, *(broker.person for broker in BROKERS)]
     for org in (*ORGANISATIONS, *PLEDGEES):
         people += [org.admin, *org.staff, *org.applicants]
     return {person.login: person for person in people}
@@ -232,13 +234,20 @@ def seed_superuser(person: Person) -> bool:
     return True
 
 
-def seed_platform_staff(person: Person) -> bool:
+def _seed_in_group(person: Person, group) -> bool:
     user, created = _user(person)
-    group = platform_staff_group()
     if not user.groups.filter(pk=group.pk).exists():
         user.groups.add(group)
         created = True
     return created
+
+
+def seed_platform_staff(person: Person) -> bool:
+    return _seed_in_group(person, platform_staff_group())
+
+
+def seed_registry_clerk(person: Person) -> bool:
+    return _seed_in_group(person, registry_clerk_group())
 
 
 def seed_organisation(data: DemoOrganisation) -> bool:
@@ -292,6 +301,7 @@ def seed_broker(data: DemoBroker) -> bool:
 STEPS: tuple[DemoStep, ...] = (
     DemoStep("superuser", (SUPERUSER,), seed_superuser),
     DemoStep("platform staff", (PLATFORM_STAFF,), seed_platform_staff),
+    DemoStep("registry clerk", (REGISTRY_CLERK,), seed_registry_clerk),
     DemoStep("organisations", ORGANISATIONS, seed_organisation),
     DemoStep("technology-transfer managers", BROKERS, seed_broker),
 )
