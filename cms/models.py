@@ -70,16 +70,24 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class NewsIndexPage(Page):
-    """The list of news items, newest first."""
+class IndexPage(Page):
+    """A section's list page under the home page (one of each kind): an introduction, then its pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
-    subpage_types = ["cms.NewsPage"]
     max_count = 1
+
+    class Meta:
+        abstract = True
+
+
+class NewsIndexPage(IndexPage):
+    """The list of news items, newest first."""
+
+    subpage_types = ["cms.NewsPage"]
 
     class Meta:
         verbose_name = _("news index")
@@ -107,16 +115,10 @@ class NewsPage(Page):
         verbose_name_plural = _("news items")
 
 
-class PolicyIndexPage(Page):
+class PolicyIndexPage(IndexPage):
     """The list of policies, the most recently issued first."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.PolicyPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("policy index")
@@ -172,16 +174,10 @@ class PolicyPage(Page):
         verbose_name_plural = _("policies")
 
 
-class EventIndexPage(Page):
+class EventIndexPage(IndexPage):
     """The list of events: those to come first, then those past."""
 
-    intro = models.TextField(_("introduction"), blank=True)
-
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
-    search_fields = [*Page.search_fields, index.SearchField("intro")]
-    parent_page_types = ["cms.HomePage"]
     subpage_types = ["cms.EventPage"]
-    max_count = 1
 
     class Meta:
         verbose_name = _("event index")
