@@ -15,7 +15,7 @@ from stdnum.cn import uscc
 from ip_registry import services
 from ip_registry.choices import EntryKind, LegalStatus
 from ip_registry.exceptions import RegistryError
-from ip_registry.imports import legal_status_of, patents_import
+from ip_registry.imports import patents_import
 from ip_registry.ledger import derive_state
 from ip_registry.models import Patent, RegistryEntry, RightHolder
 from ip_registry.numbers import check_character, parse_application_number
@@ -242,27 +242,6 @@ def test_applicants_are_separated_by_either_semicolon(separator, fudan, nju, zju
     assert [p["name"] for p in entry.to_parties] == ["复旦大学", "南京大学", "浙江大学"]
     assert [p["share"] for p in entry.to_parties] == ["33.34", "33.33", "33.33"]
     assert joint_regions(entry.patent) == {"yrd", "310000", "320000", "330000"}
-
-
-@pytest.mark.parametrize(
-    ("text", "status"),
-    [
-        ("有效", LegalStatus.VALID),
-        ("审中", LegalStatus.PENDING),
-        ("实质审查", LegalStatus.PENDING),
-        ("审中/实质审查", LegalStatus.PENDING),
-        ("审中／实质审查", LegalStatus.PENDING),
-        ("视为撤回", LegalStatus.WITHDRAWN),
-        ("撤回", LegalStatus.WITHDRAWN),
-        ("未缴年费终止", LegalStatus.LAPSED),
-        ("届满", LegalStatus.EXPIRED),
-        ("全部无效", LegalStatus.INVALIDATED),
-        ("有效/视为撤回", None),  # parts that disagree name no status
-        ("存续", None),
-    ],
-)
-def test_cnipa_legal_statuses(text, status):
-    assert legal_status_of(text) == status
 
 
 @pytest.mark.parametrize(

@@ -143,6 +143,14 @@ def test_dates_in_every_written_form(text):
         ("专利权的终止（未缴年费）", LegalStatus.LAPSED),
         ("撤回", LegalStatus.WITHDRAWN),
         ("视为撤回", LegalStatus.WITHDRAWN),
+        # Both imports read CNIPA's wording through this one mapping (imports.reading.LEGAL_STATUS_TEXT).
+        ("实质审查", LegalStatus.PENDING),
+        ("审中/实质审查", LegalStatus.PENDING),
+        ("审中／实质审查", LegalStatus.PENDING),
+        ("未缴年费终止", LegalStatus.LAPSED),
+        ("届满", LegalStatus.EXPIRED),
+        ("全部无效", LegalStatus.INVALIDATED),
+        ("有效/视为撤回", None),  # parts that disagree name no status
         ("存续", None),
     ],
 )
