@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class LicensingConfig(AppConfig):
     name = "licensing"
     verbose_name = _("Licensing and payments")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .permissions import finance_group_after_migrate
+
+        post_migrate.connect(
+            finance_group_after_migrate, sender=self, weak=False, dispatch_uid="licensing-finance-group"
+        )

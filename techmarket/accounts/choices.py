@@ -10,6 +10,15 @@ class OrganisationKind(models.TextChoices):
     GOVERNMENT = "government", _("Government body")
 
 
+class FirmSize(models.TextChoices):
+    """Enterprise size as the 2011 classification (工信部联企业〔2011〕300号) sets it, by staff and revenue."""
+
+    LARGE = "large", _("large")
+    MEDIUM = "medium", _("medium")
+    SMALL = "small", _("small")
+    MICRO = "micro", _("micro")
+
+
 # The supply side of the market: organisations that list patents and achievements.
 SUPPLIER_KINDS = (OrganisationKind.UNIVERSITY, OrganisationKind.INSTITUTE)
 

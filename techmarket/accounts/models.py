@@ -19,6 +19,7 @@ from .choices import (
     PROTECTED_FIELDS,
     SUPPLIER_KINDS,
     ChangeRequestStatus,
+    FirmSize,
     MembershipRole,
     MembershipStatus,
     OrganisationKind,
@@ -173,6 +174,19 @@ class Organisation(models.Model):
     )
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("introduction"), blank=True)
+    # An enterprise's size (工信部联企业〔2011〕300号) and what it rests on: pay-later offers are by default open to
+    # small and micro firms only.
+    firm_size = models.CharField(_("firm size"), max_length=10, choices=FirmSize.choices, blank=True)
+    staff_count = models.PositiveIntegerField(_("staff"), null=True, blank=True)
+    annual_revenue = models.DecimalField(
+        _("annual revenue (10,000 yuan)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    tech_sme_number = models.CharField(
+        _("科技型中小企业 registration number"),
+        max_length=30,
+        blank=True,
+        help_text=_("The number of the firm's entry in the register of technology-based SMEs, if it has one."),
+    )
     verification_status = models.CharField(
         _("verification"),
         max_length=10,

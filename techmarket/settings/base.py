@@ -174,6 +174,13 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 PLATFORM_STAFF_GROUP = "platform-staff"
 
+# The account firms pay licence fees into by bank transfer, quoting the payment's reference (licensing.payments).
+PLATFORM_BANK_ACCOUNT = {
+    "account_name": env_str("BANK_ACCOUNT_NAME", "长三角技术转移市场运营有限公司"),
+    "bank": env_str("BANK_NAME", "中国工商银行上海市分行营业部"),
+    "account_number": env_str("BANK_ACCOUNT_NUMBER", "1001 2345 6789 0123 456"),
+}
+
 # Languages: Chinese first, English second.
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,0 +1,99 @@
+"""Money owed on the platform and each call made to collect it.
+
+A :class:`Payment` row is written before any gateway is called, so a process
+that dies between the two loses nothing: ``reconcile_payments`` asks the
+gateway about every pending payment. Each call to a gateway is a
+:class:`Transaction`, kept as sent and as answered.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import CNY, Gateway, PaymentPurpose, PaymentState
+
+
+class PaymentQuerySet(models.QuerySet):
+    def pending(self) -> PaymentQuerySet:
+        return self.filter(state=PaymentState.PENDING)
+
+
+class Payment(models.Model):
+    """An amount in yuan (CNY, two places) one organisation owes another, and how far its collection has gone."""
+
+    reference = models.CharField(
+        _("payment reference"),
+        max_length=20,
+        unique=True,
+        help_text=_("Quote it in the bank transfer's remarks so that the payment can be matched."),
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=PaymentPurpose.choices)
+    description = models.CharField(_("description"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3, default=CNY, editable=False)
+    payer = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="payments_made", verbose_name=_("payer")
+    )
+    payee = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="payments_received", verbose_name=_("payee")
+    )
+    gateway = models.CharField(
+        _("payment method"), max_length=20, choices=Gateway.choices, default=Gateway.BANK_TRANSFER
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=PaymentState.choices, default=PaymentState.PENDING, db_index=True
+    )
+    gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
+    expires_at = models.DateTimeField(_("pay by"), null=True, blank=True)
+    received_amount = models.DecimalField(_("amount received"), max_digits=14, decimal_places=2, null=True, blank=True)
+    succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    failure_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        permissions = [("confirm_payment", _("Can confirm the receipt of bank transfers"))]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+        indexes = [models.Index(fields=["state", "expires_at"], name="payment_state_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ¥{self.amount}"
+
+
+class Transaction(models.Model):
+    """One call to a payment gateway (or a confirmation by finance staff), as sent and as answered."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="transactions")
+    gateway = models.CharField(_("gateway"), max_length=20, choices=Gateway.choices)
+    operation = models.CharField(_("operation"), max_length=40)
+    request = models.JSONField(_("request"), default=dict)
+    response = models.JSONField(_("response"), default=dict)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("gateway transaction")
+        verbose_name_plural = _("gateway transactions")
+
+    def __str__(self) -> str:
+        return f"{self.payment.reference} {self.operation}"
