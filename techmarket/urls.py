@@ -64,6 +64,7 @@ urlpatterns += i18n_patterns(
     path("", include("techmarket.accounts.urls")),
     path("", include("ip_registry.urls")),
     path("", include("listings.urls")),
+    path("", include("licensing.urls")),
     path("", include("search.urls")),
     prefix_default_language=False,
 )

@@ -1,0 +1,1 @@
+"""Licensing's views, one module per part."""
