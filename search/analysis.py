@@ -4,6 +4,11 @@ Chinese has no spaces, so both backends index Chinese text as overlapping
 character pairs (bigrams): 锂电池 gives 锂电 and 电池, so a query for 电池 finds
 it. A query term of more characters must have all its pairs; one character
 is looked up on its own. Latin letters and digits form lower-cased words.
+
+Both sides are normalised the same way first: full-width letters and digits
+become ordinary ones, and traditional characters simplified ones (OpenCC's
+``t2s``), so 半導體 finds 半导体. The Elasticsearch backend is sent the same
+normalised text, so the two backends agree.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
+import opencc
 from django.utils.html import escape
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -36,9 +43,19 @@ class Term:
         return [self.text]
 
 
+@cache
+def _to_simplified() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """Full-width letters and digits as ordinary ones (ＡＩ → AI), traditional characters as simplified (體 → 体)."""
+    return _to_simplified().convert(unicodedata.normalize("NFKC", text or ""))
+
+
 def normalise(text: str) -> str:
-    """Full-width letters and digits as ordinary ones (ＡＩ → AI), and at most ``MAX_QUERY_CHARS``."""
-    return unicodedata.normalize("NFKC", text or "")[:MAX_QUERY_CHARS].strip()
+    """A query normalised as the documents are (:func:`simplified`), at most ``MAX_QUERY_CHARS`` long."""
+    return simplified((text or "")[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS].strip()
 
 
 def query_terms(text: str) -> list[Term]:
@@ -54,8 +71,9 @@ def query_terms(text: str) -> list[Term]:
 
 
 def han_text(text: str) -> str:
-    """Only the Chinese runs of a text, one per line, for the bigram field (keeps pairs of Latin letters out)."""
-    return "\n".join(HAN_RUN.findall(text or ""))
+    """Only the Chinese runs of a text, simplified, one per line, for the bigram field (keeps pairs of Latin letters
+    out)."""
+    return "\n".join(HAN_RUN.findall(simplified(text)))
 
 
 def highlight(text: str, terms: list[Term], *, around: int | None = None) -> str:
@@ -118,4 +136,5 @@ def text_fields(doc: dict) -> dict[str, str]:
     rest for the pair fields, the whole texts for the word fields."""
     title = f"{doc.get('title_zh', '')}\n{doc.get('title_en', '')}"
     body = f"{doc.get('summary_zh', '')}\n{doc.get('summary_en', '')}\n{doc.get('text', '')}"
+    title, body = simplified(title), simplified(body)
     return {"title": han_text(title), "title_words": title, "body": han_text(body), "body_words": body}

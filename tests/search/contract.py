@@ -153,6 +153,8 @@ class BackendContract:
             ("battery", ["cathode"]),  # Latin words lower-cased on both sides
             ("BMS", ["bms"]),
             ("ＢＭＳ", ["bms"]),  # full-width letters
+            ("鋰電池", ["cathode"]),  # traditional characters find the simplified text (OpenCC t2s)
+            ("視覺檢測", ["vision"]),
             ("镁合金", ["implant"]),  # in the summary, the title and the patent's title
             ("H01M", ["cathode"]),  # IPC codes are searchable text
             ("量子点 display", ["quantum"]),
