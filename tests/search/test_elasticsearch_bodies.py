@@ -276,6 +276,15 @@ def test_full_width_and_upper_case_are_folded_before_the_query_is_built():
     )
 
 
+@pytest.mark.django_db
+def test_traditional_characters_are_simplified_in_the_query_and_in_the_document():
+    assert es.search_body(SearchQuery(text="半導體 封裝", highlight=False)) == es.search_body(
+        SearchQuery(text="半导体 封装", highlight=False)
+    )
+    source = es.source(listing_doc(title_zh="高能量密度鋰電池正極材料"))
+    assert source["title"] == "高能量密度锂电池正极材料"
+
+
 def test_no_words_and_no_filters_list_everything_newest_first():
     body = es.search_body(SearchQuery())
     assert body["query"] == {"match_all": {}}
