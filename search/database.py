@@ -117,17 +117,22 @@ def database_search(query: SearchQuery) -> SearchResult:
         newer = {f"{column}__gt": query.published_after}
     else:
         newer = {}
-    if query.index == DEMANDS:
-        queryset = _text(indexable_demands().filter(**newer), DEMAND_TEXT, terms)
-        queryset = queryset.filter(**{f"{DEMAND_COLUMNS[name]}__in": values for name, values in query.filters.items()})
-        columns = DEMAND_COLUMNS
-    else:
-        queryset = _listing_filters(_text(_listings().filter(**newer), LISTING_TEXT, terms), query.filters)
-        columns = LISTING_COLUMNS
+    columns = DEMAND_COLUMNS if query.index == DEMANDS else LISTING_COLUMNS
+
+    def matching(filters: dict) -> QuerySet:
+        if query.index == DEMANDS:
+            demands = _text(indexable_demands().filter(**newer), DEMAND_TEXT, terms)
+            return demands.filter(**{f"{DEMAND_COLUMNS[name]}__in": values for name, values in filters.items()})
+        return _listing_filters(_text(_listings().filter(**newer), LISTING_TEXT, terms), filters)
+
+    queryset = matching(query.filters)
     total = queryset.count()
     page = list(_order(queryset, query)[query.offset : query.offset + query.page_size])
     hits = [Hit(id=row.pk, highlight=_highlight(row, terms) if query.highlight else {}) for row in page]
-    facets = _facet_counts(queryset, query.facets, columns)
+    facets = _facet_counts(queryset, tuple(name for name in query.facets if name not in query.disjunctive), columns)
+    for name in query.disjunctive:  # counted as if its own filter were not set
+        facets.update(_facet_counts(matching(query.filters_without(name)), (name,), columns))
+    facets = {name: facets[name] for name in query.facets}
     return SearchResult(hits=hits, total=total, facets=facets, took_ms=(time.perf_counter() - started) * 1000)
 
 

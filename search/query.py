@@ -67,6 +67,15 @@ class SearchQuery:
         return (self.page - 1) * self.page_size
 
     @property
+    def disjunctive(self) -> tuple[str, ...]:
+        """The facets this search also filters on. Each is counted without its own filter (disjunctive facets): with
+        上海市 chosen, the province facet still shows 江苏省 with the count choosing it too would add."""
+        return tuple(name for name in self.facets if self.filters.get(name) and name not in LISTING_FLAGS)
+
+    def filters_without(self, name: str) -> dict[str, tuple[str, ...]]:
+        return {other: values for other, values in self.filters.items() if other != name}
+
+    @property
     def effective_sort(self) -> str:
         """Relevance means nothing without words: such a search lists the newest first."""
         return NEWEST if self.sort == RELEVANCE and not self.text.strip() else self.sort

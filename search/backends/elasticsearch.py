@@ -289,16 +289,26 @@ def _highlight_query(field: str, terms: list[analysis.Term]) -> dict:
     return Q("bool", should=[Q("match_phrase", **{field: term.text}) for term in terms]).to_dict()
 
 
+def _filter(name: str, values) -> Q | None:
+    if name in LISTING_FLAGS:
+        return Q("term", **{name: True})
+    return Q("terms", **{name: list(values)}) if values else None
+
+
 def _filters(query: SearchQuery) -> list[Q]:
+    """The query's filters but those of its disjunctive facets, which go in the ``post_filter``: applied to the hits
+    after the aggregations, so each facet is counted without its own filter (and with the others)."""
     clauses = []
     if query.published_after is not None:
         clauses.append(Q("range", published={"gt": microseconds(query.published_after)}))
     for name, values in query.filters.items():
-        if name in LISTING_FLAGS:
-            clauses.append(Q("term", **{name: True}))
-        elif values:
-            clauses.append(Q("terms", **{name: list(values)}))
+        if name not in query.disjunctive and (clause := _filter(name, values)) is not None:
+            clauses.append(clause)
     return clauses
+
+
+def _facet_filters(query: SearchQuery, *, but: str = "") -> list[dict]:
+    return [_filter(name, query.filters[name]).to_dict() for name in query.disjunctive if name != but]
 
 
 def _sort(query: SearchQuery) -> list:
@@ -332,8 +342,17 @@ def search_body(query: SearchQuery) -> dict:
     search = search.extra(from_=query.offset, size=query.page_size, track_total_hits=True)
     if query.effective_sort == RELEVANCE:  # with an explicit sort, scores come back only when asked for
         search = search.extra(track_scores=True)
+    aggregations = {}
     for name in query.facets:
-        search.aggs.bucket(name, "terms", field=name, size=FACET_SIZE)
+        terms_agg = {"terms": {"field": name, "size": FACET_SIZE}}
+        others = _facet_filters(query, but=name)
+        aggregations[name] = (
+            {"filter": {"bool": {"filter": others}}, "aggs": {name: terms_agg}} if others else terms_agg
+        )
+    if aggregations:
+        search = search.extra(aggs=aggregations)
+    if query.disjunctive:
+        search = search.extra(post_filter={"bool": {"filter": _facet_filters(query)}})
     if query.highlight and terms:
         search = search.highlight_options(type="unified", encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"])
         for field, (_key, size, shown) in HIGHLIGHTS.items():
@@ -377,10 +396,11 @@ def parse_response(query: SearchQuery, response: dict, *, took_ms: float | None 
     ]
     total = response["hits"]["total"]
     aggregations = response.get("aggregations", {})
-    facets = {
-        name: [(bucket["key"], bucket["doc_count"]) for bucket in aggregations.get(name, {}).get("buckets", [])]
-        for name in query.facets
-    }
+    facets = {}
+    for name in query.facets:
+        answer = aggregations.get(name, {})
+        answer = answer.get(name, answer)  # a disjunctive count nests its terms under a filter of the others
+        facets[name] = [(bucket["key"], bucket["doc_count"]) for bucket in answer.get("buckets", [])]
     return SearchResult(
         hits=hits,
         total=total["value"] if isinstance(total, dict) else int(total),

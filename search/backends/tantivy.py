@@ -248,7 +248,11 @@ class TantivyBackend(SearchBackend):
             found = searcher.search(
                 tantivy_query, limit=query.page_size, offset=query.offset, count=True, **self._order(query)
             )
-            facets = self._facets(searcher, tantivy_query, query.facets)
+            facets = self._facets(searcher, tantivy_query, tuple(n for n in query.facets if n not in query.disjunctive))
+            for name in query.disjunctive:  # counted as if its own filter were not set
+                without = self._query(target, understood, query.filters_without(name), query.published_after)
+                facets.update(self._facets(searcher, without, (name,)))
+            facets = {name: facets[name] for name in query.facets}
         except ValueError as error:
             raise SearchUnavailable(str(error)) from error
         hits, by_score = [], not self._order(query)

@@ -297,11 +297,25 @@ class BackendContract:
         matched = Listing.objects.filter(pk__in=result.ids).select_related("organisation", "field")
         assert len(result.ids) == result.total
         expected = self.database_counts(matched)
+        for name in set(query.get("filters", {})) & set(LISTING_FACETS):  # counted without its own filter
+            others = {key: values for key, values in query["filters"].items() if key != name}
+            wider = backend.search(SearchQuery(page_size=50, **{**query, "filters": others}))
+            expected[name] = self.database_counts(Listing.objects.filter(pk__in=wider.ids))[name]
         assert {name: dict(buckets) for name, buckets in result.facets.items()} == {
             name: dict(counter) for name, counter in expected.items()
         }
         for buckets in result.facets.values():  # largest first
             assert [count for _value, count in buckets] == sorted((count for _value, count in buckets), reverse=True)
+
+    def test_a_chosen_value_keeps_the_other_values_of_its_facet_with_their_counts(self, backend, corpus):
+        result = backend.search(
+            SearchQuery(filters={"province": ("310000",)}, facets=("province", "kind"), page_size=50)
+        )
+        assert result.total == 2
+        # The province facet is counted as if no province were chosen: 江苏省 is still offered with its 2.
+        assert dict(result.facets["province"]) == {"310000": 2, "320000": 2, "330000": 1, "340000": 1}
+        # The other facets count the two Shanghai listings only.
+        assert sum(count for _value, count in result.facets["kind"]) == 2
 
     def test_facets_are_counted_over_every_match_not_one_page(self, backend, corpus):
         result = backend.search(SearchQuery(facets=("province",), page_size=1))

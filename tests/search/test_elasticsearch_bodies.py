@@ -329,6 +329,37 @@ def test_facets_are_terms_aggregations_of_the_same_query():
     }
 
 
+def test_a_chosen_facet_value_moves_to_the_post_filter_and_each_facet_counts_under_the_others():
+    query = SearchQuery(
+        filters={"province": ("310000",), "kind": ("patent",), "open_licence": ("1",)},
+        facets=("province", "kind", "field"),
+    )
+    body = es.search_body(query)
+    assert body["query"]["bool"]["filter"] == [{"term": {"open_licence": True}}]  # a flag is no facet: stays
+    province, kind = {"terms": {"province": ["310000"]}}, {"terms": {"kind": ["patent"]}}
+    assert body["post_filter"] == {"bool": {"filter": [province, kind]}}
+    terms = {name: {"terms": {"field": name, "size": 200}} for name in ("province", "kind", "field")}
+    assert body["aggs"] == {
+        "province": {"filter": {"bool": {"filter": [kind]}}, "aggs": {"province": terms["province"]}},
+        "kind": {"filter": {"bool": {"filter": [province]}}, "aggs": {"kind": terms["kind"]}},
+        "field": {"filter": {"bool": {"filter": [province, kind]}}, "aggs": {"field": terms["field"]}},
+    }
+
+
+def test_a_nested_facet_answer_is_read_like_a_plain_one():
+    query = SearchQuery(filters={"province": ("310000",)}, facets=("province", "kind"))
+    response = {
+        "took": 3,
+        "hits": {"total": {"value": 1}, "hits": [{"_id": "7", "_score": 1.0}]},
+        "aggregations": {
+            "province": {"buckets": [{"key": "310000", "doc_count": 1}, {"key": "320000", "doc_count": 4}]},
+            "kind": {"doc_count": 1, "kind": {"buckets": [{"key": "patent", "doc_count": 1}]}},
+        },
+    }
+    result = es.parse_response(query, response)
+    assert result.facets == {"province": [("310000", 1), ("320000", 4)], "kind": [("patent", 1)]}
+
+
 @pytest.mark.parametrize(
     ("sort", "first"),
     [
