@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from .models import SavedSearch, SearchAlertSent
+from .models import SavedSearch, SearchAlertSent, SynonymGroup
 
 
 class SearchAlertSentInline(admin.TabularInline):
@@ -43,3 +43,14 @@ class SearchAlertSentAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(SynonymGroup)
+class SynonymGroupAdmin(admin.ModelAdmin):
+    """The staff's synonyms: a change applies to the next searches, without a reindex."""
+
+    list_display = ("forms", "field", "is_active", "updated_at")
+    list_filter = ("is_active", "field")
+    list_editable = ("is_active",)
+    search_fields = ("forms",)
+    list_select_related = ("field",)

@@ -8,8 +8,13 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         from listings import hooks
+        from techmarket.accounts.permissions import grant_platform_staff_after_migrate
 
         from . import searching, signals
 
         signals.connect()
+        # The platform staff keep the synonyms (the admin's "synonyms" page).
+        grant_platform_staff_after_migrate(
+            self, ("view_synonymgroup", "add_synonymgroup", "change_synonymgroup", "delete_synonymgroup")
+        )
         hooks.provide(similar=searching.similar_listings, matching=searching.matching_listings)

@@ -71,3 +71,64 @@ class SearchAlertSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.saved_search} → {self.listing_id}"
+
+
+class SynonymGroupQuerySet(models.QuerySet):
+    def active(self) -> SynonymGroupQuerySet:
+        return self.filter(is_active=True)
+
+
+class SynonymGroup(models.Model):
+    """Words that name the same thing (氮化镓 / GaN, 新能源车 / 新能源汽车), kept by the platform staff.
+
+    Applied at query time by every backend (``search.synonyms``), so a change takes effect without a reindex.
+    """
+
+    forms = models.CharField(
+        _("words"),
+        max_length=300,
+        unique=True,
+        help_text=_("Two or more words that mean the same, separated by commas, e.g. 氮化镓, GaN."),
+    )
+    field = models.ForeignKey(
+        "regions.TechnologyField",
+        verbose_name=_("technology field"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = SynonymGroupQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["field__position", "forms"]
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+
+    def __str__(self) -> str:
+        return self.forms
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return split_forms(self.forms)
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        words = split_forms(self.forms)
+        if len(words) < 2:
+            raise ValidationError({"forms": _("Give at least two words, separated by commas.")})
+        self.forms = ", ".join(words)
+
+
+def split_forms(text: str) -> tuple[str, ...]:
+    """The words of a group as the search compares them: normalised, Latin lower-cased, each once."""
+    import re
+
+    from .analysis import simplified
+
+    words = (simplified(word).strip().lower() for word in re.split(r"[,，、;；\n]+", text or ""))
+    return tuple(dict.fromkeys(word for word in words if word))

@@ -86,3 +86,9 @@ def connect() -> None:
     post_save.connect(_patent_saved, sender=Patent, dispatch_uid="search-patent")
     post_save.connect(_field_saved, sender=TechnologyField, dispatch_uid="search-field")
     m2m_changed.connect(_patents_changed, sender=Listing.patents.through, dispatch_uid="search-patents")
+    # Synonyms apply at query time: a change needs no reindex, only the table read again.
+    from . import synonyms
+    from .models import SynonymGroup
+
+    for signal in (post_save, post_delete):
+        signal.connect(synonyms.forget, sender=SynonymGroup, dispatch_uid=f"search-synonyms-{signal is post_save}")

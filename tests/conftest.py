@@ -52,6 +52,7 @@ SEEDING_MIGRATIONS = [
     ("ip_registry.migrations.0002_ledger_head_and_plan_targets", "seed"),
     ("ip_registry.migrations.0008_stats_targets", "seed"),
     ("cms.migrations.0002_page_tree", "build"),
+    ("search.migrations.0003_seed_synonyms", "seed"),
 ]
 
 
@@ -79,11 +80,14 @@ def migrated_rows(request):
 def search_index():
     """Each test's own empty tantivy index, in memory: the index upkeep runs for real, without a disk commit
     per write, and no test finds another's documents. The backend contract tests (tests/search/) use disk."""
+    from search import synonyms
     from search.backends import get_backend, reset_backends
 
     reset_backends()
+    synonyms.forget()  # the staff's synonyms as this test's database holds them
     yield get_backend()
     reset_backends()
+    synonyms.forget()
 
 
 @pytest.fixture
