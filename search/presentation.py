@@ -99,6 +99,33 @@ def chips(query: SearchQuery) -> list[Chip]:
     return shown
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    label: str
+    url: str
+
+
+def suggested_filters(query: SearchQuery) -> list[Suggestion]:
+    """The places and fields the words name, offered as filters ("只看安徽省的结果？"); the search only leans
+    toward them."""
+    from django.utils.translation import gettext as _
+
+    from .understanding import understand
+
+    offered = []
+    for name, value in understand(query.text).places:
+        if value in query.filters.get(name, ()) or name not in FIELDS:
+            continue
+        label = labels(name, [value]).get(value, value)
+        text = _("Only results in %(place)s?") if name in ("province", "city") else _("Only %(field)s?")
+        offered.append(
+            Suggestion(
+                text % {"place": label, "field": label}, _url(query, name, [*query.filters.get(name, ()), value])
+            )
+        )
+    return offered
+
+
 def listing_hits(result: SearchResult) -> list[ListingHit]:
     """The hits' listings from the database (those still published), with the highlighted text to show."""
     by_id = {hit.id: hit for hit in result.hits}

@@ -4,10 +4,11 @@ and how much of it a document must match.
 - A term's alternatives are the term and its synonyms (``synonyms.py``); a
   document matches the term when it matches one alternative.
 - A term that names a province or a city of the region (江苏, 江苏省, 苏州,
-  合肥市) is a boost toward the listings of that place (or that name the
-  place), not a filter and not a term a document must have:
-  ``钙钛矿 电池 江苏`` finds every 钙钛矿电池 listing, Jiangsu's first. A
-  query of place names only needs them as terms.
+  合肥市), or a technology field (生物医药), is a boost toward the listings
+  of that place or field (or that name it), not a filter and not a term a
+  document must have: ``钙钛矿 电池 江苏`` finds every 钙钛矿电池 listing,
+  Jiangsu's first. A query of such names only needs them as terms. The page
+  offers each as a filter (``suggested_filters``).
 - A query of several terms needs most of them (all of two, two of three,
   three of four ...); ranking (BM25, the title weighted) puts the documents
   with more of them first.
@@ -21,8 +22,12 @@ and how much of it a document must match.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass
 from functools import cache
+
+from django.db import DatabaseError
+from django.utils import translation
 
 from techmarket.regions import gbt2260
 
@@ -41,7 +46,8 @@ class Clause:
 
     term: Term
     alternatives: tuple[Term, ...]  # the term first, then its synonyms
-    places: tuple[tuple[str, str], ...] = ()  # (keyword field, code): ("province", "320000"), ("city", "320500")
+    # (keyword field, code) it names: ("province", "320000"), ("city", "320500"), ("field", "biomedicine")
+    places: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,12 @@ class Understood:
 def places() -> dict[str, tuple[tuple[str, str], ...]]:
     """Names of the region's provinces and prefecture-level cities, full and short -> the keyword they match."""
     found: dict[str, tuple[tuple[str, str], ...]] = {}
+    with translation.override("zh-hans"):  # the names people type, whatever the page's language when first read
+        _add_places(found)
+    return found
+
+
+def _add_places(found: dict) -> None:
     for province in gbt2260.YRD_PROVINCES:
         named = [(gbt2260.division_name(province), (("province", province),))]
         if province not in gbt2260.MUNICIPALITIES:  # a municipality's "cities" are districts
@@ -97,7 +109,6 @@ def places() -> dict[str, tuple[tuple[str, str], ...]]:
             short = _SHORT.match(name)
             if short:
                 found.setdefault(short["short"], place)
-    return found
 
 
 def gram_minimum(term: Term) -> int:
@@ -127,8 +138,27 @@ def alternatives(term: Term) -> tuple[Term, ...]:
     return tuple(unique[:MAX_ALTERNATIVES])
 
 
+_fields: tuple[float, dict[str, tuple[tuple[str, str], ...]]] | None = None
+FIELD_NAMES_REFRESH_SECONDS = 300
+
+
+def field_names() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The active technology fields' Chinese names -> the field they name (read again every few minutes)."""
+    global _fields
+    now = time.monotonic()
+    if _fields is None or now - _fields[0] > FIELD_NAMES_REFRESH_SECONDS:
+        from techmarket.regions.models import TechnologyField
+
+        try:
+            rows = TechnologyField.objects.active().values_list("name_zh", "slug")
+            _fields = (now, {analysis.simplified(name): (("field", slug),) for name, slug in rows})
+        except DatabaseError:  # no table yet (a bench run before ``migrate``)
+            _fields = (now, {})
+    return _fields[1]
+
+
 def understand(text: str, *, relaxed: bool = False) -> Understood:
-    named = places()
+    named = {**field_names(), **places()}
     clauses = []
     for term in analysis.query_terms(text):
         where = named.get(term.text, ()) if term.cjk else ()

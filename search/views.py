@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from techmarket import pagecache
 
-from . import presentation
+from . import presentation, suggestions
 from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, SearchForm, querystring
 from .query import LISTING_FACETS, SearchQuery
 from .searching import run_search
@@ -39,6 +39,11 @@ def search(request: HttpRequest) -> HttpResponse:
         "hits": presentation.listing_hits(result),
         "facets": presentation.facets(query, result),
         "chips": presentation.chips(query),
+        "suggested_filters": presentation.suggested_filters(query),
+        "did_you_mean": [
+            (text, "?" + querystring(SearchQuery(text=text, filters=query.filters)))
+            for text in (suggestions.did_you_mean(query.text) if outcome.relaxed or not result.total else ())
+        ],
         "clear_url": "?" + querystring(SearchQuery(text=query.text)) if query.filters else "",
         "sort_choices": SORT_CHOICES,
         "pagination": _pagination(query, pages),

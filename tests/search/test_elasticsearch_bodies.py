@@ -23,6 +23,9 @@ from search.documents import listing_document
 from search.query import DEMAND_FILTERS, LISTING_FILTERS, LISTING_FLAGS, SearchQuery
 from tests.factories import OrganisationFactory, make_listing
 
+# The query understanding reads the staff's synonyms and the technology fields from the database.
+pytestmark = pytest.mark.django_db
+
 PUBLISHED = datetime(2025, 3, 1, 8, 30, 15, 123456, tzinfo=UTC)
 PUBLISHED_US = 1740817815123456
 

@@ -7,6 +7,9 @@ import pytest
 from search.backends.tantivy import TantivyBackend
 from search.query import SearchQuery
 
+# The query understanding reads the staff's synonyms and the technology fields from the database.
+pytestmark = pytest.mark.django_db
+
 
 def document(id: int, summary: str, province: str, open_licence: bool) -> dict:
     return {
