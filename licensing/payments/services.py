@@ -206,7 +206,8 @@ def _started(payment: Payment) -> bool:
 
 
 def _locked(payment: Payment) -> Payment:
-    return Payment.objects.select_for_update().select_related("payer", "payee").get(pk=payment.pk)
+    # Lock the payment row only: the payer's and payee's rows are read, and other payments of theirs go on.
+    return Payment.objects.select_for_update(of=("self",)).select_related("payer", "payee").get(pk=payment.pk)
 
 
 def _move(payment: Payment, state: str) -> None:
@@ -258,9 +259,10 @@ def payment_succeed(*, payment: Payment, actor=None, amount_received: Decimal | 
 def _amount(value) -> Decimal:
     try:
         amount = Decimal(value)
+        exact = amount.is_finite() and amount >= 0 and amount == amount.quantize(CENT)
     except (InvalidOperation, TypeError, ValueError):
-        amount = None
-    if amount is None or not amount.is_finite() or amount < 0 or amount != amount.quantize(CENT):
+        exact = False
+    if not exact:
         raise LicensingError(_("Enter the amount received as yuan with at most two decimal places, such as 50000.00."))
     return amount.quantize(CENT)
 
@@ -363,7 +365,7 @@ def _expire(payment: Payment, *, actor=None, reason: str = "") -> None:
 def payments_expire(*, now: datetime.datetime | None = None) -> int:
     """Expire every pending payment whose reference lapsed before ``now``; the number expired.
 
-    Each payment in its own transaction, so one handler's refusal does not hold back the rest.
+    Each payment in its own transaction: if one's handler fails, those expired before it stay expired.
     """
     now = now or timezone.now()
     expired = 0

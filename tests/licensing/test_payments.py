@@ -149,7 +149,7 @@ def test_only_bank_transfers_are_confirmed_by_hand(university, firm, finance):
     assert card.state == PaymentState.PENDING
 
 
-@pytest.mark.parametrize("amount", ["-1", "12.345", "NaN"])
+@pytest.mark.parametrize("amount", ["-1", "12.345", "NaN", "1E+400"])
 def test_an_amount_received_that_is_not_money_is_refused(payment, finance, amount):
     with pytest.raises(LicensingError, match="at most two decimal places"), translation.override("en"):
         payments.payment_confirm_receipt(actor=finance, payment=payment, amount_received=Decimal(amount))
