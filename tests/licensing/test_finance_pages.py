@@ -243,3 +243,16 @@ def test_the_admin_shows_payments_and_funds_read_only(client, payment, fund):
     fund.refresh_from_db()
     assert fund.balance == Decimal("1000000.00") and fund.coverage_ratio == Decimal("75.00")
     assert Payment.objects.count() == 1
+
+
+def test_every_licensing_model_can_be_looked_up_in_the_admin(client, payment, fund):
+    from django.contrib import admin as django_admin
+
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    models = [model for model in django_admin.site._registry if model._meta.app_label == "licensing"]
+    assert len(models) == 12  # the other four are inlines of these
+    for model in models:
+        with translation.override("en"):
+            address = reverse(f"admin:licensing_{model._meta.model_name}_changelist")
+        assert client.get(address).status_code == 200, model
+        assert client.get(address, {"q": "TM"}).status_code == 200, model
