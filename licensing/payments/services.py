@@ -152,28 +152,34 @@ def payment_create(
     return payment
 
 
-def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool:
-    """Call the gateway for a payment whose row exists; record the call. False (and a failed Transaction) if the
-    gateway could not be reached: the payment stays pending and ``reconcile_payments`` tries again."""
-    request = PaymentRequest(
-        reference=payment.reference,
-        amount=payment.amount,
-        currency=payment.currency,
-        description=payment.description,
-        payer_name=payment.payer.name_zh,
-        payee_name=payment.payee.name_zh,
-    )
-    sent = {"reference": request.reference, "amount": str(request.amount), "currency": request.currency}
-    try:
-        instructions = gateway_for(payment.gateway).start(request, now=now)
-    except Exception as error:  # a gateway's failure is recorded and retried, never lost
-        logger.exception("Payment %s: the gateway could not be started", payment.reference)
-        Transaction.objects.create(
-            payment=payment, gateway=payment.gateway, operation="start", request=sent, error=str(error)[:500]
-        )
-        return False
+def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool | None:
+    """Call the gateway for a payment whose row exists, with the row locked, and record the call.
+
+    True when started now; None when there was nothing to start (started already, by a concurrent run, or no longer
+    pending); False (and a failed Transaction) if the gateway could not be reached: the payment stays pending and
+    ``reconcile_payments`` tries again. The row stays locked during the call, so two runs never start it twice.
+    """
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        payment = _locked(payment)
+        if payment.state != PaymentState.PENDING or _started(payment):
+            return None
+        request = PaymentRequest(
+            reference=payment.reference,
+            amount=payment.amount,
+            currency=payment.currency,
+            description=payment.description,
+            payer_name=payment.payer.name_zh,
+            payee_name=payment.payee.name_zh,
+        )
+        sent = {"reference": request.reference, "amount": str(request.amount), "currency": request.currency}
+        try:
+            instructions = gateway_for(payment.gateway).start(request, now=now)
+        except Exception as error:  # a gateway's failure is recorded and retried, never lost
+            logger.exception("Payment %s: the gateway could not be started", payment.reference)
+            Transaction.objects.create(
+                payment=payment, gateway=payment.gateway, operation="start", request=sent, error=str(error)[:500]
+            )
+            return False
         Transaction.objects.create(
             payment=payment,
             gateway=payment.gateway,
@@ -185,7 +191,7 @@ def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool:
         payment.gateway_reference = instructions.gateway_reference
         payment.expires_at = instructions.expires_at
         payment.save(update_fields=["gateway_reference", "expires_at", "updated_at"])
-        if payment.gateway == Gateway.BANK_TRANSFER and payment.state == PaymentState.PENDING:
+        if payment.gateway == Gateway.BANK_TRANSFER:
             details = instructions.details
             _tell(
                 "payment_instructions",
@@ -476,10 +482,11 @@ def payments_reconcile(
 
 def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: ReconcileReport) -> None:
     if not _started(payment):
-        if _start(payment, now=now):
+        started = _start(payment, now=now)
+        if started:
             report.started += 1
             report.pending += 1
-        else:
+        elif started is False:
             report.errors.append(f"{payment.reference}: the gateway could not be started")
         return
     try:

@@ -14,6 +14,7 @@ from licensing.choices import Gateway, PaymentPurpose, PaymentState
 from licensing.exceptions import LicensingError
 from licensing.models import Payment, Transaction
 from licensing.payments import services as payments
+from licensing.payments.bank_transfer import BankTransferGateway
 from licensing.payments.base import PaymentStatus
 from techmarket.audit.models import AuditEvent
 
@@ -263,6 +264,40 @@ class _Gateway:
         if self.error:
             raise self.error
         return self.answer
+
+
+class _Flaky:
+    """A gateway that cannot be reached the first time it is started."""
+
+    def __init__(self):
+        self.calls = 0
+        self.real = BankTransferGateway()
+
+    def start(self, request, *, now=None):
+        self.calls += 1
+        if self.calls == 1:
+            raise ConnectionError("gateway unreachable")
+        return self.real.start(request, now=now)
+
+    def status(self, payment, *, now=None):
+        return self.real.status(payment, now=now)
+
+
+def test_a_gateway_that_fails_to_start_leaves_a_pending_payment_that_reconciliation_starts(
+    university, firm, monkeypatch
+):
+    flaky = _Flaky()
+    monkeypatch.setattr(payments, "gateway_for", lambda name: flaky)
+    payment = payments.payment_create(purpose=PURPOSE, description="x", amount="10", payer=firm, payee=university)
+    assert payment.state == PaymentState.PENDING and payment.expires_at is None
+    assert list(payment.transactions.values_list("operation", "succeeded", "error")) == [
+        ("start", False, "gateway unreachable")
+    ]
+    report = payments.payments_reconcile()
+    assert (report.started, report.errors) == (1, [])
+    payment.refresh_from_db()
+    assert payment.expires_at is not None
+    assert list(payment.transactions.values_list("operation", "succeeded")) == [("start", False), ("start", True)]
 
 
 def test_reconciliation_records_what_the_gateway_reports(payment, paid, monkeypatch):
