@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import CNY, Gateway, PaymentPurpose, PaymentState
@@ -73,6 +74,9 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference} ¥{self.amount}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("licensing:payment_detail", args=[self.reference])
 
 
 class Transaction(models.Model):

@@ -15,16 +15,18 @@ from .base import PaymentInstructions, PaymentRequest, PaymentStatus
 class BankTransferGateway:
     name = Gateway.BANK_TRANSFER
 
-    def start(self, request: PaymentRequest) -> PaymentInstructions:
+    def start(self, request: PaymentRequest, *, now: datetime.datetime | None = None) -> PaymentInstructions:
         account = settings.PLATFORM_BANK_ACCOUNT
+        now = now or timezone.now()
         return PaymentInstructions(
             gateway_reference=request.reference,
-            expires_at=timezone.now() + datetime.timedelta(days=BANK_TRANSFER_DAYS),
+            expires_at=now + datetime.timedelta(days=BANK_TRANSFER_DAYS),
             details={**account, "reference": request.reference},
         )
 
-    def status(self, payment) -> PaymentStatus:
+    def status(self, payment, *, now: datetime.datetime | None = None) -> PaymentStatus:
         """Nothing to ask a bank: a transfer is pending until staff confirm it or its reference expires."""
-        if payment.expires_at is not None and payment.expires_at < timezone.now():
+        now = now or timezone.now()
+        if payment.state == PaymentState.PENDING and payment.expires_at is not None and payment.expires_at < now:
             return PaymentStatus(state=PaymentState.EXPIRED, reason="reference expired unpaid")
         return PaymentStatus(state=payment.state)

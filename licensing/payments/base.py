@@ -44,8 +44,8 @@ class PaymentStatus:
 class Gateway(Protocol):
     name: str
 
-    def start(self, request: PaymentRequest) -> PaymentInstructions:
-        """Begin collecting a payment (the ``Payment`` row exists already)."""
+    def start(self, request: PaymentRequest, *, now: datetime.datetime | None = None) -> PaymentInstructions:
+        """Begin collecting a payment (the ``Payment`` row exists already); ``now`` is the clock (default: now)."""
 
-    def status(self, payment) -> PaymentStatus:
+    def status(self, payment, *, now: datetime.datetime | None = None) -> PaymentStatus:
         """Ask the gateway what became of a pending payment."""
