@@ -27,6 +27,8 @@ class ObtainForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["licensee"].queryset = permissions.enterprise_organisations(user).order_by("name_zh")
+        # The registered Chinese name, as the notice and the registry write it.
+        self.fields["licensee"].label_from_instance = lambda organisation: organisation.name_zh
         if self.fields["licensee"].queryset.count() == 1:
             self.fields["licensee"].widget = forms.HiddenInput()
             self.initial.setdefault("licensee", self.fields["licensee"].queryset.get().pk)

@@ -128,7 +128,8 @@ def obtain(request: HttpRequest, pk: int) -> HttpResponse:
         status = 400
     elif request.method == "POST":
         status = 400 if status == 200 else status
-    licensee = form.fields["licensee"].queryset.first()
+    chosen = getattr(form, "cleaned_data", {}).get("licensee")
+    licensee = chosen or form.fields["licensee"].queryset.first()
     notice = (
         notice_html(
             notice_context(

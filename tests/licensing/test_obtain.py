@@ -120,9 +120,7 @@ def test_an_entry_fee_is_what_is_paid_up_front(university, firm, firm_member):
     assert licence.status == LicenceStatus.AWAITING_PAYMENT and licence.payment.amount == Decimal("10000.00")
 
 
-def test_an_expired_payment_cancels_the_licence_and_frees_the_firm_to_obtain_it_again(
-    declaration, firm, firm_member
-):
+def test_an_expired_payment_cancels_the_licence_and_frees_the_firm_to_obtain_it_again(declaration, firm, firm_member):
     licence = obtain(firm_member, declaration, firm)
     payment = licence.payment
     Payment.objects.filter(pk=payment.pk).update(state=PaymentState.EXPIRED)
