@@ -236,3 +236,34 @@ def test_anyone_else_gets_404_for_the_licence_and_its_notice(client, licence, la
 def test_the_stored_pdf_is_not_served_as_public_media(client, licence):
     response = client.get(f"/media/{licence.notice.pdf.name}")
     assert response.status_code == 404
+
+
+# The registry clerks' side: the CNIPA recordal of a licence the ledger holds already -------------------------------
+
+
+def test_a_clerk_enters_the_recordal_of_an_obtained_licence_without_a_document_or_a_second_entry(client, licence):
+    from ip_registry.models import LicenceRecordal, RegistryDocument, RegistryEntry
+    from tests.factories import registry_clerk_user
+
+    recordal = LicenceRecordal.objects.get(reference=licence.reference)
+    client.force_login(registry_clerk_user())
+    record_page = url("ip_registry:recordal_record", recordal.pk)
+    assert record_page in client.get(url("ip_registry:recordal_list")).content.decode()
+    form = client.get(url("ip_registry:recordal_record", recordal.pk)).content.decode()
+    assert 'name="registration_number"' in form and 'name="document"' not in form
+    entries = RegistryEntry.objects.count()
+    response = client.post(
+        url("ip_registry:recordal_record", recordal.pk),
+        {"registration_date": TODAY.isoformat(), "registration_number": ""},
+    )
+    assert response.status_code == 400  # the recordal number is what the clerk is there to enter
+    response = client.post(
+        url("ip_registry:recordal_record", recordal.pk),
+        {"registration_date": TODAY.isoformat(), "registration_number": "2026340000789"},
+    )
+    entry = licence.registry_entries.get()
+    assert response.status_code == 302 and response["Location"].endswith(f"#entry-{entry.sequence}")
+    recordal.refresh_from_db()
+    assert (recordal.recorded_on, recordal.registration_number, recordal.entry) == (TODAY, "2026340000789", entry)
+    assert RegistryEntry.objects.count() == entries and not RegistryDocument.objects.exists()
+    assert record_page not in client.get(url("ip_registry:recordal_list")).content.decode()
