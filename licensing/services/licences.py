@@ -236,35 +236,36 @@ def licence_obtain(*, actor, declaration: Declaration, licensee, listing=None, o
         confirmed_by=actor,
         confirmed_at=timezone.localtime(),
     )
-    notice = notice_store(licence=licence, draft=draft, confirmed_by=actor)
     audit_record(
         actor=actor,
         action="licence.obtain",
         target=licence,
         summary=f"{licence.reference} {licensee.name_zh}",
-        data={"declaration": declaration.pk, "notice_sha256": notice.sha256_pdf},
+        data={"declaration": declaration.pk, "notice_sha256": draft.sha256_pdf},
     )
     email_on_commit(
         template="licence_notice",
         to=_admin_emails(declaration.licensor),
-        context={**_mail_context(licence), "sha256_html": notice.sha256_html, "sha256_pdf": notice.sha256_pdf},
+        context={**_mail_context(licence), "sha256_html": draft.sha256_html, "sha256_pdf": draft.sha256_pdf},
     )
     amount = licence.upfront_amount
     if not amount:
-        return licence_take_effect(licence, on)
-    from ..payments.services import payment_create
+        licence = licence_take_effect(licence, on)
+    else:
+        from ..payments.services import payment_create
 
-    payment = payment_create(
-        purpose=PaymentPurpose.OPEN_LICENCE_FEE,
-        description=_("Open licence %(reference)s: %(fee)s")
-        % {"reference": licence.reference, "fee": licence.get_fee_type_display()},
-        amount=amount,
-        payer=licensee,
-        payee=declaration.licensor,
-        actor=actor,
-    )
-    licence.payment = payment
-    licence.save(update_fields=["payment"])
+        licence.payment = payment_create(
+            purpose=PaymentPurpose.OPEN_LICENCE_FEE,
+            description=_("Open licence %(reference)s: %(fee)s")
+            % {"reference": licence.reference, "fee": licence.get_fee_type_display()},
+            amount=amount,
+            payer=licensee,
+            payee=declaration.licensor,
+            actor=actor,
+        )
+        licence.save(update_fields=["payment"])
+    # The notice's file is stored last, once nothing else can refuse: a refusal leaves no file behind.
+    notice_store(licence=licence, draft=draft, confirmed_by=actor)
     return licence
 
 
