@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ip_registry import recordals
 from ip_registry import services as registry
@@ -106,7 +106,7 @@ def test_a_lump_sum_licence_awaits_payment_then_takes_effect_when_it_is_confirme
 
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.IN_FORCE
-    assert licence.effective_on == payment.__class__.objects.get(pk=payment.pk).succeeded_at.date()
+    assert licence.effective_on == timezone.localdate(Payment.objects.get(pk=payment.pk).succeeded_at)
     (entry,) = licence.registry_entries.all()
     assert entry.licence_type == LicenceType.OPEN and entry.patent == patent
     assert LicenceRecordal.objects.get().entry == entry
