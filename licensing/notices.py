@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime
 import hashlib
 import io
+import re
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import strip_tags
 
 from .models import LicenceNotice, OpenLicence
@@ -78,8 +79,6 @@ def notice_html(context: dict) -> str:
 
 def _paragraphs(html: str) -> list[tuple[str, str]]:
     """The notice's blocks as (style, text): headings and paragraphs, in order, from the template's data-pdf marks."""
-    import re
-
     blocks = []
     for match in re.finditer(r"<(h1|h2|p|li|dt|dd)[^>]*data-pdf[^>]*>(.*?)</\1>", html, re.S):
         text = " ".join(strip_tags(match.group(2)).split())
@@ -148,7 +147,3 @@ def notice_store(*, licence: OpenLicence, draft: NoticeDraft, confirmed_by) -> L
     notice.pdf.save(f"{draft.sha256_pdf}.pdf", ContentFile(draft.pdf), save=False)
     notice.save()
     return notice
-
-
-def confirmed_now() -> datetime.datetime:
-    return timezone.localtime()
