@@ -25,5 +25,6 @@ class IpRegistryConfig(AppConfig):
             {
                 "registry.recordal_open": _("Licence contract awaiting recordal"),
                 "registry.recordal_reminded": _("Recordal reminder sent"),
+                "registry.recordal_recorded": _("Licence recorded with CNIPA"),
             }
         )

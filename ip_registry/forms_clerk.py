@@ -269,6 +269,26 @@ class RecordalRecordForm(EntryForm):
         return {"recordal": self.recordal, **data}
 
 
+class LinkedRecordalForm(forms.Form):
+    """CNIPA recorded a licence the ledger holds already (an open licence obtained on the platform): its date and
+    number. The ledger's entry is written, so no supporting document is attached to it."""
+
+    registration_date = _date_field(
+        gettext_lazy("Registration date"), help_text=gettext_lazy("The day CNIPA registered it, as on its notice.")
+    )
+    registration_number = forms.CharField(label=gettext_lazy("Registration number"), max_length=64)
+
+    def __init__(self, *args, recordal: LicenceRecordal, **kwargs):
+        self.recordal = recordal
+        super().__init__(*args, **kwargs)
+
+    def clean_registration_date(self) -> datetime.date:
+        day = self.cleaned_data["registration_date"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The registration date cannot be in the future."), code="future")
+        return day
+
+
 class RecordalFilterForm(forms.Form):
     """The clerks' list of licences awaiting recordal: all of them, those due (within so many days), or the late."""
 

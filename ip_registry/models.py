@@ -353,8 +353,8 @@ class RegistryDocument(models.Model):
 
 class LicenceRecordalQuerySet(models.QuerySet):
     def awaiting(self) -> LicenceRecordalQuerySet:
-        """Contracts not recorded yet."""
-        return self.filter(entry__isnull=True)
+        """Contracts not recorded with CNIPA yet (a licence the platform wrote to the ledger itself waits too)."""
+        return self.filter(recorded_on__isnull=True)
 
     def late(self, on: datetime.date) -> LicenceRecordalQuerySet:
         """Awaiting recordal past their deadline."""
@@ -380,6 +380,10 @@ class LicenceRecordal(models.Model):
     :func:`ip_registry.recordals.licence_recordal_open` (which the licensing app
     calls when a contract it handled takes effect), closed when a clerk records
     it (:func:`ip_registry.recordals.licence_recordal_record` links the entry).
+    An open licence obtained on the platform is in the ledger from the day it
+    takes effect: its recordal is opened linked to that entry and waits only for
+    CNIPA's recordal, which the clerk enters as ``recorded_on`` and
+    ``registration_number`` without a second entry.
     Until then the clerks' list shows it as due or, past its deadline, late; its
     parties are reminded once, a week before the deadline.
     """
@@ -415,6 +419,10 @@ class LicenceRecordal(models.Model):
         related_name="recordal",
         verbose_name=_("recorded as"),
     )
+    recorded_on = models.DateField(
+        _("recorded on"), null=True, blank=True, help_text=_("The day CNIPA registered the recordal.")
+    )
+    registration_number = models.CharField(_("recordal number"), max_length=64, blank=True)
     reminder_sent_at = models.DateTimeField(_("reminded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -428,7 +436,7 @@ class LicenceRecordal(models.Model):
         verbose_name = _("licence awaiting recordal")
         verbose_name_plural = _("licences awaiting recordal")
         indexes = [
-            models.Index(fields=["deadline"], condition=models.Q(entry__isnull=True), name="recordal_awaiting"),
+            models.Index(fields=["deadline"], condition=models.Q(recorded_on__isnull=True), name="recordal_awaiting"),
         ]
         constraints = [
             models.CheckConstraint(condition=models.Q(term_end__gte=models.F("term_start")), name="recordal_term"),
@@ -443,7 +451,7 @@ class LicenceRecordal(models.Model):
 
     @property
     def is_recorded(self) -> bool:
-        return self.entry_id is not None
+        return self.recorded_on is not None
 
     def days_left(self, on: datetime.date | None = None) -> int:
         """Days until the deadline (negative once it has passed)."""

@@ -9,6 +9,12 @@ deadline. :func:`licence_recordal_record` records it through
 effective date, and links the entry, in one transaction: the contract leaves
 the list of those awaiting recordal exactly when its licence enters the ledger.
 
+An open licence obtained on the platform enters the ledger the day it takes
+effect (the licensing app writes it through ``services.licence_record``); its
+recordal is opened linked to that entry (``entry=``) and still awaits CNIPA's
+recordal: recording it then stores the recordal's date and number on the
+recordal and writes no second entry.
+
 :func:`recordal_reminders_send`, run daily (``manage.py send_recordal_reminders``),
 e-mails the licensor's administrators and the contract's contact a week before
 the deadline, once per contract: the time it was sent is stored with the row
@@ -33,6 +39,7 @@ from techmarket.audit.services import audit_record
 from techmarket.notifications import absolute_url, email_on_commit
 
 from . import permissions, services
+from .choices import EntryKind
 from .exceptions import RegistryError
 from .ledger import recordal_deadline
 from .models import LicenceRecordal, Patent, RegistryEntry
@@ -52,19 +59,25 @@ def licence_recordal_open(
     effective_date: datetime.date,
     reference: str = "",
     contact=None,
+    entry: RegistryEntry | None = None,
 ) -> LicenceRecordal:
     """A licence contract of the patent took effect: expect its recordal within three months.
 
     The licensing app calls this when a contract it handled takes effect
     (``actor=None``: it checks its own permissions); a clerk may too. The
     registry's licence rules are checked when the contract is recorded, against
-    the patent as it is then.
+    the patent as it is then. ``entry`` is the licence's ledger entry when it is
+    already in the ledger (an open licence the platform recorded as it took
+    effect): the recordal then awaits CNIPA's recordal only.
     """
     if actor is not None and not permissions.can_record_entries(actor):
         raise PermissionDenied
     if not licensees:
         raise RegistryError(_("Name at least one %(party)s.") % {"party": _("licensee")})
+    if entry is not None and (entry.patent_id != patent.pk or entry.kind != EntryKind.LICENCE):
+        raise ValueError(f"entry #{entry.sequence} is not a licence of {patent.application_number}")
     recordal = LicenceRecordal(
+        entry=entry,
         patent=patent,
         licence_type=licence_type,
         term_start=term_start,
@@ -102,13 +115,19 @@ def licence_recordal_record(
 
     The row is locked first, so a contract is recorded once however many clerks
     press the button; :func:`services.licence_record` checks the permission and
-    the licence rules, and a refusal leaves the contract awaiting recordal.
+    the licence rules, and a refusal leaves the contract awaiting recordal. A
+    recordal opened for a licence already in the ledger takes the recordal's
+    date and number and returns that entry: the ledger gets no second one.
     """
     recordal = LicenceRecordal.objects.select_for_update().get(pk=recordal.pk)
-    if recordal.entry_id is not None:
+    if recordal.is_recorded:
         raise RegistryError(
             _("This licence contract has already been recorded (entry #%(sequence)s).")
             % {"sequence": recordal.entry.sequence}
+        )
+    if recordal.entry_id is not None:
+        return _linked_recordal_record(
+            actor=actor, recordal=recordal, registration_date=registration_date, registration_number=registration_number
         )
     entry = services.licence_record(
         actor=actor,
@@ -124,7 +143,31 @@ def licence_recordal_record(
         details={**(details or {}), **({"contract": recordal.reference} if recordal.reference else {})},
     )
     recordal.entry = entry
-    recordal.save(update_fields=["entry"])
+    recordal.recorded_on = registration_date
+    recordal.registration_number = registration_number
+    recordal.save(update_fields=["entry", "recorded_on", "registration_number"])
+    return entry
+
+
+def _linked_recordal_record(
+    *, actor, recordal: LicenceRecordal, registration_date: datetime.date, registration_number: str
+) -> RegistryEntry:
+    """CNIPA recorded a licence the ledger holds already: keep the recordal's date and number on the recordal."""
+    if actor is not None and not permissions.can_record_entries(actor):
+        raise PermissionDenied
+    if registration_date < recordal.effective_date:
+        raise RegistryError(_("A licence cannot be recorded before it took effect."))
+    recordal.recorded_on = registration_date
+    recordal.registration_number = registration_number
+    recordal.save(update_fields=["recorded_on", "registration_number"])
+    entry = recordal.entry
+    audit_record(
+        actor=actor,
+        action="registry.recordal_recorded",
+        target=recordal.patent,
+        summary=f"{recordal.patent.application_number} #{entry.sequence} {registration_number}".strip(),
+        data={"recordal": recordal.pk, "entry": entry.sequence, "recorded_on": registration_date.isoformat()},
+    )
     return entry
 
 

@@ -34,6 +34,7 @@ from .forms_clerk import (
     EntryForm,
     LegalStatusForm,
     LicenceForm,
+    LinkedRecordalForm,
     PledgeForm,
     PledgeReleaseForm,
     RecordalFilterForm,
@@ -103,9 +104,13 @@ def _patent(number: str) -> Patent:
     return get_object_or_404(Patent, application_number=canonical)
 
 
-def _record(request: HttpRequest, form: EntryForm, service: Callable[..., RegistryEntry]) -> RegistryEntry | None:
+def _record(
+    request: HttpRequest, form: EntryForm | LinkedRecordalForm, service: Callable[..., RegistryEntry]
+) -> RegistryEntry | None:
     """Call the service with the form's data and document; on a refusal, put it on the form and return None."""
     try:
+        if isinstance(form, LinkedRecordalForm):
+            return service(actor=request.user, recordal=form.recordal, **form.cleaned_data)
         return record_with_document(
             service, actor=request.user, document=form.cleaned_data["document"], **form.service_arguments()
         )
@@ -192,7 +197,10 @@ def recordal_record(request: HttpRequest, pk: int) -> HttpResponse:
             % {"sequence": recordal.entry.sequence},
         )
         return redirect(f"{recordal.patent.get_absolute_url()}#entry-{recordal.entry.sequence}")
-    form = RecordalRecordForm(request.POST or None, request.FILES or None, recordal=recordal)
+    if recordal.entry_id is not None:  # in the ledger already: only CNIPA's recordal is entered
+        form = LinkedRecordalForm(request.POST or None, recordal=recordal)
+    else:
+        form = RecordalRecordForm(request.POST or None, request.FILES or None, recordal=recordal)
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -9,8 +9,19 @@ class LicensingConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from techmarket import slots
+        from techmarket.audit.models import register_actions
+
+        from .choices import PaymentPurpose
+        from .payments.services import on_succeeded
         from .permissions import finance_group_after_migrate
+        from .services import licences
+        from .views import obtain
 
         post_migrate.connect(
             finance_group_after_migrate, sender=self, weak=False, dispatch_uid="licensing-finance-group"
         )
+        # Open licences obtained online: a confirmed fee makes the licence take effect; the listing page offers it.
+        on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
+        register_actions(licences.AUDIT_ACTIONS)
+        slots.register(slots.LISTING_ACTIONS, obtain.listing_obtain_button)

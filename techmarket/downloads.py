@@ -28,9 +28,9 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponseBase
 from django.views.static import serve
 
 SANDBOX_POLICY = "sandbox; default-src 'none'"
-# Media paths that only a view may hand out, each after its own permission check: the listings' PDF files and the
-# registry's supporting documents.
-PRIVATE_MEDIA = re.compile(r"^(listings/[^/]+/files/|registry/)")
+# Media paths that only a view may hand out, each after its own permission check: the listings' PDF files, the
+# registry's supporting documents and licensing's documents (the licence notices).
+PRIVATE_MEDIA = re.compile(r"^(listings/[^/]+/files/|registry/|licensing/)")
 
 
 def sandboxed(response: HttpResponseBase) -> HttpResponseBase:
