@@ -171,3 +171,32 @@ def test_published_terms_read_as_a_person_reads_them(university):
             assert (
                 selectors.published_terms(declare(university, [patent_in_force(university)], fee_type=fee_type)) == text
             )
+
+
+# Badges and terms on listing cards and search results ------------------------------------------------------------
+
+
+def test_cards_and_search_results_show_the_published_terms_and_the_pay_later_badge(client, university):
+    from listings.models import DealTerm
+    from listings.services.listings import Term
+    from search.indexing import sync
+    from search.query import LISTINGS
+    from tests.factories import make_listing
+
+    listing = make_listing(
+        university,
+        status="published",
+        title_zh="开放许可固态电池电解质",
+        terms=[Term("open_licence", None), Term("pay_later", None)],
+    )
+    DealTerm.objects.filter(listing=listing, mode="open_licence").update(published_terms="净销售额 3%")
+    sync(LISTINGS, [listing.pk])
+
+    card = client.get(reverse("listings:listing_list")).content.decode()
+    results = client.get("/search/", {"q": "净销售额"}).content.decode()  # found by its terms
+    assert "开放许可固态电池电解质" in results
+
+    for html in (card, results):
+        assert "开放许可 · 净销售额 3%" in html
+        assert 'badge-pay-later">先使用后付费' in html
+        assert "开放许可 · 面议" not in html  # an open licence is never “negotiable”
