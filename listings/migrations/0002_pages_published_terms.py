@@ -4,15 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('listings', '0001_initial'),
+        ("listings", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dealterm',
-            name='published_terms',
-            field=models.CharField(blank=True, editable=False, help_text="An open licence's fee as its declaration publishes it, e.g. “free” or “3% of net sales”.", max_length=100, verbose_name='published terms'),
+            model_name="dealterm",
+            name="published_terms",
+            field=models.CharField(
+                blank=True,
+                editable=False,
+                help_text="An open licence's fee as its declaration publishes it, e.g. “free” or “3% of net sales”.",
+                max_length=100,
+                verbose_name="published terms",
+            ),
         ),
     ]
