@@ -4,10 +4,11 @@ from django.urls import include, path
 
 app_name = "licensing"
 
+# The pages' fixed addresses (licences/mine/) come before the other parts' patterns (licences/<reference>/).
 urlpatterns = [
+    path("", include("licensing.urls_pages")),
     path("", include("licensing.urls_declarations")),
     path("", include("licensing.urls_obtain")),
     path("", include("licensing.urls_paylater")),
     path("", include("licensing.urls_finance")),
-    path("", include("licensing.urls_pages")),
 ]

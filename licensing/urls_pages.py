@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from .views import pages
+
+urlpatterns: list = [
+    path("licences/mine/", pages.my_licences, name="my_licences"),
+]

@@ -201,6 +201,13 @@ class DealTerm(models.Model):
         help_text=_("Leave empty for “negotiable”."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    published_terms = models.CharField(
+        _("published terms"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("An open licence's fee as its declaration publishes it, e.g. “free” or “3% of net sales”."),
+    )
 
     class Meta:
         ordering = ["listing", "mode"]

@@ -77,11 +77,13 @@ def listing_document(listing: Listing) -> dict:
     return next(listing_documents(Listing.objects.filter(pk=listing.pk)))
 
 
-def _listing_document(row: dict, terms: list[tuple[str, Decimal | None]], patents: list[tuple[str, str]]) -> dict:
-    modes = sorted({mode for mode, _price in terms})
-    prices = [price for _mode, price in terms if price is not None]
+def _listing_document(row: dict, terms: list[tuple[str, Decimal | None, str]], patents: list[tuple[str, str]]) -> dict:
+    modes = sorted({mode for mode, _price, _published in terms})
+    prices = [price for _mode, price, _published in terms if price is not None]
     price = min(prices) if prices else None
     text = [row["problem"], row["advantages"], row["applications"]]
+    # An open licence's published terms (免费, 净销售额 3%) are worth finding a listing by.
+    text += [published for _mode, _price, published in terms if published]
     text += [f"{number} {title}" for number, title in patents]
     text += [row["field__name_zh"], row["field__name_en"], row["organisation__name_zh"], row["organisation__name_en"]]
     text.append(" ".join(row["ipc_codes"]))
@@ -134,8 +136,11 @@ def listing_documents(queryset: QuerySet[Listing] | None = None) -> Iterator[dic
         first, after = rows[0]["pk"], rows[-1]["pk"]
         terms, patents = defaultdict(list), defaultdict(list)
         in_chunk = {"listing_id__gte": first, "listing_id__lte": after}
-        for listing_id, mode, price in DealTerm.objects.filter(**in_chunk).values_list("listing_id", "mode", "price"):
-            terms[listing_id].append((mode, price))
+        in_terms = DealTerm.objects.filter(**in_chunk)
+        for listing_id, mode, price, published in in_terms.values_list(
+            "listing_id", "mode", "price", "published_terms"
+        ):
+            terms[listing_id].append((mode, price, published))
         links = Listing.patents.through.objects.filter(**in_chunk).order_by("pk")
         for listing_id, number, title in links.values_list("listing_id", "patent__application_number", "patent__title"):
             patents[listing_id].append((number, title))

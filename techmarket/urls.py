@@ -9,6 +9,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, RecordalViewSet, TargetViewSet
+from licensing.api import AgreementViewSet, DeclarationViewSet, LicenceViewSet, PaymentViewSet, ReportViewSet
 from listings.api.demands import DemandViewSet
 from listings.api.inquiries import InquiryViewSet
 from listings.api.listings import ListingViewSet
@@ -30,6 +31,11 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("inquiries", InquiryViewSet, basename="inquiry")
 router.register("demands", DemandViewSet, basename="demand")
 router.register("search", SearchViewSet, basename="search")
+router.register("licensing/licences", LicenceViewSet, basename="licensing-licence")
+router.register("licensing/agreements", AgreementViewSet, basename="licensing-agreement")
+router.register("licensing/declarations", DeclarationViewSet, basename="licensing-declaration")
+router.register("licensing/payments", PaymentViewSet, basename="licensing-payment")
+router.register("licensing/reports", ReportViewSet, basename="licensing-report")
 
 # Language-neutral: the admin sites, the API, and the language switch itself.
 urlpatterns = [
