@@ -8,6 +8,7 @@ copies kept in the pages.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,7 @@ from wagtail.search import index
 
 from . import selectors
 from .blocks import BodyBlock
-from .choices import EventKind, PolicyLevel
+from .choices import EventKind, PolicyLevel, delta_provinces
 from .forms import PolicyFilterForm
 
 
@@ -38,7 +39,13 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.NewsIndexPage", "cms.PolicyIndexPage", "cms.EventIndexPage", "cms.StandardPage"]
+    subpage_types = [
+        "cms.NewsIndexPage",
+        "cms.PolicyIndexPage",
+        "cms.EventIndexPage",
+        "cms.ProvincePortalPage",
+        "cms.StandardPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -230,3 +237,37 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+
+class ProvincePortalPage(Page):
+    """One province's window on the market: its verified organisations, its published listings and open demands, and
+    how many transfers its parties have made with the other provinces (inflow and outflow, from the registry).
+
+    One per Delta province, under the home page; the figures are read live from the apps' selectors, the intro is
+    the editor's.
+    """
+
+    province = models.CharField(_("province"), max_length=6, choices=delta_provinces)
+    intro = StreamField(BodyBlock(), blank=True, verbose_name=_("introduction"))
+
+    content_panels = [*Page.content_panels, FieldPanel("province"), FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("province")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = len(delta_provinces())
+
+    class Meta:
+        verbose_name = _("province portal")
+
+    def clean(self):
+        super().clean()
+        others = ProvincePortalPage.objects.filter(province=self.province, locale_id=self.locale_id)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.province and others.exists():
+            raise ValidationError({"province": _("This province already has a portal.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["portal"] = selectors.province_portal(self.province, today=timezone.localdate())
+        return context

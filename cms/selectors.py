@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from django.db.models import Max, QuerySet
 
 from ip_registry.models import Target
-from ip_registry.selectors import FlowFilter, Progress, flow_matrix, targets_progress
+from ip_registry.selectors import FlowFilter, Progress, RegionFlows, flow_matrix, targets_progress
 from listings.choices import DealMode
-from listings.models import Listing
-from listings.selectors.listings import public_listings
-from techmarket.accounts.selectors import organisation_counts_by_province
+from listings.models import Demand, Listing
+from listings.selectors.demands import DemandFilters, public_demands
+from listings.selectors.listings import ListingFilters, public_listings
+from techmarket.accounts.models import Organisation
+from techmarket.accounts.selectors import organisation_counts_by_province, organisation_list
 from techmarket.regions import gbt2260
 
 from . import models as cms_models
@@ -105,3 +107,43 @@ def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:
     upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
     past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:20])
     return upcoming, past
+
+
+@dataclass(frozen=True)
+class ProvincePortal:
+    """What a province portal shows: a few of each, with the totals, and the province's registry flows."""
+
+    code: str
+    name: str
+    organisations: list[Organisation]
+    organisation_count: int
+    listings: list[Listing]
+    listing_count: int
+    demands: list[Demand]
+    demand_count: int
+    flows_this_year: RegionFlows
+    flows_all_time: RegionFlows
+    year: int
+
+
+def province_portal(code: str, *, today: datetime.date, limit: int = 6) -> ProvincePortal:
+    """The province's verified organisations, published listings and open demands (the newest ``limit`` of each and
+    their counts) and its cross-province inflow and outflow this year and in all: a fixed number of queries."""
+    organisations = organisation_list(province=code)
+    listings = public_listings(ListingFilters(province=code))
+    demands = public_demands(DemandFilters(province=code, status="open"))
+    this_year = flow_matrix(FlowFilter(start=datetime.date(today.year, 1, 1), end=today))
+    all_time = flow_matrix(FlowFilter(end=today))
+    return ProvincePortal(
+        code=code,
+        name=gbt2260.division_name(code),
+        organisations=list(organisations[:limit]),
+        organisation_count=organisations.count(),
+        listings=list(listings[:limit]),
+        listing_count=listings.count(),
+        demands=list(demands[:limit]),
+        demand_count=demands.count(),
+        flows_this_year=this_year.by_region[code],
+        flows_all_time=all_time.by_region[code],
+        year=today.year,
+    )
