@@ -1,4 +1,4 @@
-"""Choices of the editorial pages: a policy's level, an event's kind, a portal's province."""
+"""Choices of the editorial pages: a policy's level, an event's kind, a portal's province, a guide's topic."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -17,6 +17,13 @@ class EventKind(models.TextChoices):
     MATCHMAKING = "matchmaking", _("matchmaking fair")
     AUCTION = "auction", _("achievement auction")
     OTHER = "other", _("other event")
+
+
+class GuideTopic(models.TextChoices):
+    OPEN_LICENCE = "open_licence", _("open licensing")
+    PAY_LATER = "pay_later", _("use first, pay later")
+    LISTING = "listing", _("publishing a listing")
+    OTHER = "other", _("other")
 
 
 def delta_provinces() -> list[tuple[str, str]]:

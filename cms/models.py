@@ -18,8 +18,8 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from . import selectors
-from .blocks import BodyBlock
-from .choices import EventKind, PolicyLevel, delta_provinces
+from .blocks import BodyBlock, GuideBlock
+from .choices import EventKind, GuideTopic, PolicyLevel, delta_provinces
 from .forms import PolicyFilterForm
 
 
@@ -44,6 +44,7 @@ class HomePage(Page):
         "cms.PolicyIndexPage",
         "cms.EventIndexPage",
         "cms.ProvincePortalPage",
+        "cms.GuidePage",
         "cms.StandardPage",
     ]
     max_count = 1
@@ -71,7 +72,7 @@ class StandardPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.GuidePage"]
 
     class Meta:
         verbose_name = _("standard page")
@@ -270,4 +271,32 @@ class ProvincePortalPage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["portal"] = selectors.province_portal(self.province, today=timezone.localdate())
+        return context
+
+
+class GuidePage(Page):
+    """A how-to for members: declaring and obtaining an open licence, how use first, pay later works, how to publish
+    a listing. Numbered steps in the body, and a link to where on the market the reader does it."""
+
+    topic = models.CharField(_("topic"), max_length=20, choices=GuideTopic.choices, default=GuideTopic.OTHER)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    body = StreamField(GuideBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("topic"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("topic"),
+    ]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["market_link"] = selectors.guide_market_link(self.topic)
         return context

@@ -10,6 +10,8 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Max, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ip_registry.models import Target
 from ip_registry.selectors import FlowFilter, Progress, RegionFlows, flow_matrix, targets_progress
@@ -147,3 +149,14 @@ def province_portal(code: str, *, today: datetime.date, limit: int = 6) -> Provi
         flows_all_time=all_time.by_region[code],
         year=today.year,
     )
+
+
+def guide_market_link(topic: str) -> tuple[str, str] | None:
+    """Where on the market a guide's reader goes next, as (address, words), or None for a guide on anything else."""
+    listings = reverse("listings:listing_list")
+    links = {
+        "open_licence": (f"{listings}?deal_mode={DealMode.OPEN_LICENCE}", _("Listings under an open licence")),
+        "pay_later": (f"{listings}?deal_mode={DealMode.PAY_LATER}", _("Listings offered to use first, pay later")),
+        "listing": (reverse("listings:listing_create"), _("Publish a listing")),
+    }
+    return links.get(topic)
