@@ -1,4 +1,5 @@
-"""Choices of the editorial pages: a policy's level, an event's kind, a portal's province, a guide's topic."""
+"""Choices of the editorial pages: a policy's level, an event's kind, a portal's province, a guide's topic, an event
+registration's status."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,12 @@ class GuideTopic(models.TextChoices):
     PAY_LATER = "pay_later", _("use first, pay later")
     LISTING = "listing", _("publishing a listing")
     OTHER = "other", _("other")
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("confirmed")
+    WAITING = "waiting", _("on the waiting list")
+    CANCELLED = "cancelled", _("cancelled")
 
 
 def delta_provinces() -> list[tuple[str, str]]:

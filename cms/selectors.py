@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from techmarket.accounts.selectors import organisation_counts_by_province, organ
 from techmarket.regions import gbt2260
 
 from . import models as cms_models
+from .choices import RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,48 @@ def guide_market_link(topic: str) -> tuple[str, str] | None:
         "listing": (reverse("listings:listing_create"), _("Publish a listing")),
     }
     return links.get(topic)
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """What the event page says of registration: places taken and left, the waiting list, and the reader's own place
+    (``status`` empty when the reader has none, ``position`` their place in the waiting list)."""
+
+    open: bool
+    capacity: int | None
+    confirmed: int
+    waiting: int
+    status: str = ""
+    position: int | None = None
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def event_registration_state(event, user, *, now: datetime.datetime) -> RegistrationState:
+    """Counts of the event's registrations and the user's place in them: three queries at most."""
+    counts = dict(
+        cms_models.EventRegistration.objects.filter(event=event)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    state = {
+        "open": event.live and event.starts_at > now,
+        "capacity": event.capacity,
+        "confirmed": counts.get(RegistrationStatus.CONFIRMED, 0),
+        "waiting": counts.get(RegistrationStatus.WAITING, 0),
+    }
+    mine = None
+    if getattr(user, "is_authenticated", False):
+        mine = cms_models.EventRegistration.objects.filter(event=event, user=user).first()
+    if mine is not None and mine.status != RegistrationStatus.CANCELLED:
+        state["status"] = mine.status
+        if mine.status == RegistrationStatus.WAITING:
+            ahead = cms_models.EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING).filter(
+                Q(registered_at__lt=mine.registered_at) | Q(registered_at=mine.registered_at, id__lt=mine.id)
+            )
+            state["position"] = ahead.count() + 1
+    return RegistrationState(**state)
