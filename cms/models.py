@@ -116,6 +116,8 @@ class NewsIndexPage(IndexPage):
 class NewsPage(Page):
     """A news item: what happened on the market or in the region, with its date."""
 
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
+
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
     body = _body()
@@ -149,6 +151,8 @@ class PolicyIndexPage(IndexPage):
 class PolicyPage(Page):
     """A policy document: who issued it, its number (such as 国科发规〔2020〕352号), its dates and level, and a
     summary in the platform's own words."""
+
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
 
     issuing_body = models.CharField(_("issuing body"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -329,6 +333,8 @@ class ProvincePortalPage(Page):
 class GuidePage(Page):
     """A how-to for members: declaring and obtaining an open licence, how use first, pay later works, how to publish
     a listing. Numbered steps in the body, and a link to where on the market the reader does it."""
+
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
 
     topic = models.CharField(_("topic"), max_length=20, choices=GuideTopic.choices, default=GuideTopic.OTHER)
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))

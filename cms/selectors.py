@@ -206,3 +206,25 @@ def event_registration_state(event, user, *, now: datetime.datetime) -> Registra
             )
             state["position"] = ahead.count() + 1
     return RegistrationState(**state)
+
+
+FEED_LENGTH = 20
+
+
+def news_feed(index_page) -> list:
+    """The newest news items of the index for its RSS feed (none without an index)."""
+    if index_page is None:
+        return []
+    return list(news_under(index_page)[:FEED_LENGTH])
+
+
+def policy_feed(index_page) -> list:
+    """The most recently issued policies of the index for its RSS feed (none without an index)."""
+    if index_page is None:
+        return []
+    return list(policies_under(index_page)[:FEED_LENGTH])
+
+
+def sitemap_listings() -> QuerySet[Listing]:
+    """Every published listing, with only what the sitemap writes (its address and when it last changed)."""
+    return Listing.objects.published().only("pk", "updated_at").order_by("-updated_at", "-pk")
