@@ -46,7 +46,7 @@ def test_members_get_places_up_to_the_capacity_then_join_the_waiting_list_in_ord
     with translation.override("en"):
         html = client.get("/en/events/fair/").content.decode()
     assert "You are number 2 on the waiting list." in html
-    assert "0 of 2 places left · 2 people on the waiting list" in html
+    assert "0 of 2 places left · waiting list: 2" in html
     assert "Cancel my registration" in html
 
 
