@@ -160,3 +160,16 @@ def test_folding_never_splits_a_character_and_escapes_text():
     assert all(len(piece.encode()) <= 75 for piece in folded.split("\r\n"))
     assert folded.replace("\r\n ", "") == line
     assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+
+
+def test_a_member_is_emailed_a_confirmed_place_or_a_waiting_list_place(
+    fair, mailoutbox, django_capture_on_commit_callbacks
+):
+    first, second, third = UserFactory.create_batch(3)
+    with django_capture_on_commit_callbacks(execute=True):
+        for user in (first, second, third):
+            services.event_register(user=user, event=fair)
+    assert [message.to for message in mailoutbox] == [[first.email], [second.email], [third.email]]
+    confirmed, waiting = mailoutbox[0], mailoutbox[2]
+    assert "高校专利对接会" in confirmed.subject and "/events/fair/" in confirmed.body
+    assert confirmed.subject != waiting.subject and "高校专利对接会" in waiting.subject
