@@ -1,4 +1,5 @@
-"""The blocks editors build page bodies from: text, quotes and calls to action, one template each."""
+"""The blocks editors build page bodies from: text, quotes and calls to action, and a guide's numbered steps, one
+template each."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -43,3 +44,29 @@ class BodyBlock(blocks.StreamBlock):
     )
     quote = QuoteBlock()
     call_to_action = CallToActionBlock()
+
+
+class StepBlock(blocks.StructBlock):
+    """One step of a guide: what to do, then how."""
+
+    title = blocks.CharBlock(label=_("step"), max_length=200)
+    text = blocks.RichTextBlock(label=_("how"), features=["bold", "italic", "ol", "ul", "link"])
+
+    class Meta:
+        icon = "list-ol"
+        label = _("Step")
+
+
+class GuideBlock(BodyBlock):
+    """A guide's body: what any page's body is made of, and numbered steps."""
+
+    steps = blocks.ListBlock(
+        StepBlock(),
+        label=_("Steps"),
+        icon="list-ol",
+        template="blocks/steps_block.html",
+        preview_value=[
+            {"title": "声明开放许可", "text": "<p>在成果页面填写许可费和期限。</p>"},
+            {"title": "企业取得许可", "text": "<p>书面通知并按公布的条件付费。</p>"},
+        ],
+    )

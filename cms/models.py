@@ -8,17 +8,25 @@ copies kept in the pages.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from . import selectors
-from .blocks import BodyBlock
-from .choices import EventKind, PolicyLevel
+from . import calendar, selectors, services
+from .blocks import BodyBlock, GuideBlock
+from .choices import EventKind, GuideTopic, PolicyLevel, RegistrationStatus, delta_provinces
+from .exceptions import RegistrationError
 from .forms import PolicyFilterForm
 
 
@@ -38,7 +46,14 @@ class HomePage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["cms.NewsIndexPage", "cms.PolicyIndexPage", "cms.EventIndexPage", "cms.StandardPage"]
+    subpage_types = [
+        "cms.NewsIndexPage",
+        "cms.PolicyIndexPage",
+        "cms.EventIndexPage",
+        "cms.ProvincePortalPage",
+        "cms.GuidePage",
+        "cms.StandardPage",
+    ]
     max_count = 1
 
     class Meta:
@@ -64,7 +79,7 @@ class StandardPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("body")]
     search_fields = [*Page.search_fields, index.SearchField("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
-    subpage_types = ["cms.StandardPage"]
+    subpage_types = ["cms.StandardPage", "cms.GuidePage"]
 
     class Meta:
         verbose_name = _("standard page")
@@ -101,6 +116,8 @@ class NewsIndexPage(IndexPage):
 class NewsPage(Page):
     """A news item: what happened on the market or in the region, with its date."""
 
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
+
     date = models.DateField(_("date"), default=timezone.localdate)
     summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
     body = _body()
@@ -134,6 +151,8 @@ class PolicyIndexPage(IndexPage):
 class PolicyPage(Page):
     """A policy document: who issued it, its number (such as 国科发规〔2020〕352号), its dates and level, and a
     summary in the platform's own words."""
+
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
 
     issuing_body = models.CharField(_("issuing body"), max_length=200)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
@@ -189,9 +208,14 @@ class EventIndexPage(IndexPage):
         return context
 
 
-class EventPage(Page):
+class EventPage(RoutablePageMixin, Page):
     """A roadshow, matchmaking fair or achievement auction: when, where (a place, an online link or both), and how
-    many people it takes."""
+    many people it takes.
+
+    Signed-in members register on the page (``register/``, ``cancel/``); past the capacity they join a waiting list,
+    and a cancelled place goes to the first in it (:mod:`cms.services`). ``calendar/`` is the event for a
+    calendar program.
+    """
 
     kind = models.CharField(_("kind"), max_length=20, choices=EventKind.choices, default=EventKind.MATCHMAKING)
     starts_at = models.DateTimeField(_("starts"))
@@ -230,3 +254,141 @@ class EventPage(Page):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["registration"] = selectors.event_registration_state(self, request.user, now=timezone.now())
+        return context
+
+    @path("register/", name="register")
+    def register(self, request):
+        return self._registration_action(request, services.event_register, _registered_message)
+
+    @path("cancel/", name="cancel")
+    def cancel(self, request):
+        return self._registration_action(
+            request, services.event_registration_cancel, lambda registration: _("Your registration is cancelled.")
+        )
+
+    @path("calendar/", name="calendar")
+    def calendar(self, request):
+        response = HttpResponse(
+            calendar.event_ics(self, url=request.build_absolute_uri(self.url), now=timezone.now()),
+            content_type="text/calendar; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
+        return response
+
+    def _registration_action(self, request, service, message):
+        """Register or cancel for the signed-in member (a POST); a refusal is shown on the page with a 4xx."""
+        if not request.user.is_authenticated:
+            return redirect_to_login(self.url)
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        try:
+            registration = service(user=request.user, event=self)
+        except RegistrationError as error:
+            response = Page.serve(self, request)  # the page as a GET shows it, with the refusal above the form
+            response.context_data["registration_error"] = str(error)
+            response.status_code = error.status_code
+            return response
+        messages.success(request, message(registration))
+        return redirect(self.url, permanent=False)
+
+
+class ProvincePortalPage(Page):
+    """One province's window on the market: its verified organisations, its published listings and open demands, and
+    how many transfers its parties have made with the other provinces (inflow and outflow, from the registry).
+
+    One per Delta province, under the home page; the figures are read live from the apps' selectors, the intro is
+    the editor's.
+    """
+
+    province = models.CharField(_("province"), max_length=6, choices=delta_provinces)
+    intro = StreamField(BodyBlock(), blank=True, verbose_name=_("introduction"))
+
+    content_panels = [*Page.content_panels, FieldPanel("province"), FieldPanel("intro")]
+    search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("province")]
+    parent_page_types = ["cms.HomePage"]
+    subpage_types = []
+    max_count = len(delta_provinces())
+
+    class Meta:
+        verbose_name = _("province portal")
+
+    def clean(self):
+        super().clean()
+        others = ProvincePortalPage.objects.filter(province=self.province, locale_id=self.locale_id)
+        if self.pk:
+            others = others.exclude(pk=self.pk)
+        if self.province and others.exists():
+            raise ValidationError({"province": _("This province already has a portal.")})
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["portal"] = selectors.province_portal(self.province, today=timezone.localdate())
+        return context
+
+
+class GuidePage(Page):
+    """A how-to for members: declaring and obtaining an open licence, how use first, pay later works, how to publish
+    a listing. Numbered steps in the body, and a link to where on the market the reader does it."""
+
+    og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
+
+    topic = models.CharField(_("topic"), max_length=20, choices=GuideTopic.choices, default=GuideTopic.OTHER)
+    summary = models.TextField(_("summary"), blank=True, help_text=_("One or two sentences shown in lists."))
+    body = StreamField(GuideBlock(), blank=True, verbose_name=_("body"))
+
+    content_panels = [*Page.content_panels, FieldPanel("topic"), FieldPanel("summary"), FieldPanel("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("topic"),
+    ]
+    parent_page_types = ["cms.HomePage", "cms.StandardPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("guide")
+        verbose_name_plural = _("guides")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["market_link"] = selectors.guide_market_link(self.topic)
+        return context
+
+
+def _registered_message(registration) -> str:
+    if registration.status == RegistrationStatus.WAITING:
+        return _("The event is full: you are on its waiting list. We will e-mail you when a place comes free.")
+    return _("You are registered for this event.")
+
+
+class EventRegistration(models.Model):
+    """A member's place at an event: confirmed, on the waiting list (in the order they asked), or cancelled.
+
+    One row per member and event; a member who cancels and asks again goes to the back of the queue. Written only
+    through :mod:`cms.services`, under a lock on the event.
+    """
+
+    event = models.ForeignKey(
+        EventPage, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="event_registrations", verbose_name=_("member")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=RegistrationStatus.choices)
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("event registration")
+        verbose_name_plural = _("event registrations")
+        ordering = ["registered_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "user"], name="cms_event_registration_once")]
+        indexes = [models.Index(fields=["event", "status", "registered_at"], name="cms_event_registration_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event} · {self.get_status_display()}"

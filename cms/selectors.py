@@ -9,17 +9,22 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ip_registry.models import Target
-from ip_registry.selectors import FlowFilter, Progress, flow_matrix, targets_progress
+from ip_registry.selectors import FlowFilter, Progress, RegionFlows, flow_matrix, targets_progress
 from listings.choices import DealMode
-from listings.models import Listing
-from listings.selectors.listings import public_listings
-from techmarket.accounts.selectors import organisation_counts_by_province
+from listings.models import Demand, Listing
+from listings.selectors.demands import DemandFilters, public_demands
+from listings.selectors.listings import ListingFilters, public_listings
+from techmarket.accounts.models import Organisation
+from techmarket.accounts.selectors import organisation_counts_by_province, organisation_list
 from techmarket.regions import gbt2260
 
 from . import models as cms_models
+from .choices import RegistrationStatus
 
 
 @dataclass(frozen=True)
@@ -105,3 +110,121 @@ def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:
     upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
     past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:20])
     return upcoming, past
+
+
+@dataclass(frozen=True)
+class ProvincePortal:
+    """What a province portal shows: a few of each, with the totals, and the province's registry flows."""
+
+    code: str
+    name: str
+    organisations: list[Organisation]
+    organisation_count: int
+    listings: list[Listing]
+    listing_count: int
+    demands: list[Demand]
+    demand_count: int
+    flows_this_year: RegionFlows
+    flows_all_time: RegionFlows
+    year: int
+
+
+def province_portal(code: str, *, today: datetime.date, limit: int = 6) -> ProvincePortal:
+    """The province's verified organisations, published listings and open demands (the newest ``limit`` of each and
+    their counts) and its cross-province inflow and outflow this year and in all: a fixed number of queries."""
+    organisations = organisation_list(province=code)
+    listings = public_listings(ListingFilters(province=code))
+    demands = public_demands(DemandFilters(province=code, status="open"))
+    this_year = flow_matrix(FlowFilter(start=datetime.date(today.year, 1, 1), end=today))
+    all_time = flow_matrix(FlowFilter(end=today))
+    return ProvincePortal(
+        code=code,
+        name=gbt2260.division_name(code),
+        organisations=list(organisations[:limit]),
+        organisation_count=organisations.count(),
+        listings=list(listings[:limit]),
+        listing_count=listings.count(),
+        demands=list(demands[:limit]),
+        demand_count=demands.count(),
+        flows_this_year=this_year.by_region[code],
+        flows_all_time=all_time.by_region[code],
+        year=today.year,
+    )
+
+
+def guide_market_link(topic: str) -> tuple[str, str] | None:
+    """Where on the market a guide's reader goes next, as (address, words), or None for a guide on anything else."""
+    listings = reverse("listings:listing_list")
+    links = {
+        "open_licence": (f"{listings}?deal_mode={DealMode.OPEN_LICENCE}", _("Listings under an open licence")),
+        "pay_later": (f"{listings}?deal_mode={DealMode.PAY_LATER}", _("Listings offered to use first, pay later")),
+        "listing": (reverse("listings:listing_create"), _("Publish a listing")),
+    }
+    return links.get(topic)
+
+
+@dataclass(frozen=True)
+class RegistrationState:
+    """What the event page says of registration: places taken and left, the waiting list, and the reader's own place
+    (``status`` empty when the reader has none, ``position`` their place in the waiting list)."""
+
+    open: bool
+    capacity: int | None
+    confirmed: int
+    waiting: int
+    status: str = ""
+    position: int | None = None
+
+    @property
+    def places_left(self) -> int | None:
+        return None if self.capacity is None else max(self.capacity - self.confirmed, 0)
+
+
+def event_registration_state(event, user, *, now: datetime.datetime) -> RegistrationState:
+    """Counts of the event's registrations and the user's place in them: three queries at most."""
+    counts = dict(
+        cms_models.EventRegistration.objects.filter(event=event)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    state = {
+        "open": event.live and event.starts_at > now,
+        "capacity": event.capacity,
+        "confirmed": counts.get(RegistrationStatus.CONFIRMED, 0),
+        "waiting": counts.get(RegistrationStatus.WAITING, 0),
+    }
+    mine = None
+    if getattr(user, "is_authenticated", False):
+        mine = cms_models.EventRegistration.objects.filter(event=event, user=user).first()
+    if mine is not None and mine.status != RegistrationStatus.CANCELLED:
+        state["status"] = mine.status
+        if mine.status == RegistrationStatus.WAITING:
+            ahead = cms_models.EventRegistration.objects.filter(event=event, status=RegistrationStatus.WAITING).filter(
+                Q(registered_at__lt=mine.registered_at) | Q(registered_at=mine.registered_at, id__lt=mine.id)
+            )
+            state["position"] = ahead.count() + 1
+    return RegistrationState(**state)
+
+
+FEED_LENGTH = 20
+
+
+def news_feed(index_page) -> list:
+    """The newest news items of the index for its RSS feed (none without an index)."""
+    if index_page is None:
+        return []
+    return list(news_under(index_page)[:FEED_LENGTH])
+
+
+def policy_feed(index_page) -> list:
+    """The most recently issued policies of the index for its RSS feed (none without an index)."""
+    if index_page is None:
+        return []
+    return list(policies_under(index_page)[:FEED_LENGTH])
+
+
+def sitemap_listings() -> QuerySet[Listing]:
+    """Every published listing, with only what the sitemap writes (its address and when it last changed)."""
+    return Listing.objects.published().only("pk", "updated_at").order_by("-updated_at", "-pk")

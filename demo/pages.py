@@ -1,5 +1,5 @@
 """Demo editorial pages for ``manage.py seed_demo``: policies, news items and events under the indexes that the cms
-app's migration creates (``data/pages.toml``).
+app's migration creates, and the four province portals and two guides under the home page (``data/pages.toml``).
 
 Each page is published as an editor would (a revision, then publish); a page whose slug already exists under its
 index is left alone, so a rerun adds nothing.
@@ -13,7 +13,17 @@ from typing import Any
 from django.utils import timezone
 from wagtail.models import Page
 
-from cms.models import EventIndexPage, EventPage, NewsIndexPage, NewsPage, PolicyIndexPage, PolicyPage
+from cms.models import (
+    EventIndexPage,
+    EventPage,
+    GuidePage,
+    HomePage,
+    NewsIndexPage,
+    NewsPage,
+    PolicyIndexPage,
+    PolicyPage,
+    ProvincePortalPage,
+)
 
 from .loading import read_data
 from .steps import DemoStep
@@ -53,8 +63,23 @@ def seed_event(row: dict[str, Any]) -> bool:
     return _publish(EventIndexPage.objects.get(), EventPage(starts_at=starts_at, ends_at=ends_at, **row))
 
 
+def seed_portal(row: dict[str, Any]) -> bool:
+    row = dict(row)
+    intro = _body(row.pop("intro"))
+    return _publish(HomePage.objects.get(), ProvincePortalPage(intro=intro, **row))
+
+
+def seed_guide(row: dict[str, Any]) -> bool:
+    row = dict(row)
+    body = _body(row.pop("paragraphs"))
+    steps = [{"title": title, "text": f"<p>{text}</p>"} for title, text in row.pop("steps")]
+    return _publish(HomePage.objects.get(), GuidePage(body=[*body, ("steps", steps)], **row))
+
+
 STEPS = (
     DemoStep("Policy pages", tuple(_DATA["policies"]), seed_policy),
     DemoStep("News pages", tuple(_DATA["news"]), seed_news),
     DemoStep("Event pages", tuple(_DATA["events"]), seed_event),
+    DemoStep("Province portals", tuple(_DATA["portals"]), seed_portal),
+    DemoStep("Guides", tuple(_DATA["guides"]), seed_guide),
 )

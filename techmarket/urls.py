@@ -6,8 +6,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from wagtail import urls as wagtail_urls
 from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.sitemaps import SITEMAPS
 from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, RecordalViewSet, TargetViewSet
 from licensing.api import AgreementViewSet, DeclarationViewSet, LicenceViewSet, PaymentViewSet, ReportViewSet
 from listings.api.demands import DemandViewSet
@@ -61,6 +63,7 @@ urlpatterns = [
     # Any other address under /api/ is a JSON 404, with DEBUG on too (Django's own page would be HTML).
     re_path(r"^api/", views.api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 # Pages: Chinese at /, English under /en/.
@@ -72,6 +75,7 @@ urlpatterns += i18n_patterns(
     path("", include("listings.urls")),
     path("", include("licensing.urls")),
     path("", include("search.urls")),
+    path("", include("cms.urls")),
     prefix_default_language=False,
 )
 

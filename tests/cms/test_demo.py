@@ -2,7 +2,7 @@
 
 import pytest
 
-from cms.models import EventPage, NewsPage, PolicyPage
+from cms.models import EventPage, GuidePage, NewsPage, PolicyPage, ProvincePortalPage
 from demo import pages
 
 pytestmark = pytest.mark.django_db
@@ -12,14 +12,21 @@ def seed_pages() -> int:
     return sum(bool(step.apply(item)) for step in pages.STEPS for item in step.items)
 
 
-def test_the_demo_publishes_each_policy_news_item_and_event_once(home):
-    assert seed_pages() == 11
+def test_the_demo_publishes_each_policy_news_item_event_portal_and_guide_once(home):
+    assert seed_pages() == 17
     assert seed_pages() == 0
     assert (PolicyPage.objects.live().count(), NewsPage.objects.live().count(), EventPage.objects.live().count()) == (
         5,
         3,
         3,
     )
+    assert set(ProvincePortalPage.objects.live().values_list("province", flat=True)) == {
+        "310000",
+        "320000",
+        "330000",
+        "340000",
+    }
+    assert set(GuidePage.objects.live().values_list("topic", flat=True)) == {"open_licence", "pay_later"}
     numbers = set(PolicyPage.objects.values_list("document_number", flat=True))
     assert {"国科发规〔2020〕352号", "浙长三角办〔2021〕9号", "国科发规〔2020〕287号", "沪科提复〔2023〕5号"} <= numbers
 

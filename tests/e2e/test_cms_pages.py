@@ -1,10 +1,12 @@
-"""The editorial pages in a browser: the home page and a policy page, wide and 400 px, with Chinese text drawn."""
+"""The editorial pages in a browser: the home page, a policy page and a province portal, wide and 400 px, with
+Chinese text drawn; members registering for an event until it is full, the next one landing on the waiting list."""
 
 import pytest
 from playwright.sync_api import expect
 
+from cms.models import EventPage
 from demo import pages
-from tests.factories import make_listing, university_in
+from tests.factories import PASSWORD, UserFactory, make_listing, university_in
 
 
 @pytest.fixture
@@ -28,3 +30,40 @@ def test_the_home_and_a_policy_page_read_in_chinese_at_any_width(live_server, pa
     expect(page.locator("[data-test=policy-details]")).to_contain_text("国科发规〔2020〕352号")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     screenshot(f"cms-policy-{width}")
+
+
+@pytest.mark.parametrize("width", [1280, 400])
+def test_a_province_portal_reads_in_chinese_at_any_width(live_server, page, screenshot, seeded, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{live_server.url}/jiangsu/")
+    expect(page.locator("h1")).to_have_text("江苏")
+    expect(page.locator("[data-test=portal-listing-cards]")).to_contain_text("固态电池电解质薄膜制备技术")
+    expect(page.locator("[data-test=portal-flows]")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    screenshot(f"cms-portal-{width}")
+
+
+def _sign_in(page, base, email):
+    page.goto(f"{base}/login/")
+    page.fill('[name="username"]', email)
+    page.fill('[name="password"]', PASSWORD)
+    page.click("form#login-form button[type=submit]")
+    expect(page).to_have_url(f"{base}/account/")
+
+
+def test_members_register_for_an_event_until_it_is_full_then_join_the_waiting_list(live_server, page, seeded):
+    event = EventPage.objects.get(slug="new-energy-roadshow")
+    event.capacity = 2
+    event.save_revision().publish()
+    base = live_server.url
+    for number, user in enumerate(UserFactory.create_batch(3), start=1):
+        page.context.clear_cookies()
+        _sign_in(page, base, user.email)
+        page.goto(f"{base}{event.url}")
+        page.click("[data-test=event-registration] button[type=submit]")
+        mine = page.locator("[data-test=my-registration]")
+        expect(mine).to_have_attribute("data-status", "confirmed" if number <= 2 else "waiting")
+    expect(page.locator("[data-test=my-registration]")).to_have_attribute("data-position", "1")
+    places = page.locator("[data-test=places]")
+    expect(places).to_have_attribute("data-left", "0")
+    expect(places).to_have_attribute("data-waiting", "1")
