@@ -13,7 +13,7 @@ class LicensingConfig(AppConfig):
         from techmarket.audit.models import register_actions
 
         from .choices import PaymentPurpose
-        from .payments.services import on_succeeded
+        from .payments.services import on_expired, on_succeeded
         from .permissions import finance_group_after_migrate
         from .services import licences
         from .views import obtain
@@ -22,6 +22,8 @@ class LicensingConfig(AppConfig):
             finance_group_after_migrate, sender=self, weak=False, dispatch_uid="licensing-finance-group"
         )
         # Open licences obtained online: a confirmed fee makes the licence take effect; the listing page offers it.
+        # An expired reference cancels it.
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
+        on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
         register_actions(licences.AUDIT_ACTIONS)
         slots.register(slots.LISTING_ACTIONS, obtain.listing_obtain_button)
