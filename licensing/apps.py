@@ -14,3 +14,14 @@ class LicensingConfig(AppConfig):
         post_migrate.connect(
             finance_group_after_migrate, sender=self, weak=False, dispatch_uid="licensing-finance-group"
         )
+        self._ready_paylater()
+
+    def _ready_paylater(self):
+        """Use first, pay later: instalment payments, audit labels, the apply button on listing pages."""
+        from techmarket import slots
+
+        from .services import paylater
+        from .views import paylater as paylater_views
+
+        paylater.register()
+        slots.register(slots.LISTING_DEALS, paylater_views.listing_part)

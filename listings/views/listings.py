@@ -16,7 +16,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from techmarket import downloads, pagecache
+from techmarket import downloads, pagecache, slots
 from techmarket.accounts.models import Organisation
 from techmarket.forms import add_model_errors
 
@@ -77,6 +77,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tab": "history" if can_history and request.GET.get("tab") == "history" else "overview",
             "history": selectors.listing_history(listing)[:100] if can_history else None,
             "reason_form": ReasonForm(),
+            # What licensing offers on the listing's terms (its parts render nothing to whom they do not concern).
+            "deals": slots.render(slots.LISTING_DEALS, request, listing),
         },
     )
 

@@ -17,11 +17,28 @@ from techmarket.audit.services import AuditRecord, audit_record, audit_record_ma
 from techmarket.notifications import absolute_url, email_on_commit
 
 from . import hooks, permissions
-from .choices import PROTECTED_FIELDS, ChangeRequestStatus, MembershipRole, MembershipStatus, VerificationStatus
+from .choices import (
+    ENTERPRISE_FIELDS,
+    PROTECTED_FIELDS,
+    ChangeRequestStatus,
+    MembershipRole,
+    MembershipStatus,
+    VerificationStatus,
+)
 from .exceptions import AccountsError, ChangeRequestPending, LastAdminError, MembershipExists
 from .models import BrokerProfile, Membership, Organisation, OrganisationChangeRequest, User
 
-ORGANISATION_EDITABLE_FIELDS = ("kind", "name_zh", "name_en", "province", "city", "website", "description")
+ORGANISATION_EDITABLE_FIELDS = (
+    "kind",
+    "name_zh",
+    "name_en",
+    "province",
+    "city",
+    "website",
+    "description",
+    # An enterprise's size and its basis: read by pay-later offers open to small and micro firms only.
+    *ENTERPRISE_FIELDS,
+)
 
 
 def user_register(*, email: str, name: str, password: str, phone: str | None = None) -> User:
