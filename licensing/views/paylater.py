@@ -80,6 +80,7 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "licensing/paylater/offer_edit.html",
         {"listing": listing, "form": form, "offers_pay_later": services.offers_pay_later(listing)},
+        status=400 if form.errors else 200,
     )
 
 
@@ -113,6 +114,7 @@ def agreement_apply(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "licensing/paylater/apply.html",
         {"listing": listing, "offer": offer, "form": form, "refusals": [r for r in refusals if r[1]]},
+        status=400 if form.errors else 200,
     )
 
 
