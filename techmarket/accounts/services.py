@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -221,6 +222,8 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes) -
     organisation.save()
     changed = {name: [before[name], getattr(organisation, name)] for name in changes}
     changed = {name: values for name, values in changed.items() if values[0] != values[1]}
+    # The audit row keeps them as JSON: an annual revenue (Decimal) as its text.
+    changed = {name: [str(v) if isinstance(v, Decimal) else v for v in values] for name, values in changed.items()}
     if change_request is not None:
         change_request.organisation = organisation  # as saved here, with the details that changed at once
     if changed or change_request is None:

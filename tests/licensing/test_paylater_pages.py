@@ -220,6 +220,7 @@ def test_an_enterprise_states_its_size_on_its_profile(client, firm, firm_admin, 
         {
             "kind": "enterprise",
             "name_zh": firm.name_zh,
+            "credit_code": firm.credit_code,
             "province": firm.province,
             "city": firm.city,
             "firm_size": "micro",
@@ -228,7 +229,7 @@ def test_an_enterprise_states_its_size_on_its_profile(client, firm, firm_admin, 
             "tech_sme_number": "2025340100A0001234",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 302, response.context["form"].errors
     firm.refresh_from_db()
     assert (firm.firm_size, firm.staff_count, firm.annual_revenue, firm.tech_sme_number) == (
         "micro",
