@@ -61,7 +61,7 @@ def _convert(agreement: Agreement, on) -> bool:
 
 
 def _invoice(instalment: Instalment, on) -> bool:
-    instalment = Instalment.objects.select_for_update().select_related("payment").get(pk=instalment.pk)
+    instalment = Instalment.objects.select_for_update(of=("self",)).select_related("payment").get(pk=instalment.pk)
     payment = instalment.payment
     if payment is not None and payment.state not in (PaymentState.EXPIRED, PaymentState.FAILED):
         return False

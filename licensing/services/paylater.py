@@ -21,7 +21,7 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from ip_registry.ledger import add_months
 from listings.choices import DealMode
@@ -354,7 +354,11 @@ def agreement_apply(*, actor, offer: PayLaterOffer, licensee, note: str = "", on
         raise LicensingError(_("Only a member of a verified enterprise can apply, for that enterprise."))
     if licensee.kind != OrganisationKind.ENTERPRISE:
         raise LicensingError(_("Only enterprises can take a technology on “use first, pay later” terms."))
-    offer = PayLaterOffer.objects.select_for_update().select_related("listing__organisation", "fund").get(pk=offer.pk)
+    offer = (
+        PayLaterOffer.objects.select_for_update(of=("self",))
+        .select_related("listing__organisation", "fund")
+        .get(pk=offer.pk)
+    )
     listing = offer.listing
     if not offer.is_active or not listing.is_public or not offers_pay_later(listing):
         raise LicensingError(_("This listing does not take “use first, pay later” applications now."))
@@ -730,19 +734,19 @@ def register() -> None:
     register_actions({f"agreement.{name}": t.label for name, t in AGREEMENT_TRANSITIONS.items()})
     register_actions(
         {
-            "agreement.apply": _lazy("Pay-later application"),
-            "agreement.ask": _lazy("Firm asked to convert or exit"),
-            "agreement.invoice": _lazy("Instalment invoiced"),
-            "agreement.remind": _lazy("Instalment reminded"),
-            "agreement.instalment_paid": _lazy("Instalment paid"),
-            "offer.save": _lazy("Pay-later terms set"),
-            "report.submit": _lazy("Royalty report submitted"),
-            "report.accept": _lazy("Royalty report accepted"),
-            "report.dispute": _lazy("Royalty report disputed"),
-            "report.remind": _lazy("Royalty report reminded"),
-            "report.escalate": _lazy("Late royalty report escalated"),
-            "claim.open": _lazy("Claim on the risk fund opened"),
-            "claim.pay": _lazy("Claim approved and paid"),
-            "claim.reject": _lazy("Claim rejected"),
+            "agreement.apply": gettext_lazy("Pay-later application"),
+            "agreement.ask": gettext_lazy("Firm asked to convert or exit"),
+            "agreement.invoice": gettext_lazy("Instalment invoiced"),
+            "agreement.remind": gettext_lazy("Instalment reminded"),
+            "agreement.instalment_paid": gettext_lazy("Instalment paid"),
+            "offer.save": gettext_lazy("Pay-later terms set"),
+            "report.submit": gettext_lazy("Royalty report submitted"),
+            "report.accept": gettext_lazy("Royalty report accepted"),
+            "report.dispute": gettext_lazy("Royalty report disputed"),
+            "report.remind": gettext_lazy("Royalty report reminded"),
+            "report.escalate": gettext_lazy("Late royalty report escalated"),
+            "claim.open": gettext_lazy("Claim on the risk fund opened"),
+            "claim.pay": gettext_lazy("Claim approved and paid"),
+            "claim.reject": gettext_lazy("Claim rejected"),
         }
     )

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from listings.models import Listing
 
 from .. import permissions
-from ..choices import Actor, AgreementState, ClaimStatus, ConversionTrigger, ReportStatus
+from ..choices import AGREEMENT_TRANSITIONS, Actor, AgreementState, ClaimStatus, ConversionTrigger, ReportStatus
 from ..exceptions import LicensingError
 from ..forms_paylater import ApplyForm, ClaimDecisionForm, FirstRevenueForm, OfferForm, ReasonForm, ReportForm
 from ..models import Agreement, Claim, PayLaterOffer, RoyaltyReport
@@ -147,7 +147,13 @@ def _detail(request: HttpRequest, agreement: Agreement, *, error: str = "") -> H
         "licensing/paylater/agreement_detail.html",
         {
             "agreement": agreement,
-            "events": agreement.events.select_related("actor"),
+            "events": [
+                (
+                    event,
+                    AGREEMENT_TRANSITIONS[event.transition].label if event.transition in AGREEMENT_TRANSITIONS else "",
+                )
+                for event in agreement.events.select_related("actor")
+            ],
             "instalments": instalments,
             "reports": agreement.reports.all(),
             "claim": Claim.objects.filter(agreement=agreement).first(),
