@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from licensing.choices import AgreementState, ClaimStatus, InstalmentStatus, PaymentPurpose, PaymentState
 from licensing.models import Agreement, Claim, CreditRecord
@@ -181,7 +182,8 @@ def test_an_uncovered_agreement_defaults_without_a_claim(university, firm):
 def test_the_command_runs_the_clock_for_the_date_given(offer, firm):
     agreement = in_trial(offer, firm)
     out = StringIO()
-    call_command("run_licensing_clock", "--date", "2026-07-04", stdout=out)
+    with translation.override("en"):
+        call_command("run_licensing_clock", "--date", "2026-07-04", stdout=out)
     assert "2026-07-04: asked 1" in out.getvalue()
     assert Agreement.objects.get(pk=agreement.pk).decision_deadline == D(2026, 7, 18)
 

@@ -1,9 +1,11 @@
 """``manage.py run_licensing_clock``: the pay-later agreements' and royalty reports' daily moves. Run it once a day."""
 
 import datetime
+from dataclasses import asdict
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from licensing.services.clock import licensing_clock
 
@@ -29,8 +31,10 @@ class Command(BaseCommand):
         on = _day(date) if date else timezone.localdate()
         report = licensing_clock(on=on)
         self.stdout.write(
-            f"{on.isoformat()}: asked {report.asked}, converted {report.converted}, invoiced {report.invoiced}, "
-            f"reminded {report.reminded}, overdue {report.overdue}, grace {report.grace}, "
-            f"defaulted {report.defaulted}, claims {report.claims}, reports reminded {report.reports_reminded}, "
-            f"reports escalated {report.reports_escalated}."
+            _(
+                "%(day)s: asked %(asked)d, converted %(converted)d, invoiced %(invoiced)d, reminded %(reminded)d, "
+                "overdue %(overdue)d, grace %(grace)d, defaulted %(defaulted)d, claims %(claims)d, "
+                "reports reminded %(reports_reminded)d, reports escalated %(reports_escalated)d."
+            )
+            % {"day": on.isoformat(), **asdict(report)}
         )
