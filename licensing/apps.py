@@ -26,4 +26,15 @@ class LicensingConfig(AppConfig):
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
         on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
         register_actions(licences.AUDIT_ACTIONS)
-        slots.register(slots.LISTING_ACTIONS, obtain.listing_obtain_button)
+        slots.register(slots.LISTING_DEALS, obtain.listing_obtain_button)
+        self._ready_paylater()
+
+    def _ready_paylater(self):
+        """Use first, pay later: instalment payments, audit labels, the apply button on listing pages."""
+        from techmarket import slots
+
+        from .services import paylater
+        from .views import paylater as paylater_views
+
+        paylater.register()
+        slots.register(slots.LISTING_DEALS, paylater_views.listing_part)

@@ -21,8 +21,8 @@ from django.utils.safestring import SafeString, mark_safe
 # The organisation page's slots: buttons beside its own, and sections under its details.
 ORGANISATION_ACTIONS = "organisation_actions"
 ORGANISATION_SECTIONS = "organisation_sections"
-# The listing page's slot: actions an upper app offers on a published listing (obtaining its open licence).
-LISTING_ACTIONS = "listing_actions"
+# The listing page's slot under its terms: what licensing offers on them (obtain an open licence, apply to pay later).
+LISTING_DEALS = "listing_deals"
 
 Part = Callable[[HttpRequest, Any], str]
 

@@ -43,8 +43,9 @@ def offered_declarations(listing: Listing):
 
 
 def listing_obtain_button(request: HttpRequest, listing: Listing) -> str:
-    """The "obtain licence" button of each open licence in force the listing offers; nothing to its owner's members."""
-    if permissions.is_member(request.user, listing.organisation):
+    """The "obtain licence" button of each open licence in force the published listing offers; nothing to its owner's
+    members."""
+    if not listing.is_public or permissions.is_member(request.user, listing.organisation):
         return ""
     declarations = list(offered_declarations(listing))
     if not declarations:

@@ -77,8 +77,8 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tab": "history" if can_history and request.GET.get("tab") == "history" else "overview",
             "history": selectors.listing_history(listing)[:100] if can_history else None,
             "reason_form": ReasonForm(),
-            # What upper apps offer on this listing (licensing: obtain its open licence), without importing them.
-            "slot_actions": slots.render(slots.LISTING_ACTIONS, request, listing) if listing.is_public else "",
+            # What licensing offers on the listing's terms (its parts render nothing to whom they do not concern).
+            "deals": slots.render(slots.LISTING_DEALS, request, listing),
         },
     )
 

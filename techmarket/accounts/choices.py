@@ -32,6 +32,8 @@ class VerificationStatus(models.TextChoices):
 # What platform staff check when they verify an organisation: who it is and where. Once it is verified these
 # change only through a change request that the staff approve (``services.organisation_change_request``).
 PROTECTED_FIELDS = ("kind", "name_zh", "name_en", "credit_code", "province", "city")
+# An enterprise's size and its basis (staff, revenue, 科技型中小企业 number), edited by its administrators.
+ENTERPRISE_FIELDS = ("firm_size", "staff_count", "annual_revenue", "tech_sme_number")
 
 
 class ChangeRequestStatus(models.TextChoices):

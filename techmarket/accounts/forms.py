@@ -1,13 +1,14 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
 
-from .choices import PROTECTED_FIELDS, MembershipRole
+from .choices import ENTERPRISE_FIELDS, PROTECTED_FIELDS, MembershipRole, OrganisationKind
 from .models import Organisation, User
 from .validators import normalize_credit_code, normalize_phone, validate_credit_code
 
@@ -67,10 +68,26 @@ class OrganisationEditForm(OrganisationForm):
     them go to the platform staff for approval, and while a request awaits them they cannot be changed again."""
 
     class Meta(OrganisationForm.Meta):
-        fields = ["kind", "name_zh", "name_en", "credit_code", "province", "city", "website", "description"]
+        fields = [
+            "kind",
+            "name_zh",
+            "name_en",
+            "credit_code",
+            "province",
+            "city",
+            "website",
+            "description",
+            *ENTERPRISE_FIELDS,
+        ]
 
     def __init__(self, *args, pending_change: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.kind != OrganisationKind.ENTERPRISE:
+            # Size is an enterprise's: pay-later offers are open to firms by their size.
+            for name in ENTERPRISE_FIELDS:
+                del self.fields[name]
+        else:
+            self.fields["annual_revenue"].validators.append(MinValueValidator(0))
         if not self.instance.is_verified:
             # Unverified: edited freely as before; the credit code is what the staff are checking.
             del self.fields["credit_code"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,11 +18,28 @@ from techmarket.audit.services import AuditRecord, audit_record, audit_record_ma
 from techmarket.notifications import absolute_url, email_on_commit
 
 from . import hooks, permissions
-from .choices import PROTECTED_FIELDS, ChangeRequestStatus, MembershipRole, MembershipStatus, VerificationStatus
+from .choices import (
+    ENTERPRISE_FIELDS,
+    PROTECTED_FIELDS,
+    ChangeRequestStatus,
+    MembershipRole,
+    MembershipStatus,
+    VerificationStatus,
+)
 from .exceptions import AccountsError, ChangeRequestPending, LastAdminError, MembershipExists
 from .models import BrokerProfile, Membership, Organisation, OrganisationChangeRequest, User
 
-ORGANISATION_EDITABLE_FIELDS = ("kind", "name_zh", "name_en", "province", "city", "website", "description")
+ORGANISATION_EDITABLE_FIELDS = (
+    "kind",
+    "name_zh",
+    "name_en",
+    "province",
+    "city",
+    "website",
+    "description",
+    # An enterprise's size and its basis: read by pay-later offers open to small and micro firms only.
+    *ENTERPRISE_FIELDS,
+)
 
 
 def user_register(*, email: str, name: str, password: str, phone: str | None = None) -> User:
@@ -204,6 +222,8 @@ def organisation_update(*, actor: User, organisation: Organisation, **changes) -
     organisation.save()
     changed = {name: [before[name], getattr(organisation, name)] for name in changes}
     changed = {name: values for name, values in changed.items() if values[0] != values[1]}
+    # The audit row keeps them as JSON: an annual revenue (Decimal) as its text.
+    changed = {name: [str(v) if isinstance(v, Decimal) else v for v in values] for name, values in changed.items()}
     if change_request is not None:
         change_request.organisation = organisation  # as saved here, with the details that changed at once
     if changed or change_request is None:
