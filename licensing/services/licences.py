@@ -35,6 +35,7 @@ from ..choices import LIVE_LICENCE_STATUSES, DeclarationStatus, LicenceStatus, P
 from ..exceptions import LicensingError
 from ..models import Declaration, OpenLicence, Payment
 from ..notices import notice_draft, notice_store
+from . import reports
 
 TERM_FIELDS = (
     "fee_type",
@@ -313,6 +314,8 @@ def licence_take_effect(licence: OpenLicence, on: datetime.date) -> OpenLicence:
     licence.effective_on = on
     licence.save(update_fields=["status", "effective_on"])
     licence.registry_entries.add(*entries)
+    # A running royalty is reported period by period from the day the licence took effect.
+    reports.reports_schedule(licence=licence, start=on)
     audit_record(
         actor=None,
         action="licence.take_effect",

@@ -233,3 +233,35 @@ def test_a_lapsed_patent_is_refused_by_the_registry_and_nothing_is_written(unive
     with translation.override("en"), pytest.raises(RegistryError, match="licensed"):
         obtain(firm_member, declaration, firm)
     assert not OpenLicence.objects.exists() and not LicenceNotice.objects.exists()
+
+
+def test_a_royalty_licence_in_force_is_reported_period_by_period(university, firm, firm_member):
+    from licensing.choices import FeeType, ReportStatus
+    from licensing.services.licences import licence_obtain
+
+    from .conftest import TODAY, declare, patent_in_force
+
+    declaration = declare(university, [patent_in_force(university)], fee_type=FeeType.ROYALTY)
+    licence = licence_obtain(actor=firm_member, declaration=declaration, licensee=firm, on=TODAY)
+    reports = list(licence.reports.order_by("period_start"))
+    assert licence.status == "in_force"
+    assert reports[0].period_start == TODAY and reports[0].status == ReportStatus.DUE
+    assert reports[-1].period_end == licence.term_end  # yearly, to the end of the licence
+
+
+def test_an_expired_fee_reference_cancels_the_licence_awaiting_it(university, firm, firm_member, declaration):
+    import datetime
+
+    from django.utils import timezone
+
+    from licensing.choices import LicenceStatus
+    from licensing.payments.services import payments_expire
+    from licensing.services.licences import licence_obtain
+
+    from .conftest import TODAY
+
+    licence = licence_obtain(actor=firm_member, declaration=declaration, licensee=firm, on=TODAY)
+    assert licence.status == LicenceStatus.AWAITING_PAYMENT
+    assert payments_expire(now=timezone.now() + datetime.timedelta(days=30)) == 1
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.CANCELLED
