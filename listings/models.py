@@ -206,7 +206,7 @@ class DealTerm(models.Model):
         max_length=100,
         blank=True,
         editable=False,
-        help_text=_("An open licence's fee as its declaration publishes it, e.g. “free” or “3% of net sales”."),
+        help_text=_("An open licence's fee as its declaration publishes it, e.g. “free” or “a lump sum of ¥50,000”."),
     )
 
     class Meta:

@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
             field=models.CharField(
                 blank=True,
                 editable=False,
-                help_text="An open licence's fee as its declaration publishes it, e.g. “free” or “3% of net sales”.",
+                help_text="An open licence's fee as its declaration publishes it, e.g. “free” or “a lump sum of ¥50,000”.",
                 max_length=100,
                 verbose_name="published terms",
             ),
