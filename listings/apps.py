@@ -33,6 +33,7 @@ class ListingsConfig(AppConfig):
                 "listing.file_add": _("File attached"),
                 "listing.file_delete": _("File removed"),
                 "listing.import": _("Listings imported from a file"),
+                "listing.open_licence_off": _("Open licence taken off (declaration withdrawn)"),
                 "inquiry.create": _("Inquiry sent"),
                 "inquiry.reply": _("Inquiry answered"),
                 "inquiry.close": _("Inquiry closed"),

@@ -28,6 +28,7 @@ from ..models import Listing, ListingAttachment, ListingImage
 from ..selectors import inquiries as inquiry_selectors
 from ..selectors import listings as selectors
 from ..services import listings as services
+from ..validators import co_owners
 from .filters import read_filters
 
 PAGE_SIZE = 12
@@ -77,6 +78,11 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "tab": "history" if can_history and request.GET.get("tab") == "history" else "overview",
             "history": selectors.listing_history(listing)[:100] if can_history else None,
             "reason_form": ReasonForm(),
+            "co_owners": (
+                co_owners(organisation=listing.organisation, patents=list(listing.patents.all()))
+                if listing.co_owner_consent
+                else []
+            ),
         },
     )
 
