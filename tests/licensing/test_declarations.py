@@ -98,7 +98,7 @@ def test_a_royalty_declaration_publishes_rate_base_and_period(university_admin, 
         (
             {"fee_type": FeeType.ROYALTY, "payment_method": "转账", "fee_basis": "x"},
             {"royalty_rate", "royalty_base", "reporting_period"},
-        ),  # fmt: skip
+        ),
         (
             {
                 "fee_type": FeeType.ENTRY_PLUS_ROYALTY,
@@ -107,7 +107,7 @@ def test_a_royalty_declaration_publishes_rate_base_and_period(university_admin, 
                 "reporting_period": "year",
                 "payment_method": "转账",
                 "fee_basis": "x",
-            },  # fmt: skip
+            },
             {"entry_fee"},
         ),
         ({"fee_type": FeeType.LUMP_SUM, "lump_sum": "5000"}, {"payment_method", "fee_basis"}),
@@ -117,8 +117,9 @@ def test_a_royalty_declaration_publishes_rate_base_and_period(university_admin, 
         ({**LUMP, "period_end": TODAY}, {"period_end"}),
     ],
 )
-def test_the_terms_are_refused_field_by_field_and_nothing_is_written(university_admin, university, patent, terms,
-                                                                     fields):  # fmt: skip
+def test_the_terms_are_refused_field_by_field_and_nothing_is_written(
+    university_admin, university, patent, terms, fields
+):
     with pytest.raises(ValidationError) as caught:
         create(university_admin, university, [patent], **terms)
     assert set(caught.value.message_dict) == fields
@@ -149,8 +150,9 @@ def test_terms_above_the_guidance_warn_and_are_declared(university_admin, univer
 
 
 def test_terms_within_the_guidance_do_not_warn(university_admin, university, patent):
-    declaration = create(university_admin, university, [patent], **{**ROYALTY, "royalty_rate": "30",
-                                                                      "royalty_base": "profit"})  # fmt: skip
+    declaration = create(
+        university_admin, university, [patent], **{**ROYALTY, "royalty_rate": "30", "royalty_base": "profit"}
+    )
     assert declaration.warnings == []
 
 
@@ -329,9 +331,15 @@ def _licence(declaration, licensee, user):
 
 
 def test_withdrawal_is_on_the_registry_keeps_licences_and_takes_the_mode_off_listings(
-    university_admin, university, patent, firm, firm_admin, firm_member, mailoutbox,
+    university_admin,
+    university,
+    patent,
+    firm,
+    firm_admin,
+    firm_member,
+    mailoutbox,
     django_capture_on_commit_callbacks,
-):  # fmt: skip
+):
     declaration = create(university_admin, university, [patent])
     listing = make_listing(university, patents=[patent], terms=[Term(DealMode.OPEN_LICENCE), Term("assignment")])
     assert listing.deal_terms.get(mode=DealMode.OPEN_LICENCE).published_terms == "一次性 ¥50,000"
