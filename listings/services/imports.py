@@ -583,6 +583,7 @@ def import_template(organisation: Organisation) -> str:
         "contact_name": "王老师",
         "contact_phone": "",
         "contact_email": "tech-transfer@example.edu.cn",
+        "co_owner_consent": "",
     }
     # Through the one CSV writer: the field's name and the patent number come from the database.
     return csvexport.csv_text([[COLUMNS[name][0] for name in COLUMNS], [example[name] for name in COLUMNS]])

@@ -26,7 +26,14 @@ from listings.services.imports import COLUMNS, import_template, listings_import
 from listings.views.imports import SALT
 from techmarket.accounts.choices import OrganisationKind, VerificationStatus
 from techmarket.audit.models import AuditEvent
-from tests.factories import OrganisationFactory, UserFactory, add_member, make_listing, university_in
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    add_member,
+    declare_open_licence,
+    make_listing,
+    university_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -57,8 +64,8 @@ def register(number: str, *holders):
 @pytest.fixture
 def fudan():
     university = university_in("310000", name_zh="复旦大学")
-    for number in SAMPLE_NUMBERS:
-        register(number, university)
+    patents = [register(number, university) for number in SAMPLE_NUMBERS]
+    declare_open_licence(patents[3:])  # the sample offers an open licence of its fourth patent
     return university
 
 

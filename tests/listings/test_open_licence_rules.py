@@ -53,7 +53,21 @@ def refusal(call) -> dict:
 
 def test_an_open_licence_needs_a_declaration_in_force(university):
     patent = patent_in_force(university)
-    errors = refusal(lambda: create(university, [patent], [DealMode.OPEN_LICENCE]))
+    field = TechnologyField.objects.get(slug="new-energy")
+    errors = refusal(
+        lambda: services.listing_create(
+            actor=None,
+            organisation=university,
+            patents=[patent],
+            terms=[Term(DealMode.OPEN_LICENCE)],
+            kind="patent",
+            field=field,
+            title_zh="一种测试技术",
+            summary_zh="摘要。",
+            contact_name="王老师",
+            contact_email="t@example.cn",
+        )
+    )
     assert "whose open licence declaration is in force on the registry (专利法第五十条)" in errors["deal_terms"][0]
     assert patent.application_number in errors["deal_terms"][0]
     assert not Listing.objects.exists()
