@@ -327,7 +327,8 @@ def test_readiness_levels_are_read_as_people_write_them(fudan, value):
 def test_a_bad_deal_mode_cell_is_refused(fudan, value, expected):
     report = run(fudan, csv_bytes(with_cell(sample_rows(), 2, "交易方式", value)))
 
-    assert places(report) == [(2, "交易方式")]
+    # One cell, maybe more than one problem in it (an open licence of an undeclared patent is one more).
+    assert set(places(report)) == {(2, "交易方式")}
     assert expected in message(report, 2, "交易方式")
     assert nothing_written()
 
