@@ -297,10 +297,15 @@ def listing_assign_broker(*, actor, listing: Listing, broker: BrokerProfile | No
 
 
 def _open_licence_terms_of(patents: Sequence):
+    """The open-licence terms of the listings of these patents, locked (ids first: PostgreSQL locks no DISTINCT)."""
+    ids = DealTerm.objects.filter(
+        mode=DealMode.OPEN_LICENCE, listing__patents__in=[patent.pk for patent in patents]
+    ).values_list("pk", flat=True)
     return (
-        DealTerm.objects.filter(mode=DealMode.OPEN_LICENCE, listing__patents__in=[patent.pk for patent in patents])
+        DealTerm.objects.filter(pk__in=set(ids))
         .select_related("listing")
-        .distinct()
+        .order_by("pk")
+        .select_for_update(of=("self",))
     )
 
 
@@ -309,7 +314,7 @@ def listings_open_licence_publish(*, patents: Sequence) -> list[Listing]:
     """Write the registry's published terms on the open-licence terms of the listings of these patents (when a
     declaration takes effect). Called by the licensing services, which checked their own permissions."""
     touched = []
-    for term in _open_licence_terms_of(patents).select_for_update(of=("self",)):
+    for term in _open_licence_terms_of(patents):
         published = published_open_licence_terms(patents=list(term.listing.patents.all()))
         if published != term.published_terms:
             term.published_terms = published
@@ -323,7 +328,7 @@ def listings_open_licence_withdraw(*, patents: Sequence, reason: str = "") -> li
     """Take the open-licence mode off the listings of these patents, whose declaration was withdrawn; the owners are
     told. Other deal modes stay. Called by the licensing services, which checked their own permissions."""
     touched = []
-    for term in list(_open_licence_terms_of(patents).select_for_update(of=("self",))):
+    for term in list(_open_licence_terms_of(patents)):
         listing = term.listing
         term.delete()
         audit_record(
