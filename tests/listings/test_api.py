@@ -115,13 +115,21 @@ def test_the_list_shows_published_listings_with_everything_a_card_needs(api, fud
         }
     ]
     assert row["deal_terms"] == [
-        {"mode": "assignment", "label": "assignment", "price": None, "negotiable": True, "note": ""},
+        {
+            "mode": "assignment",
+            "label": "assignment",
+            "price": None,
+            "negotiable": True,
+            "note": "",
+            "published_terms": "",
+        },
         {
             "mode": "ordinary_licence",
             "label": "ordinary licence",
             "price": "200000.00",
             "negotiable": False,
             "note": "",
+            "published_terms": "",
         },
     ]
     assert row["images"] == [
