@@ -31,6 +31,7 @@ from ..choices import TRANSITIONS, DealMode, ListingStatus
 from ..exceptions import ListingError
 from ..models import DealTerm, Listing, ListingAttachment, ListingImage
 from ..validators import (
+    OPEN_LICENCE_CONFLICTS,
     published_open_licence_terms,
     validate_deal_modes,
     validate_listing_patents,
@@ -296,11 +297,11 @@ def listing_assign_broker(*, actor, listing: Listing, broker: BrokerProfile | No
 # Open licences follow the registry --------------------------------------------------------------------------
 
 
-def _open_licence_terms_of(patents: Sequence):
-    """The open-licence terms of the listings of these patents, locked (ids first: PostgreSQL locks no DISTINCT)."""
-    ids = DealTerm.objects.filter(
-        mode=DealMode.OPEN_LICENCE, listing__patents__in=[patent.pk for patent in patents]
-    ).values_list("pk", flat=True)
+def _open_licence_terms_of(patents: Sequence, modes: Sequence[str] = (DealMode.OPEN_LICENCE,)):
+    """The terms of these modes of the listings of these patents, locked (ids first: PostgreSQL locks no DISTINCT)."""
+    ids = DealTerm.objects.filter(mode__in=modes, listing__patents__in=[patent.pk for patent in patents]).values_list(
+        "pk", flat=True
+    )
     return (
         DealTerm.objects.filter(pk__in=set(ids))
         .select_related("listing")
@@ -312,8 +313,19 @@ def _open_licence_terms_of(patents: Sequence):
 @transaction.atomic
 def listings_open_licence_publish(*, patents: Sequence) -> list[Listing]:
     """Write the registry's published terms on the open-licence terms of the listings of these patents (when a
-    declaration takes effect). Called by the licensing services, which checked their own permissions."""
+    declaration takes effect), and take their exclusive and sole licence terms off: none can be granted while it is
+    in force (专利法第五十一条). Called by the licensing services, which checked their own permissions."""
     touched = []
+    for term in list(_open_licence_terms_of(patents, OPEN_LICENCE_CONFLICTS)):
+        term.delete()
+        audit_record(
+            actor=None,
+            action="listing.exclusive_off",
+            target=term.listing,
+            summary=term.get_mode_display(),
+            data={"patents": [patent.application_number for patent in patents]},
+        )
+        touched.append(term.listing)
     for term in _open_licence_terms_of(patents):
         published = published_open_licence_terms(patents=list(term.listing.patents.all()))
         if published != term.published_terms:

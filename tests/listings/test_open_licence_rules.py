@@ -341,3 +341,17 @@ def test_the_admin_applies_the_same_rules_and_writes_the_published_terms(client,
     response = client.post(url, _admin_data(listing, [DealMode.OPEN_LICENCE]))
     assert response.status_code == 302
     assert listing.deal_terms.get().published_terms == "免费"
+
+
+def test_a_declaration_taking_effect_takes_exclusive_and_sole_terms_off_the_listings(university):
+    patent = patent_in_force(university)
+    listing = create(university, [patent], [DealMode.EXCLUSIVE_LICENCE, DealMode.SOLE_LICENCE, DealMode.ASSIGNMENT])
+    declaration_create(
+        actor=None,
+        licensor=university,
+        patents=[patent],
+        period_end=PERIOD_END,
+        on=TODAY,
+        fee_type=FeeType.FREE,
+    )
+    assert [t.mode for t in listing.deal_terms.all()] == [DealMode.ASSIGNMENT]
