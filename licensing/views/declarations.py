@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from ip_registry.exceptions import RegistryError
 from techmarket.accounts.choices import MembershipRole, MembershipStatus
@@ -65,6 +65,7 @@ def _visible(request: HttpRequest, pk: int) -> Declaration:
 
 
 @login_required
+@require_safe
 def declaration_list(request: HttpRequest) -> HttpResponse:
     mine = _member_of(request.user)
     declarations = (
@@ -165,6 +166,7 @@ def _render_detail(request, declaration: Declaration, *, withdraw_form=None, sta
 
 
 @login_required
+@require_safe
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _visible(request, pk))
 
@@ -173,6 +175,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def declaration_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = _visible(request, pk)
+    if not permissions.is_admin(request.user, declaration.licensor):
+        raise PermissionDenied  # the patentee's administrators withdraw it
     form = WithdrawForm(request.POST)
     if form.is_valid():
         try:

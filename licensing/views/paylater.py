@@ -112,10 +112,8 @@ def agreement_apply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your application has been sent to the licensor."))
             return redirect(services.agreement_url(agreement))
     refusals = [(firm, services.eligibility_refusal(offer, firm)) for firm in organisations]
-    if not organisations.exists():
-        status = 403  # the page says who may apply
-    else:
-        status = 400 if form.errors else 200
+    # Without a verified enterprise the page says who may apply.
+    status = 403 if not organisations.exists() else 400 if form.errors else 200
     return render(
         request,
         "licensing/paylater/apply.html",

@@ -14,19 +14,21 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
 from licensing.choices import (
     AgreementState,
+    ClaimStatus,
     DeclarationStatus,
     InstalmentStatus,
     LicenceStatus,
     PaymentState,
     ReportStatus,
 )
-from licensing.models import Agreement, Declaration, OpenLicence, RoyaltyReport
+from licensing.models import Agreement, Claim, Declaration, DeclarationConsent, OpenLicence, RiskFund, RoyaltyReport
 from licensing.permissions import finance_group
 from techmarket.accounts.choices import FirmSize, MembershipRole, OrganisationKind
 from techmarket.accounts.models import User
@@ -64,6 +66,35 @@ EVERYONE = _row(200, 200, 200, 200, 200, 200, 200, 200, 200)
 # A target's address from the world's rows: (url, POST data).
 TARGETS: dict[str, Callable[[dict], tuple[str, dict]]] = {
     "my_licences": lambda w: (reverse("licensing:my_licences"), {}),
+    "payment_detail": lambda w: (reverse("licensing:payment_detail", args=[w["licence"].payment.reference]), {}),
+    "payments_to_confirm": lambda w: (reverse("licensing:payments_to_confirm"), {}),
+    "payment_confirm": lambda w: (
+        reverse("licensing:payment_confirm", args=[w["licence"].payment.reference]),
+        {"amount_received": "1.00"},  # not the amount due: refused, nothing written
+    ),
+    "fund_list": lambda w: (reverse("licensing:fund_list"), {}),
+    "fund_detail": lambda w: (reverse("licensing:fund_detail", args=[w["fund"].region]), {}),
+    "obtain": lambda w: (reverse("licensing:obtain", args=[w["declaration"].pk]), {}),
+    "licence_detail": lambda w: (reverse("licensing:licence_detail", args=[w["licence"].reference]), {}),
+    "licence_notice": lambda w: (reverse("licensing:licence_notice", args=[w["licence"].reference, "html"]), {}),
+    "offer_edit": lambda w: (reverse("licensing:offer_edit", args=[w["agreement"].listing_id]), {}),
+    "agreement_apply": lambda w: (reverse("licensing:agreement_apply", args=[w["agreement"].listing_id]), {}),
+    "agreement_detail": lambda w: (reverse("licensing:agreement_detail", args=[w["agreement"].reference]), {}),
+    "agreement_decide": lambda w: (reverse("licensing:agreement_decide", args=[w["agreement"].reference]), {}),
+    "agreement_action": lambda w: (
+        reverse("licensing:agreement_action", args=[w["agreement"].reference, "convert"]),
+        {},
+    ),
+    "report_submit": lambda w: (reverse("licensing:report_submit", args=[w["due_report"].pk]), {}),
+    "report_decide": lambda w: (reverse("licensing:report_decide", args=[w["report"].pk]), {}),
+    "claim_list": lambda w: (reverse("licensing:claim_list"), {}),
+    "claim_detail": lambda w: (reverse("licensing:claim_detail", args=[w["claim"].pk]), {}),
+    "declaration_list": lambda w: (reverse("licensing:declaration_list"), {}),
+    "declaration_create": lambda w: (reverse("licensing:declaration_create"), {}),
+    "declaration_detail": lambda w: (reverse("licensing:declaration_detail", args=[w["declaration"].pk]), {}),
+    "declaration_detail_pending": lambda w: (reverse("licensing:declaration_detail", args=[w["pending"].pk]), {}),
+    "declaration_withdraw": lambda w: (reverse("licensing:declaration_withdraw", args=[w["declaration"].pk]), {}),
+    "consent_answer": lambda w: (reverse("licensing:consent_answer", args=[w["consent"].pk]), {}),
     "api_licences": lambda w: ("/api/v1/licensing/licences/", {}),
     "api_licence": lambda w: (f"/api/v1/licensing/licences/{w['licence'].reference}/", {}),
     "api_agreements": lambda w: ("/api/v1/licensing/agreements/", {}),
@@ -77,9 +108,74 @@ TARGETS: dict[str, Callable[[dict], tuple[str, dict]]] = {
     "api_declaration_pending": lambda w: (f"/api/v1/licensing/declarations/{w['pending'].pk}/", {}),
 }
 
+# Pages: the parties and the finance staff see a licence, agreement, payment or claim (404 for the rest); a page
+# that only shows answers 405 to a POST; the finance staff's pages are theirs (403); an empty POST is a form's 400.
+PARTIES_PAGE = _row(LOGIN, 404, 200, 200, 200, 200, 200, 404, 404)
+FINANCE_PAGE = _row(LOGIN, 403, 403, 403, 403, 403, 200, 403, 403)
+FINANCE_POST = _row(LOGIN, 403, 403, 403, 403, 403, 400, 403, 403)
+READ_ONLY = _row(LOGIN, 405, 405, 405, 405, 405, 405, 405, 405)
+ENTERPRISE_PAGE = _row(LOGIN, 200, 200, 200, 403, 403, 403, 403, 403)  # any verified enterprise's members
+ENTERPRISE_POST = _row(LOGIN, 400, 400, 400, 403, 403, 403, 403, 403)
+LICENSOR_ADMIN_PAGE = _row(LOGIN, 404, 404, 404, 404, 200, 404, 404, 404)
+LICENSOR_ADMIN_POST = _row(LOGIN, 404, 404, 404, 404, 400, 404, 404, 404)
+LICENSOR_DECISION = _row(LOGIN, 404, 403, 403, 403, 200, 403, 404, 404)
+LICENSOR_DECISION_POST = _row(LOGIN, 404, 403, 403, 403, 400, 403, 404, 404)
+
 # (target, method, expected per role)
 MATRIX = [
     ("my_licences", "get", SIGNED_IN_PAGE),
+    ("my_licences", "post", READ_ONLY),
+    # Declarations: the patentee's pages; a co-owner asked for consent sees the declaration it is asked about.
+    ("declaration_list", "get", SIGNED_IN_PAGE),
+    ("declaration_list", "post", READ_ONLY),
+    # An administrator of an organisation declares (302: sent to the list with a message if not one).
+    ("declaration_create", "get", _row(LOGIN, 302, 302, 200, 302, 200, 302, 302, 302)),
+    ("declaration_create", "post", _row(LOGIN, 302, 302, 400, 302, 400, 302, 302, 302)),
+    ("declaration_detail", "get", _row(LOGIN, 404, 404, 404, 200, 200, 200, 404, 404)),
+    ("declaration_detail", "post", READ_ONLY),
+    ("declaration_detail_pending", "get", _row(LOGIN, 404, 200, 200, 200, 200, 200, 404, 404)),
+    ("declaration_withdraw", "get", READ_ONLY),
+    ("declaration_withdraw", "post", _row(LOGIN, 404, 404, 404, 403, 400, 403, 404, 404)),
+    ("consent_answer", "get", _row(LOGIN, 404, 200, 200, 404, 404, 404, 404, 404)),
+    ("consent_answer", "post", _row(LOGIN, 404, 400, 400, 404, 404, 404, 404, 404)),
+    # Open licences obtained.
+    ("obtain", "get", ENTERPRISE_PAGE),
+    ("obtain", "post", ENTERPRISE_POST),
+    ("licence_detail", "get", PARTIES_PAGE),
+    ("licence_detail", "post", READ_ONLY),
+    ("licence_notice", "get", PARTIES_PAGE),
+    ("licence_notice", "post", READ_ONLY),
+    # Payments and the fund.
+    ("payment_detail", "get", PARTIES_PAGE),
+    ("payment_detail", "post", READ_ONLY),
+    ("payments_to_confirm", "get", FINANCE_PAGE),
+    ("payments_to_confirm", "post", READ_ONLY),
+    ("payment_confirm", "get", FINANCE_PAGE),
+    ("payment_confirm", "post", FINANCE_POST),  # 1.00 is not the amount due: refused
+    ("fund_list", "get", FINANCE_PAGE),
+    ("fund_list", "post", READ_ONLY),
+    ("fund_detail", "get", FINANCE_PAGE),
+    ("fund_detail", "post", FINANCE_POST),
+    # Use first, pay later.
+    ("offer_edit", "get", LICENSOR_ADMIN_PAGE),
+    ("offer_edit", "post", LICENSOR_ADMIN_POST),
+    ("agreement_apply", "get", ENTERPRISE_PAGE),
+    ("agreement_apply", "post", ENTERPRISE_POST),
+    ("agreement_detail", "get", PARTIES_PAGE),
+    ("agreement_detail", "post", READ_ONLY),
+    ("agreement_decide", "get", LICENSOR_DECISION),
+    ("agreement_decide", "post", LICENSOR_DECISION_POST),
+    ("agreement_action", "get", READ_ONLY),
+    # A paying agreement cannot convert: the parties are told why (400); others do not see it.
+    ("agreement_action", "post", _row(LOGIN, 404, 400, 400, 400, 400, 400, 404, 404)),
+    ("report_submit", "get", _row(LOGIN, 404, 200, 200, 403, 403, 403, 404, 404)),
+    ("report_submit", "post", _row(LOGIN, 404, 400, 400, 403, 403, 403, 404, 404)),
+    ("report_decide", "get", LICENSOR_DECISION),
+    ("report_decide", "post", LICENSOR_DECISION_POST),
+    ("claim_list", "get", _row(LOGIN, 404, 404, 404, 404, 404, 200, 404, 404)),
+    ("claim_list", "post", READ_ONLY),
+    ("claim_detail", "get", PARTIES_PAGE),
+    ("claim_detail", "post", _row(LOGIN, 404, 403, 403, 403, 403, 400, 404, 404)),
     ("api_licences", "get", SIGNED_IN_API),
     ("api_licence", "get", PARTIES_API),
     ("api_agreements", "get", SIGNED_IN_API),
@@ -113,6 +209,8 @@ def _build() -> dict:
     declaration = declare(university, [patent_in_force(university)])
     pending = declare(university, [patent_in_force(university)])
     Declaration.objects.filter(pk=pending.pk).update(status=DeclarationStatus.AWAITING_CONSENT)
+    # The firm stands in for a co-owner whose consent the pending declaration awaits.
+    consent = DeclarationConsent.objects.create(declaration=pending, organisation=firm)
     licence = rows.licence(declaration, firm, status=LicenceStatus.AWAITING_PAYMENT, pay=PaymentState.PENDING)
     agreement = rows.agreement(
         rows.pay_later_listing(university),
@@ -121,14 +219,26 @@ def _build() -> dict:
         instalments=[(datetime.date(2027, 4, 1), "30000", InstalmentStatus.SCHEDULED)],
     )
     report = rows.report(licence=licence, status=ReportStatus.SUBMITTED, royalty="100")
+    due_report = rows.report(agreement=agreement, status=ReportStatus.DUE)
+    fund = RiskFund.objects.create(
+        region="yrd", name="长三角风险补偿资金", coverage_ratio=Decimal("80"), per_agreement_cap=Decimal("200000")
+    )
+    defaulted = rows.agreement(rows.pay_later_listing(university), firm, state=AgreementState.CLAIM)
+    claim = Claim.objects.create(
+        agreement=defaulted, fund=fund, amount_owed=Decimal("90000"), amount=Decimal("72000"), status=ClaimStatus.OPEN
+    )
     return {
         "users": {role: user and user.pk for role, user in users.items()},
         "rows": {
             "declaration": (Declaration, declaration.pk),
             "pending": (Declaration, pending.pk),
+            "consent": (DeclarationConsent, consent.pk),
             "licence": (OpenLicence, licence.pk),
             "agreement": (Agreement, agreement.pk),
             "report": (RoyaltyReport, report.pk),
+            "due_report": (RoyaltyReport, due_report.pk),
+            "fund": (RiskFund, fund.pk),
+            "claim": (Claim, claim.pk),
         },
     }
 
