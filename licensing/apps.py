@@ -26,6 +26,23 @@ class LicensingConfig(AppConfig):
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
         on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
         register_actions(licences.AUDIT_ACTIONS)
+        register_actions(
+            {
+                "declaration.create": _("Open licence declaration written"),
+                "declaration.in_force": _("Open licence declaration in force"),
+                "declaration.consent": _("Consent to an open licence declaration"),
+                "declaration.refuse": _("Consent to an open licence declaration refused"),
+                "declaration.withdraw": _("Open licence declaration withdrawn"),
+                "payment.created": _("Payment requested"),
+                "payment.succeeded": _("Payment received"),
+                "payment.expired": _("Payment reference expired"),
+                "payment.failed": _("Payment failed"),
+                "payment.refunded": _("Payment refunded"),
+                "fund.top_up": _("Risk fund topped up"),
+                "fund.payout": _("Risk fund paid a claim"),
+                "fund.adjustment": _("Risk fund adjusted"),
+            }
+        )
         slots.register(slots.LISTING_DEALS, obtain.listing_obtain_button)
         self._ready_paylater()
 
