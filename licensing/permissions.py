@@ -93,6 +93,14 @@ def party_filter(user, licensor: str = "licensor", licensee: str = "licensee") -
     return Q(**{f"{licensor}__in": mine}) | Q(**{f"{licensee}__in": mine})
 
 
+def finance_emails() -> list[str]:
+    """Who to tell when money needs the finance staff (a claim to decide, a fee to refund)."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(groups__name=FINANCE_GROUP, is_active=True)
+    return list(users.exclude(email="").values_list("email", flat=True))
+
+
 def finance_group() -> Group:
     """The finance staff's group with its permissions (created on first use)."""
     group, _created = Group.objects.get_or_create(name=FINANCE_GROUP)

@@ -7,7 +7,6 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
@@ -34,11 +33,6 @@ def claim_amount(*, unpaid: Decimal, fund, cap: Decimal | None) -> Decimal:
     if cap is not None:
         amount = min(amount, cap)
     return max(amount, ZERO)
-
-
-def _fund_staff_emails() -> list[str]:
-    users = get_user_model().objects.filter(groups__name=permissions.FINANCE_GROUP, is_active=True)
-    return list(users.exclude(email="").values_list("email", flat=True))
 
 
 def _email(claim: Claim, template: str, to: list[str], **context) -> None:
@@ -93,7 +87,7 @@ def claim_open(*, agreement: Agreement, on: datetime.date, actor=None) -> Claim:
         data={"unpaid": str(unpaid), "amount": str(amount)},
     )
     licensor_admins = [m.user.email for m in locked.licensor.memberships.admins().select_related("user")]
-    _email(claim, "claim_opened", licensor_admins + _fund_staff_emails())
+    _email(claim, "claim_opened", licensor_admins + permissions.finance_emails())
     return claim
 
 

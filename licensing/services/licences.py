@@ -28,6 +28,7 @@ from ip_registry.choices import LicenceType
 from ip_registry.ledger import recordal_deadline
 from techmarket.accounts.models import Membership
 from techmarket.audit.services import audit_record
+from techmarket.exceptions import Refused
 from techmarket.notifications import absolute_url, email_on_commit
 
 from .. import permissions
@@ -343,7 +344,32 @@ def licence_paid(payment: Payment) -> None:
     if licence is None:
         return
     paid_at = payment.succeeded_at or timezone.now()
-    licence_take_effect(licence, timezone.localdate(paid_at))
+    try:
+        with transaction.atomic():
+            licence_take_effect(licence, timezone.localdate(paid_at))
+    except Refused as error:
+        # The money arrived, but the registry no longer lets the licence take effect (the patent lapsed, the
+        # declaration was withdrawn the day it was obtained): the payment stays recorded, the licence is cancelled
+        # and the fee is to be refunded, with the reason.
+        _cancel_refused(licence, payment, str(error))
+
+
+def _cancel_refused(licence: OpenLicence, payment: Payment, reason: str) -> None:
+    licence = OpenLicence.objects.select_for_update().select_related("licensor", "licensee").get(pk=licence.pk)
+    licence.status = LicenceStatus.CANCELLED
+    licence.save(update_fields=["status"])
+    audit_record(
+        actor=None,
+        action="licence.cancel_refused",
+        target=licence,
+        summary=f"{licence.reference} {payment.reference}",
+        data={"payment": payment.reference, "reason": reason},
+    )
+    email_on_commit(
+        template="licence_refused_after_payment",
+        to=_admin_emails(licence.licensor) + _member_emails(licence.licensee) + permissions.finance_emails(),
+        context={**_mail_context(licence), "payment": payment.reference, "reason": reason},
+    )
 
 
 @transaction.atomic
@@ -379,4 +405,5 @@ AUDIT_ACTIONS = {
     "licence.obtain": gettext_lazy("Open licence obtained"),
     "licence.take_effect": gettext_lazy("Open licence took effect"),
     "licence.cancel_unpaid": gettext_lazy("Open licence cancelled (not paid)"),
+    "licence.cancel_refused": gettext_lazy("Open licence cancelled after payment (the registry refused it)"),
 }

@@ -265,3 +265,35 @@ def test_an_expired_fee_reference_cancels_the_licence_awaiting_it(university, fi
     assert payments_expire(now=timezone.now() + datetime.timedelta(days=30)) == 1
     licence.refresh_from_db()
     assert licence.status == LicenceStatus.CANCELLED
+
+
+def test_a_fee_paid_after_the_patent_lapsed_is_recorded_and_the_licence_cancelled_for_a_refund(
+    university, firm, firm_member, declaration, patent, finance, mailoutbox, django_capture_on_commit_callbacks
+):
+    import datetime
+    from decimal import Decimal
+
+    from ip_registry import services as registry
+    from ip_registry.choices import LegalStatus
+    from licensing.choices import LicenceStatus, PaymentState
+    from licensing.payments.services import payment_confirm_receipt
+    from licensing.services.licences import licence_obtain
+
+    from .conftest import TODAY
+
+    licence = licence_obtain(actor=firm_member, declaration=declaration, licensee=firm, on=TODAY)
+    registry.legal_status_change(
+        actor=None,
+        patent=patent,
+        status=LegalStatus.INVALIDATED,
+        registration_date=TODAY + datetime.timedelta(days=1),
+        reason="宣告专利权全部无效",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        payment = payment_confirm_receipt(actor=finance, payment=licence.payment, amount_received=Decimal("50000.00"))
+    licence.refresh_from_db()
+    assert payment.state == PaymentState.SUCCEEDED  # the money is on record
+    assert licence.status == LicenceStatus.CANCELLED
+    assert not licence.registry_entries.exists()
+    refund = [mail for mail in mailoutbox if "退" in mail.subject or "refund" in mail.subject]
+    assert refund and finance.email in refund[0].to
