@@ -63,7 +63,8 @@ class HomePage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(
             figures=selectors.market_figures(today=timezone.localdate()),
-            provinces=selectors.organisations_by_province(),
+            provinces=selectors.organisations_by_province(selectors.portals(self.locale)),
+            guides=selectors.guides(self.locale),
             latest_listings=selectors.latest_listings(),
             latest_news=selectors.latest_news(),
             upcoming_events=selectors.upcoming_events(now=timezone.now()),

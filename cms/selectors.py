@@ -60,15 +60,18 @@ def market_figures(*, today: datetime.date) -> MarketFigures:
     )
 
 
-def organisations_by_province() -> list[dict]:
-    """Verified universities and institutes, and enterprises, in each of the four provinces (one query)."""
+def organisations_by_province(portal_pages: dict | None = None) -> list[dict]:
+    """Verified universities and institutes, and enterprises, in each of the four provinces (one query), each with
+    its portal page if it has one."""
     counts = organisation_counts_by_province()
+    portal_pages = portal_pages or {}
     return [
         {
             "code": province.code,
             "name": province.name,
             "suppliers": counts.get(province.code, {}).get("suppliers", 0),
             "enterprises": counts.get(province.code, {}).get("enterprises", 0),
+            "portal": portal_pages.get(province.code),
         }
         for province in gbt2260.provinces()[:4]
     ]
@@ -81,6 +84,16 @@ def latest_listings(*, limit: int = 4) -> list[Listing]:
 
 def latest_news(*, limit: int = 3) -> list[cms_models.NewsPage]:
     return list(cms_models.NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+
+
+def portals(locale) -> dict[str, cms_models.ProvincePortalPage]:
+    """The live province portals in the page's language, by province."""
+    pages = cms_models.ProvincePortalPage.objects.live().public().filter(locale=locale)
+    return {page.province: page for page in pages}
+
+
+def guides(locale, *, limit: int = 6) -> list[cms_models.GuidePage]:
+    return list(cms_models.GuidePage.objects.live().public().filter(locale=locale).order_by("path")[:limit])
 
 
 def upcoming_events(*, now: datetime.datetime, limit: int = 3) -> list[cms_models.EventPage]:

@@ -53,3 +53,14 @@ def test_a_guide_goes_under_the_home_page_or_a_standard_page_only(home, news_ind
     assert GuidePage.can_create_at(home) and GuidePage.can_create_at(about)
     with pytest.raises(ValidationError):
         GuidePage(title="", slug="x", topic="nonsense").full_clean()
+
+
+def test_the_home_page_lists_the_guides_and_links_each_province_to_its_portal(client, home):
+    from cms.models import GuidePage, ProvincePortalPage
+
+    home.add_child(instance=GuidePage(title="如何取得开放许可", slug="kaifang-xuke", summary="三步取得开放许可。"))
+    home.add_child(instance=ProvincePortalPage(title="安徽专区", slug="anhui", province="340000"))
+    page = client.get("/")
+    html = page.content.decode()
+    assert "如何取得开放许可" in html
+    assert 'href="/anhui/"' in html
