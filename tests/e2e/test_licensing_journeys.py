@@ -181,11 +181,11 @@ def test_an_anhui_firm_obtains_a_shanghai_open_licence_pays_and_the_registry_cou
 
     # The listing offers the open licence on its published terms; "obtain licence" opens them with the notice.
     offer = page.locator(".open-licence-offer")
-    expect(offer).to_contain_text("50000")
+    expect(offer).to_contain_text("一次性支付金额 ¥50,000.00")
     offer.get_by_role("link", name="取得许可").click()
     expect(page.locator(".page-header h1")).to_have_text("取得开放许可")
     terms = page.locator("#published-terms")
-    expect(terms).to_contain_text("50000.00")
+    expect(terms).to_contain_text("¥50,000.00")
     expect(terms).to_contain_text(patent.application_number)
     expect(terms).to_contain_text("按研发成本与市场规模测算")
     notice = page.locator("#notice-text")
@@ -196,11 +196,11 @@ def test_an_anhui_firm_obtains_a_shanghai_open_licence_pays_and_the_registry_cou
 
     # Without the confirmation nothing happens; with it, the firm goes to pay.
     submit = page.locator("#obtain-form button[type=submit]")
-    expect(submit).to_contain_text("50000.00")
+    expect(submit).to_have_text("确认并支付¥50,000.00")
     submit.click()
-    expect(page.locator("#obtain-form")).to_contain_text("确认")
+    expect(page.locator("#obtain-form .field-checkbox .errorlist")).to_have_text("请确认通知书以取得许可。")
     assert not OpenLicence.objects.exists()
-    page.locator('#obtain-form [name="confirm"]').check()
+    page.get_by_label("本人已阅读上述通知书", exact=False).check()
     page.locator("#obtain-form button[type=submit]").click()
     licence = OpenLicence.objects.get()
     payment = licence.payment
@@ -209,8 +209,7 @@ def test_an_anhui_firm_obtains_a_shanghai_open_licence_pays_and_the_registry_cou
     instructions = page.locator("#transfer-instructions")
     expect(instructions).to_be_visible()
     expect(instructions.locator("[data-test=payment-reference]")).to_have_text(payment.reference)
-    expect(page.locator("[data-test=payment-amount]")).to_have_text("¥50000.00")
-    expect(page.locator("[data-test=payment-state]")).to_have_text("待支付")
+    expect(page.locator("[data-test=payment-amount]")).to_have_text("¥50,000.00")
     shoot(page, shots, "payment", taken)
     assert licence.status == LicenceStatus.AWAITING_PAYMENT
     sign_out(page)
@@ -222,7 +221,7 @@ def test_an_anhui_firm_obtains_a_shanghai_open_licence_pays_and_the_registry_cou
     page.click("#payment-search button[type=submit]")
     row = page.locator(f"#payment-{payment.reference}")
     expect(row).to_contain_text(firm.name_zh)
-    expect(row).to_contain_text("¥50000.00")
+    expect(row).to_contain_text("¥50,000.00")
     row.locator('[name="amount_received"]').fill("50000.00")
     row.get_by_role("button").click()
     expect(page.locator(".message-success")).to_contain_text(payment.reference)
@@ -267,7 +266,7 @@ def test_a_free_open_licence_is_in_force_in_one_click_after_the_notice(live_serv
     page.locator(".open-licence-offer").get_by_role("link", name="取得许可").click()
     expect(page.locator("#published-terms")).to_contain_text("免费")
     expect(page.locator("#notice-text")).to_contain_text(firm.name_zh)
-    page.locator('#obtain-form [name="confirm"]').check()
+    page.get_by_label("本人已阅读上述通知书", exact=False).check()
     page.get_by_role("button", name="确认并取得许可").click()
 
     licence = OpenLicence.objects.get()
