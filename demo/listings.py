@@ -33,6 +33,7 @@ from listings.services.listings import (
     listing_image_add,
     listing_transition,
 )
+from listings.validators import co_owners
 from techmarket.accounts.models import BrokerProfile, User
 from techmarket.regions.models import TechnologyField
 
@@ -68,10 +69,11 @@ def seed_listing(plan: DemoListing) -> bool:
     organisation = demo_organisation(plan.organisation)
     if Listing.objects.filter(organisation=organisation, title_zh=plan.title_zh).exists():
         return False
+    patents = _patents(plan, organisation)
     listing = listing_create(
         actor=User.objects.get(email__iexact=plan.creator),
         organisation=organisation,
-        patents=_patents(plan, organisation),
+        patents=patents,
         terms=[Term(term.mode, term.price, term.note) for term in plan.terms],
         kind=plan.kind,
         field=TechnologyField.objects.get(slug=plan.field_slug),
@@ -85,6 +87,8 @@ def seed_listing(plan: DemoListing) -> bool:
         contact_name=plan.contact.name,
         contact_phone=plan.contact.phone,
         contact_email=plan.contact.email,
+        # The demo's co-owners agree to the offers of the patents they share (专利法第十四条).
+        co_owner_consent=bool(co_owners(organisation=organisation, patents=patents)),
     )
     text = listings_text.FIELDS[plan.field]
     for index in range(plan.image_count):

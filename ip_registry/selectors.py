@@ -18,6 +18,7 @@ import operator
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import reduce
 
 from django.core.exceptions import ValidationError
@@ -40,7 +41,7 @@ from .choices import (
     LegalStatus,
     TargetMetric,
 )
-from .ledger import entry_hash
+from .ledger import derive_state, entry_hash
 from .models import (
     JointApplication,
     LedgerHead,
@@ -128,6 +129,63 @@ def patents_for_status_update(on: datetime.date) -> QuerySet[Patent]:
 
 def patent_history(patent: Patent) -> QuerySet[RegistryEntry]:
     return patent.entries.select_related("actor", "related_entry", "document").order_by("sequence")
+
+
+# Open licences -------------------------------------------------------------------------------------------------
+
+ROYALTY_BASE_WORDS = {"net_sales": "净销售额", "profit": "利润"}
+
+
+def _yuan(amount: str | None) -> str:
+    """¥50,000 (cents only when there are some)."""
+    try:
+        value = Decimal(str(amount))
+    except (InvalidOperation, TypeError):
+        return str(amount or "")
+    return f"¥{value:,.0f}" if value == value.to_integral_value() else f"¥{value:,.2f}"
+
+
+def _rate(details: dict) -> str:
+    rate = str(details.get("rate") or "")
+    if rate:
+        rate = rate.rstrip("0").rstrip(".") if "." in rate else rate
+    return f"{ROYALTY_BASE_WORDS.get(details.get('base'), details.get('base') or '')} {rate}%".strip()
+
+
+def open_licence_terms_text(details: dict) -> str:
+    """The published fee of an open licence declaration, in a few words, from its ledger entry's details: 免费,
+    一次性 ¥50,000, 净销售额 3%, 入门费 ¥10,000 + 净销售额 2%. Never "negotiable": the terms are published."""
+    fee_type = details.get("fee_type")
+    if fee_type == "free":
+        return "免费"
+    if fee_type == "lump_sum" and details.get("lump_sum"):
+        return f"一次性 {_yuan(details['lump_sum'])}"
+    if fee_type == "royalty" and details.get("rate"):
+        return _rate(details)
+    if fee_type == "entry_plus_royalty" and details.get("rate"):
+        return f"入门费 {_yuan(details.get('entry_fee'))} + {_rate(details)}"
+    return str(details.get("fee") or "")
+
+
+def open_licences_in_force(patents: Iterable[Patent], on: datetime.date) -> dict[int, RegistryEntry]:
+    """Each patent's open licence declaration in force on the day, by patent id (patents without one are left out)."""
+    ids = [getattr(patent, "pk", patent) for patent in patents]
+    entries: dict[int, list[RegistryEntry]] = {pk: [] for pk in ids}
+    for entry in RegistryEntry.objects.filter(
+        patent_id__in=ids, kind__in=(EntryKind.OPEN_LICENCE_DECLARATION, EntryKind.OPEN_LICENCE_WITHDRAWAL)
+    ).order_by("sequence"):
+        entries[entry.patent_id].append(entry)
+    found = {}
+    for pk, history in entries.items():
+        state = derive_state(history, on)
+        if state.open_licence is not None:
+            found[pk] = state.open_licence
+    return found
+
+
+def open_licence_withdrawal(history: Iterable[RegistryEntry]) -> RegistryEntry | None:
+    """The last withdrawal of an open licence declaration in a patent's history, for its announcement."""
+    return next((entry for entry in reversed(list(history)) if entry.kind == EntryKind.OPEN_LICENCE_WITHDRAWAL), None)
 
 
 def entry_list() -> QuerySet[RegistryEntry]:

@@ -849,24 +849,18 @@ def _require_fees_paid(patent: Patent, on: datetime.date) -> None:
         )
 
 
-@transaction.atomic
-def open_licence_declare(
+def _open_licence_refusal(
     *,
-    actor,
     patent: Patent,
+    entries: Sequence[RegistryEntry],
+    state: PatentState,
     registration_date: datetime.date,
     terms: dict,
-    term_end: datetime.date | None = None,
-    consents: Sequence[int] = (),
-) -> RegistryEntry:
-    """Record the patentee's open licence declaration (专利开放许可声明), refusing it where the law does.
-
-    ``terms`` is what the declaration publishes: the fee standard (``fee``, or ``fee_type`` "free") and how it is
-    paid (``payment``), and how the fee was worked out (``basis``). ``term_end`` is the last day of the licence
-    period it declares, at the latest the last day of the patent's term.
-    """
-    _check_actor(actor)
-    patent, entries, state = _lock(patent)
+    term_end: datetime.date | None,
+    consenting: set[int] | None,
+) -> None:
+    """Raise the registry's refusal of an open licence declaration, if any; ``consenting`` None leaves out the
+    consents (a declaration that will collect them before it is recorded)."""
     _require_in_force(patent, _("offered under an open licence"))
     _require_holders(state)
     _require_declared_terms(terms, term_end)
@@ -893,20 +887,20 @@ def open_licence_declare(
             )
             % {"date": restrictive.registration_date.isoformat(), "names": _names(restrictive.to_parties)}
         )
-    consenting = _consenting(consents)
-    _require_consents(
-        state.holders,
-        state,
-        consenting,
-        co_owners=_(
-            "An open licence of a co-owned patent needs every co-owner's consent (专利法第十四条); the consent "
-            "of %(names)s is missing."
-        ),
-        pledgees=_(
-            "The patent is pledged to %(names)s: an open licence cannot be declared without the pledgee's "
-            "consent (民法典第四百四十四条; 专利法实施细则第八十六条)."
-        ),
-    )
+    if consenting is not None:
+        _require_consents(
+            state.holders,
+            state,
+            consenting,
+            co_owners=_(
+                "An open licence of a co-owned patent needs every co-owner's consent (专利法第十四条); the consent "
+                "of %(names)s is missing."
+            ),
+            pledgees=_(
+                "The patent is pledged to %(names)s: an open licence cannot be declared without the pledgee's "
+                "consent (民法典第四百四十四条; 专利法实施细则第八十六条)."
+            ),
+        )
     _require_fees_paid(patent, registration_date)
     if patent.needs_evaluation_report and not patent.has_evaluation_report:
         raise RegistryError(
@@ -915,6 +909,63 @@ def open_licence_declare(
                 "report (专利法第五十条)."
             )
         )
+
+
+def open_licence_check(
+    *,
+    patent: Patent,
+    registration_date: datetime.date,
+    terms: dict,
+    term_end: datetime.date | None = None,
+    consents: Sequence[int] | None = None,
+) -> None:
+    """Raise the :class:`RegistryError` :func:`open_licence_declare` would raise now, without writing anything.
+
+    For a declaration still to collect the co-owners' and pledgees' consents, leave ``consents`` out (None): the
+    consents are then not checked. Reads without a lock: the declaration itself checks again under one.
+    """
+    patent = Patent.objects.get(pk=patent.pk)
+    entries = list(patent.entries.order_by("sequence"))
+    _open_licence_refusal(
+        patent=patent,
+        entries=entries,
+        state=derive_state(entries, registration_date),
+        registration_date=registration_date,
+        terms=terms,
+        term_end=term_end,
+        consenting=None if consents is None else _consenting(consents),
+    )
+
+
+@transaction.atomic
+def open_licence_declare(
+    *,
+    actor,
+    patent: Patent,
+    registration_date: datetime.date,
+    terms: dict,
+    term_end: datetime.date | None = None,
+    consents: Sequence[int] = (),
+) -> RegistryEntry:
+    """Record the patentee's open licence declaration (专利开放许可声明), refusing it where the law does.
+
+    ``terms`` is what the declaration publishes: the fee standard (``fee``, or ``fee_type`` "free") and how it is
+    paid (``payment``), and how the fee was worked out (``basis``). ``term_end`` is the last day of the licence
+    period it declares, at the latest the last day of the patent's term. The refusals are those of
+    :func:`open_licence_check`.
+    """
+    _check_actor(actor)
+    patent, entries, state = _lock(patent)
+    consenting = _consenting(consents)
+    _open_licence_refusal(
+        patent=patent,
+        entries=entries,
+        state=state,
+        registration_date=registration_date,
+        terms=terms,
+        term_end=term_end,
+        consenting=consenting,
+    )
     return _append(
         actor=actor,
         patent=patent,

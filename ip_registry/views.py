@@ -147,6 +147,7 @@ def patent_detail(request: HttpRequest, number: str) -> HttpResponse:
             "holders": patent.right_holders.all(),
             "history": history,
             "state": derive_state(history, today),
+            "withdrawal": selectors.open_licence_withdrawal(history),
             "chain": chain,
             "chain_reason": CHAIN_REASONS.get(chain.reason, chain.reason),
             "search_form": PatentSearchForm(),

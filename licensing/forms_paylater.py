@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from techmarket.accounts.choices import FirmSize
 
 from .models import PayLaterOffer, RiskFund
-from .services.paylater import offer_check
+from .services.paylater import OFFER_FIELDS, offer_check
 from .services.reports import MAX_BASE_AMOUNT
 
 
@@ -27,21 +27,7 @@ class OfferForm(forms.ModelForm):
 
     class Meta:
         model = PayLaterOffer
-        fields = [
-            "trial_months",
-            "trigger",
-            "payment_form",
-            "fee",
-            "instalments",
-            "instalment_months",
-            "revenue_share",
-            "reporting_period",
-            "cap",
-            "fund_covered",
-            "fund",
-            "eligible_sizes",
-            "is_active",
-        ]
+        fields = list(OFFER_FIELDS)
 
     def clean(self):
         cleaned = super().clean()

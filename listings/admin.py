@@ -11,13 +11,50 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import DealTerm, Demand, Inquiry, InquiryMessage, Listing, ListingAttachment, ListingImage, Proposal
-from .services.listings import LISTING_FIELDS
-from .validators import validate_listing_patents
+from .services.listings import LISTING_FIELDS, listings_open_licence_publish
+from .validators import validate_deal_modes, validate_listing_patents, validate_registry_terms
+
+
+class DealTermFormSet(forms.BaseInlineFormSet):
+    """The deal terms together obey the same rules as on the site: modes that go together, and what the registry
+    allows (open licences only for declared patents, none exclusive beside one, co-owners' consent)."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        modes = [
+            form.cleaned_data["mode"]
+            for form in self.forms
+            if form.cleaned_data.get("mode") and not form.cleaned_data.get("DELETE")
+        ]
+        listing = self.instance
+        patents = getattr(listing, "admin_patents", None)
+        if patents is None:
+            patents = list(listing.patents.all()) if listing.pk else []
+        errors = []
+        for check in (
+            lambda: validate_deal_modes(kind=listing.kind, modes=modes),
+            lambda: validate_registry_terms(
+                organisation=listing.organisation if listing.organisation_id else None,
+                patents=patents,
+                modes=modes,
+                co_owner_consent=listing.co_owner_consent,
+            ),
+        ):
+            try:
+                check()
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
 
 
 class DealTermInline(admin.TabularInline):
     model = DealTerm
+    formset = DealTermFormSet
     extra = 0
+    readonly_fields = ("published_terms",)
 
 
 class ListingImageInline(admin.TabularInline):
@@ -72,6 +109,16 @@ class ListingAdmin(admin.ModelAdmin):
     readonly_fields = ("status", "province", "city", "ipc_codes", "moderation_note", "submitted_at", "published_at")
     inlines = [DealTermInline, ListingImageInline, ListingAttachmentInline]
     date_hierarchy = "created_at"
+
+    def save_form(self, request, form, change):
+        listing = super().save_form(request, form, change)
+        # The deal terms' formset checks the registry's rules against the patents chosen on this form.
+        listing.admin_patents = list(form.cleaned_data.get("patents") or [])
+        return listing
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        listings_open_licence_publish(patents=list(form.instance.patents.all()))
 
 
 class InquiryMessageInline(admin.TabularInline):

@@ -33,6 +33,8 @@ class ListingsConfig(AppConfig):
                 "listing.file_add": _("File attached"),
                 "listing.file_delete": _("File removed"),
                 "listing.import": _("Listings imported from a file"),
+                "listing.open_licence_off": _("Open licence taken off (declaration withdrawn)"),
+                "listing.exclusive_off": _("Exclusive or sole licence taken off (open licence declared)"),
                 "inquiry.create": _("Inquiry sent"),
                 "inquiry.reply": _("Inquiry answered"),
                 "inquiry.close": _("Inquiry closed"),

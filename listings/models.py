@@ -106,6 +106,14 @@ class Listing(models.Model):
         on_delete=models.SET_NULL,
         related_name="listings",
     )
+    co_owner_consent = models.BooleanField(
+        _("every co-owner consents"),
+        default=False,
+        help_text=_(
+            "For co-owned patents offered for assignment or an exclusive or sole licence: every co-owner on the "
+            "registry has agreed to this offer (专利法第十四条)."
+        ),
+    )
     moderation_note = models.CharField(_("note from the moderators"), max_length=500, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
@@ -201,13 +209,9 @@ class DealTerm(models.Model):
         help_text=_("Leave empty for “negotiable”."),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    published_terms = models.CharField(
-        _("published terms"),
-        max_length=100,
-        blank=True,
-        editable=False,
-        help_text=_("An open licence's fee as its declaration publishes it, e.g. “free” or “a lump sum of ¥50,000”."),
-    )
+    # An open licence's fee as the registry publishes it (免费, 一次性 ¥50,000, 净销售额 3%): written by the listing
+    # services from the declarations in force, never by the owner.
+    published_terms = models.CharField(_("published terms"), max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["listing", "mode"]
@@ -221,7 +225,8 @@ class DealTerm(models.Model):
 
     @property
     def is_negotiable(self) -> bool:
-        return self.price is None
+        """No price and no published terms (an open licence's terms are published, never negotiable)."""
+        return self.price is None and not self.published_terms
 
 
 def _listing_upload(instance, filename: str) -> str:

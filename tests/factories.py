@@ -122,10 +122,39 @@ def university_in(province: str = "310000", **fields) -> Organisation:
     return organisation_in(province, kind=OrganisationKind.UNIVERSITY, **fields)
 
 
+def declare_open_licence(patents) -> None:
+    """An open licence declaration on the registry for each patent without one in force (with its annual fees paid a
+    year ahead): a listing offers an open licence only for such patents."""
+    import datetime
+
+    from django.utils import timezone
+
+    from ip_registry import services
+    from ip_registry.selectors import open_licences_in_force
+
+    today = timezone.localdate()
+    declared = open_licences_in_force(patents, today)
+    for patent in patents:
+        if patent.pk in declared:
+            continue
+        if patent.annual_fee_paid_until is None or patent.annual_fee_paid_until < today:
+            patent = services.patent_update(
+                actor=None, patent=patent, annual_fee_paid_until=today + datetime.timedelta(days=365)
+            )
+        services.open_licence_declare(
+            actor=None,
+            patent=patent,
+            registration_date=today,
+            term_end=min(patent.term_last_day or datetime.date.max, today + datetime.timedelta(days=5 * 365)),
+            terms={"fee_type": "lump_sum", "fee": "见声明", "payment": "银行转账"},
+        )
+
+
 def make_listing(organisation: Organisation, *, status: str = "draft", patents=None, terms=None, **fields):
     """A listing created through the service (by the platform), moved to ``status`` along the transition table.
 
-    Patent listings get a fresh patent of the organisation unless ``patents`` names them.
+    Patent listings get a fresh patent of the organisation unless ``patents`` names them; when an open licence is
+    offered, the patents get a declaration on the registry first (:func:`declare_open_licence`).
     """
     from listings.choices import PATENT_KINDS, ListingKind, ListingStatus
     from listings.services import listings as listing_services
@@ -136,6 +165,8 @@ def make_listing(organisation: Organisation, *, status: str = "draft", patents=N
         patents = [make_patent(organisation)] if kind in PATENT_KINDS else []
         if kind == ListingKind.PORTFOLIO:
             patents.append(make_patent(organisation))
+    if any(term.mode == "open_licence" for term in terms or ()):
+        declare_open_licence(patents)
     field = fields.pop("field", None) or TechnologyField.objects.get(slug=fields.pop("field_slug", "new-energy"))
     listing = listing_services.listing_create(
         actor=None,

@@ -23,3 +23,11 @@ def short_hash(value: str, length: int = 12) -> str:
 def legal_status_label(value: str) -> str:
     """The name of a legal status as stored in a ledger entry's details."""
     return LegalStatus(value).label if value in LegalStatus.values else value or ""
+
+
+@register.filter
+def open_licence_terms(entry) -> str:
+    """The published fee of an open licence declaration entry (免费, 一次性 ¥50,000, 净销售额 3%)."""
+    from ip_registry.selectors import open_licence_terms_text
+
+    return open_licence_terms_text(entry.details or {}) if entry is not None else ""

@@ -224,7 +224,8 @@ def _transition(
 
 # --- offers -------------------------------------------------------------------------------------------------------
 
-OFFER_FIELDS = (
+# The terms an agreement keeps as it was entered on (``PayLaterTerms``), and what the owner sets on the offer.
+AGREED_TERMS = (
     "trial_months",
     "trigger",
     "payment_form",
@@ -235,10 +236,9 @@ OFFER_FIELDS = (
     "reporting_period",
     "cap",
     "fund_covered",
-    "fund",
     "eligible_sizes",
-    "is_active",
 )
+OFFER_FIELDS = (*AGREED_TERMS, "fund", "is_active")
 
 
 def offers_pay_later(listing) -> bool:
@@ -373,22 +373,7 @@ def agreement_apply(*, actor, offer: PayLaterOffer, licensee, note: str = "", on
             _("%(firm)s already has agreement %(reference)s on this offer (%(state)s).")
             % {"firm": licensee.name_zh, "reference": live.reference, "state": live.get_state_display()}
         )
-    terms = {
-        name: getattr(offer, name)
-        for name in (
-            "trial_months",
-            "trigger",
-            "payment_form",
-            "fee",
-            "instalments",
-            "instalment_months",
-            "revenue_share",
-            "reporting_period",
-            "cap",
-            "fund_covered",
-            "eligible_sizes",
-        )
-    }
+    terms = {name: getattr(offer, name) for name in AGREED_TERMS}
     agreement = Agreement.objects.create(
         reference=new_agreement_reference(on),
         offer=offer,

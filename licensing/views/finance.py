@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from techmarket.exceptions import Refused
 
@@ -48,6 +48,7 @@ def _query_without_page(request: HttpRequest) -> str:
 
 
 @login_required
+@require_safe
 def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """A payment: amount, purpose, state; for a pending bank transfer, the account to pay, the reference, the date."""
     payment = selectors.payment_for_user(request.user, reference)
@@ -67,6 +68,7 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def payments_to_confirm(request: HttpRequest) -> HttpResponse:
     """Pending bank transfers, newest first, found by reference or payer; each with its confirmation form."""
     _require(permissions.can_confirm_payments(request.user))
@@ -85,7 +87,7 @@ def payment_confirm(request: HttpRequest, reference: str) -> HttpResponse:
     """Confirm that a bank transfer arrived: the amount received must match the amount due."""
     _require(permissions.can_confirm_payments(request.user))
     payment = get_object_or_404(Payment.objects.select_related("payer", "payee"), reference=reference)
-    form = ConfirmReceiptForm(request.POST or None)
+    form = ConfirmReceiptForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -108,6 +110,7 @@ def payment_confirm(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def fund_list(request: HttpRequest) -> HttpResponse:
     """The risk funds: balance, coverage and cap of each."""
     _require(_is_finance(request.user))
@@ -121,7 +124,7 @@ def fund_detail(request: HttpRequest, region: str) -> HttpResponse:
     _require(_is_finance(request.user))
     fund = get_object_or_404(RiskFund, region=region)
     can_top_up = permissions.can_manage_fund(request.user)
-    form = FundTopUpForm(request.POST or None) if can_top_up else None
+    form = FundTopUpForm(request.POST if request.method == "POST" else None) if can_top_up else None
     status = 200
     if request.method == "POST":
         _require(can_top_up)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from listings.models import Listing
 from techmarket import downloads
@@ -81,7 +82,7 @@ def obtain(request: HttpRequest, pk: int) -> HttpResponse:
     listing = _listing(request, declaration)
     today = timezone.localdate()
     patents = list(services.declared_patents(declaration))
-    form = ObtainForm(request.POST or None, user=request.user)
+    form = ObtainForm(request.POST if request.method == "POST" else None, user=request.user)
     refusal = ""
     status = 200
     try:
@@ -173,6 +174,7 @@ def _visible_licence(request: HttpRequest, reference: str) -> OpenLicence:
 
 
 @login_required
+@require_safe
 def licence_detail(request: HttpRequest, reference: str) -> HttpResponse:
     """A licence's terms, parties, patents, state, payment, registry entries and notice: its parties and finance."""
     licence = _visible_licence(request, reference)
@@ -193,6 +195,7 @@ def licence_detail(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def notice_download(request: HttpRequest, reference: str, extension: str) -> HttpResponse:
     """The notice as it was confirmed, as a file: the HTML or the PDF, byte for byte what its SHA-256 covers."""
     licence = _visible_licence(request, reference)

@@ -14,6 +14,7 @@ from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_safe
 
 from techmarket.accounts.choices import MembershipStatus, OrganisationKind
 from techmarket.accounts.models import Organisation
@@ -110,6 +111,7 @@ def _report_rows(page: Page) -> None:
 
 
 @login_required
+@require_safe
 def my_licences(request: HttpRequest) -> HttpResponse:
     user = request.user
     kinds = set(

@@ -16,7 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from listings.models import Listing
 
@@ -65,7 +65,9 @@ def offer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_manage_offer(request.user, listing):
         raise Http404
     offer = PayLaterOffer.objects.filter(listing=listing).first()
-    form = OfferForm(request.POST or None, instance=offer or PayLaterOffer(listing=listing))
+    form = OfferForm(
+        request.POST if request.method == "POST" else None, instance=offer or PayLaterOffer(listing=listing)
+    )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -94,7 +96,7 @@ def agreement_apply(request: HttpRequest, pk: int) -> HttpResponse:
     if offer is None or not listing.is_public:
         raise Http404
     organisations = permissions.enterprise_organisations(request.user)
-    form = ApplyForm(request.POST or None, organisations=organisations)
+    form = ApplyForm(request.POST if request.method == "POST" else None, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
             agreement = services.agreement_apply(
@@ -110,11 +112,15 @@ def agreement_apply(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your application has been sent to the licensor."))
             return redirect(services.agreement_url(agreement))
     refusals = [(firm, services.eligibility_refusal(offer, firm)) for firm in organisations]
+    if not organisations.exists():
+        status = 403  # the page says who may apply
+    else:
+        status = 400 if form.errors else 200
     return render(
         request,
         "licensing/paylater/apply.html",
         {"listing": listing, "offer": offer, "form": form, "refusals": [r for r in refusals if r[1]]},
-        status=400 if form.errors else 200,
+        status=status,
     )
 
 
@@ -131,6 +137,7 @@ def _agreement(request: HttpRequest, reference: str) -> Agreement:
 
 
 @login_required
+@require_safe
 def agreement_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return _detail(request, _agreement(request, reference))
 
@@ -177,7 +184,7 @@ def agreement_decide(request: HttpRequest, reference: str) -> HttpResponse:
     agreement = _agreement(request, reference)
     if Actor.LICENSOR not in services.roles(request.user, agreement):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         approve = request.POST.get("decision") == "approve"
         try:
@@ -262,7 +269,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if not report_services.can_submit(request.user, report):
         raise PermissionDenied
-    form = ReportForm(request.POST or None)
+    form = ReportForm(request.POST if request.method == "POST" else None)
     preview = None
     status = 200
     if request.method == "POST":
@@ -300,7 +307,7 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if not report_services.can_decide(request.user, report):
         raise PermissionDenied
-    form = ReasonForm(request.POST or None)
+    form = ReasonForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         try:
@@ -333,6 +340,7 @@ def report_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_safe
 def claim_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_fund(request.user):
         raise Http404
@@ -355,7 +363,7 @@ def claim_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_decide = permissions.can_manage_fund(request.user)
     if not can_decide and not permissions.is_party(request.user, claim.agreement):
         raise Http404
-    form = ClaimDecisionForm(request.POST or None)
+    form = ClaimDecisionForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
         if not can_decide:

@@ -102,6 +102,10 @@ class DealTermSerializer(serializers.Serializer):
     )
     negotiable = serializers.BooleanField(source="is_negotiable")
     note = serializers.CharField()
+    published_terms = serializers.CharField(
+        help_text="An open licence's fee as the registry publishes it (免费, 一次性 ¥50,000, 净销售额 3%); empty for "
+        "other modes."
+    )
 
 
 class RenditionSerializer(serializers.Serializer):
@@ -173,6 +177,7 @@ class ListingSerializer(serializers.ModelSerializer):
             "ipc_codes",
             "patents",
             "deal_terms",
+            "co_owner_consent",
             "images",
             "attachments",
             "contact",

@@ -95,6 +95,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "contact_name": ("联系人", "contact_name"),
     "contact_phone": ("联系电话", "联系手机", "contact_phone"),
     "contact_email": ("联系邮箱", "contact_email"),
+    "co_owner_consent": ("共有人同意", "co_owner_consent"),
 }
 REQUIRED_COLUMNS = ("kind", "title_zh", "summary_zh", "field", "trl", "terms", "contact_name")
 TEXT_COLUMNS = (
@@ -133,7 +134,13 @@ COLUMN_HELP: dict[str, str] = {
     "contact_name": gettext_lazy("The contact person."),
     "contact_phone": gettext_lazy("The contact's mobile number; give it or an e-mail address."),
     "contact_email": gettext_lazy("The contact's e-mail address."),
+    "co_owner_consent": gettext_lazy(
+        "是 when every co-owner of co-owned patents consents to an assignment or an exclusive or sole licence "
+        "(专利法第十四条); otherwise leave it empty."
+    ),
 }
+YES_WORDS = ("是", "同意", "已同意", "yes", "y", "true", "1", "√")
+NO_WORDS = ("", "否", "不同意", "no", "n", "false", "0")
 
 # The file's words for kinds and deal modes (the first one is the one the template and messages use).
 KIND_WORDS: dict[str, tuple[str, ...]] = {
@@ -293,8 +300,17 @@ class _Reader:
         row.fields["kind"] = self._kind(row)
         row.fields["field"] = self._field(row)
         row.fields["trl"] = self._trl(row)
+        row.fields["co_owner_consent"] = self._yes(row, "co_owner_consent")
         row.patents = self._patents(row)
         row.terms = self._terms(row)
+
+    def _yes(self, row: _Row, column: str) -> bool:
+        text = csvfile.key(csvfile.fold(row.cells.get(column, "")))
+        if text in {csvfile.key(word) for word in YES_WORDS}:
+            return True
+        if text not in {csvfile.key(word) for word in NO_WORDS}:
+            row.problem(column, _("Write 是 or leave it empty."))
+        return False
 
     def _kind(self, row: _Row) -> str:
         text = csvfile.fold(row.cells.get("kind", ""))
@@ -567,6 +583,7 @@ def import_template(organisation: Organisation) -> str:
         "contact_name": "王老师",
         "contact_phone": "",
         "contact_email": "tech-transfer@example.edu.cn",
+        "co_owner_consent": "",
     }
     # Through the one CSV writer: the field's name and the patent number come from the database.
     return csvexport.csv_text([[COLUMNS[name][0] for name in COLUMNS], [example[name] for name in COLUMNS]])

@@ -27,10 +27,16 @@ from techmarket.audit.services import audit_record
 from techmarket.notifications import absolute_url, email_on_commit
 
 from .. import permissions
-from ..choices import TRANSITIONS, ListingStatus
+from ..choices import TRANSITIONS, DealMode, ListingStatus
 from ..exceptions import ListingError
 from ..models import DealTerm, Listing, ListingAttachment, ListingImage
-from ..validators import validate_deal_modes, validate_listing_patents
+from ..validators import (
+    OPEN_LICENCE_CONFLICTS,
+    published_open_licence_terms,
+    validate_deal_modes,
+    validate_listing_patents,
+    validate_registry_terms,
+)
 
 # What the owner writes; status, province and the moderation note are the platform's.
 LISTING_FIELDS = (
@@ -47,6 +53,7 @@ LISTING_FIELDS = (
     "contact_name",
     "contact_phone",
     "contact_email",
+    "co_owner_consent",
 )
 
 
@@ -64,8 +71,21 @@ def _check(condition: bool) -> None:
         raise PermissionDenied
 
 
-def _write_terms(listing: Listing, terms: Sequence[Term]) -> None:
-    rows = [DealTerm(listing=listing, mode=t.mode, price=t.price, note=t.note) for t in terms]
+def _write_terms(listing: Listing, terms: Sequence[Term], patents: Sequence = ()) -> None:
+    """Replace the listing's terms; an open licence's published terms come from the registry, not the owner."""
+    published = (
+        published_open_licence_terms(patents=patents) if any(t.mode == DealMode.OPEN_LICENCE for t in terms) else ""
+    )
+    rows = [
+        DealTerm(
+            listing=listing,
+            mode=t.mode,
+            price=t.price,
+            note=t.note,
+            published_terms=published if t.mode == DealMode.OPEN_LICENCE else "",
+        )
+        for t in terms
+    ]
     errors = {}
     for row in rows:
         try:
@@ -106,7 +126,7 @@ def listing_create(
     listing.ipc_codes = _ipc_codes(patents)
     listing.save()
     listing.patents.set(patents)
-    _write_terms(listing, terms)
+    _write_terms(listing, terms, patents)
     audit_record(actor=actor, action="listing.create", target=listing, summary=listing.title_zh)
     return listing
 
@@ -117,6 +137,12 @@ def _validate(listing: Listing, patents: Sequence, terms: Sequence[Term]) -> Non
         lambda: listing.full_clean(),
         lambda: validate_listing_patents(kind=listing.kind, organisation=listing.organisation, patents=patents),
         lambda: validate_deal_modes(kind=listing.kind, modes=[t.mode for t in terms]),
+        lambda: validate_registry_terms(
+            organisation=listing.organisation,
+            patents=patents,
+            modes=[t.mode for t in terms],
+            co_owner_consent=listing.co_owner_consent,
+        ),
     ):
         try:
             check()
@@ -148,7 +174,7 @@ def listing_update(
     listing.ipc_codes = _ipc_codes(patents)
     listing.save()
     listing.patents.set(patents)
-    _write_terms(listing, terms)
+    _write_terms(listing, terms, patents)
     audit_record(
         actor=actor,
         action="listing.update",
@@ -266,6 +292,71 @@ def listing_assign_broker(*, actor, listing: Listing, broker: BrokerProfile | No
         summary=str(broker.user) if broker else _("no broker"),
     )
     return listing
+
+
+# Open licences follow the registry --------------------------------------------------------------------------
+
+
+def _open_licence_terms_of(patents: Sequence, modes: Sequence[str] = (DealMode.OPEN_LICENCE,)):
+    """The terms of these modes of the listings of these patents, locked (ids first: PostgreSQL locks no DISTINCT)."""
+    ids = DealTerm.objects.filter(mode__in=modes, listing__patents__in=[patent.pk for patent in patents]).values_list(
+        "pk", flat=True
+    )
+    return (
+        DealTerm.objects.filter(pk__in=set(ids))
+        .select_related("listing")
+        .order_by("pk")
+        .select_for_update(of=("self",))
+    )
+
+
+@transaction.atomic
+def listings_open_licence_publish(*, patents: Sequence) -> list[Listing]:
+    """Write the registry's published terms on the open-licence terms of the listings of these patents (when a
+    declaration takes effect), and take their exclusive and sole licence terms off: none can be granted while it is
+    in force (专利法第五十一条). Called by the licensing services, which checked their own permissions."""
+    touched = []
+    for term in list(_open_licence_terms_of(patents, OPEN_LICENCE_CONFLICTS)):
+        term.delete()
+        audit_record(
+            actor=None,
+            action="listing.exclusive_off",
+            target=term.listing,
+            summary=term.get_mode_display(),
+            data={"patents": [patent.application_number for patent in patents]},
+        )
+        touched.append(term.listing)
+    for term in _open_licence_terms_of(patents):
+        published = published_open_licence_terms(patents=list(term.listing.patents.all()))
+        if published != term.published_terms:
+            term.published_terms = published
+            term.save(update_fields=["published_terms"])
+            touched.append(term.listing)
+    return touched
+
+
+@transaction.atomic
+def listings_open_licence_withdraw(*, patents: Sequence, reason: str = "") -> list[Listing]:
+    """Take the open-licence mode off the listings of these patents, whose declaration was withdrawn; the owners are
+    told. Other deal modes stay. Called by the licensing services, which checked their own permissions."""
+    touched = []
+    for term in list(_open_licence_terms_of(patents)):
+        listing = term.listing
+        term.delete()
+        audit_record(
+            actor=None,
+            action="listing.open_licence_off",
+            target=listing,
+            summary=reason or listing.title_zh,
+            data={"patents": [patent.application_number for patent in patents]},
+        )
+        email_on_commit(
+            template="listing_open_licence_off",
+            to=_owner_emails(listing),
+            context={"title": listing.title_zh, "url": absolute_url(listing.get_absolute_url())},
+        )
+        touched.append(listing)
+    return touched
 
 
 # Images and attachments -----------------------------------------------------------------------------------------

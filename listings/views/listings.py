@@ -28,6 +28,7 @@ from ..models import Listing, ListingAttachment, ListingImage
 from ..selectors import inquiries as inquiry_selectors
 from ..selectors import listings as selectors
 from ..services import listings as services
+from ..validators import co_owners
 from .filters import read_filters
 
 PAGE_SIZE = 12
@@ -79,6 +80,11 @@ def listing_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "reason_form": ReasonForm(),
             # What licensing offers on the listing's terms (its parts render nothing to whom they do not concern).
             "deals": slots.render(slots.LISTING_DEALS, request, listing),
+            "co_owners": (
+                co_owners(organisation=listing.organisation, patents=list(listing.patents.all()))
+                if listing.co_owner_consent
+                else []
+            ),
         },
     )
 

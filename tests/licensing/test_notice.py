@@ -43,7 +43,7 @@ def test_the_html_names_parties_patents_terms_entry_and_confirmation(notice, uni
         "安徽",
         patent.application_number,
         "一种固态电解质薄膜及其制备方法",
-        f"#{entry.sequence}",
+        f"第{entry.sequence}号记录",  # the notice is written in Chinese
         entry.hash[:16],
         licence.reference,
         "2026-12-05",

@@ -115,13 +115,21 @@ def test_the_list_shows_published_listings_with_everything_a_card_needs(api, fud
         }
     ]
     assert row["deal_terms"] == [
-        {"mode": "assignment", "label": "assignment", "price": None, "negotiable": True, "note": ""},
+        {
+            "mode": "assignment",
+            "label": "assignment",
+            "price": None,
+            "negotiable": True,
+            "note": "",
+            "published_terms": "",
+        },
         {
             "mode": "ordinary_licence",
             "label": "ordinary licence",
             "price": "200000.00",
             "negotiable": False,
             "note": "",
+            "published_terms": "",
         },
     ]
     assert row["images"] == [
@@ -366,12 +374,12 @@ def test_patch_replaces_the_deal_terms_and_patents(api, fudan, member):
         f"{URL}{listing.pk}/",
         {
             "patents": [first.application_number, second.application_number],
-            "deal_terms": [{"mode": "open_licence", "price": "8000"}],
+            "deal_terms": [{"mode": "ordinary_licence", "price": "8000"}],
         },
         format="json",
     )
     assert response.status_code == 200, response.json()
-    assert [t["mode"] for t in response.json()["deal_terms"]] == ["open_licence"]
+    assert [t["mode"] for t in response.json()["deal_terms"]] == ["ordinary_licence"]
     assert set(listing.patents.values_list("pk", flat=True)) == {first.pk, second.pk}
 
 

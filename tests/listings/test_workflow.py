@@ -85,7 +85,7 @@ def test_a_patent_the_organisation_does_not_hold_is_refused(member, university):
 
 def test_a_co_held_patent_may_be_listed(member, university):
     partner = OrganisationFactory(kind=OrganisationKind.UNIVERSITY, name_zh="东南大学")
-    assert _create(member, university, patents=[make_patent(university, partner)]).pk
+    assert _create(member, university, patents=[make_patent(university, partner)], co_owner_consent=True).pk
 
 
 @pytest.mark.parametrize(
