@@ -27,10 +27,11 @@ from ip_registry.models import RegistryEntry
 from licensing.choices import FeeType, LicenceStatus, PaymentState
 from licensing.models import OpenLicence
 from licensing.permissions import finance_group
+from licensing.services.declarations import declaration_create
 from listings.services.listings import Term
-from techmarket.accounts.choices import FirmSize, OrganisationKind
+from techmarket.accounts.choices import FirmSize, MembershipRole, OrganisationKind
 from tests.factories import PASSWORD, UserFactory, add_member, make_listing, organisation_in
-from tests.licensing.conftest import declare, patent_in_force
+from tests.licensing.conftest import patent_in_force
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,7 @@ SH, AH = "310000", "340000"
 TITLE = "一种钠离子电池硬碳负极材料及其制备方法"
 FREE_TITLE = "一种锂电池极片缺陷视觉检测方法"
 WIDTHS = (1280, 400)
+PERIOD_END = datetime.date(2030, 12, 31)
 
 
 # Fixtures ------------------------------------------------------------------------------------------------------
@@ -59,9 +61,19 @@ def market(transactional_db):
     caches["pages"].clear()
     today = timezone.localdate()
     university = organisation_in(SH, kind=OrganisationKind.UNIVERSITY, name_zh="上海理工测试大学")
-    add_member(university, UserFactory(name="张老师"))
+    admin = add_member(university, UserFactory(name="张处长"), role=MembershipRole.ADMIN)
     patent = patent_in_force(university, title=TITLE)
-    declaration = declare(university, [patent], on=today, lump_sum=Decimal("50000.00"))
+    declaration = declaration_create(
+        actor=admin,
+        licensor=university,
+        patents=[patent],
+        period_end=PERIOD_END,
+        on=today,
+        fee_type=FeeType.LUMP_SUM,
+        lump_sum=Decimal("50000.00"),
+        payment_method="银行转账",
+        fee_basis="按研发成本与市场规模测算",
+    )
     listing = make_listing(
         university,
         status="published",
@@ -71,7 +83,9 @@ def market(transactional_db):
         summary_zh="以生物质为前驱体制备硬碳负极，首次库伦效率超过百分之九十，适合储能电站与两轮电动车。",
     )
     free_patent = patent_in_force(university, title=FREE_TITLE)
-    free_declaration = declare(university, [free_patent], fee_type=FeeType.FREE, on=today)
+    free_declaration = declaration_create(
+        actor=admin, licensor=university, patents=[free_patent], period_end=PERIOD_END, on=today, fee_type=FeeType.FREE
+    )
     free_listing = make_listing(
         university,
         status="published",
@@ -174,7 +188,9 @@ def test_an_anhui_firm_obtains_a_shanghai_open_licence_pays_and_the_registry_cou
     expect(page).to_have_url(re.compile(r"/search/\?q="))
     hit = page.locator(".search-hit", has_text="钠离子电池硬碳负极材料")
     expect(hit).to_have_count(1)
-    expect(hit.locator(".deal-mode-open")).to_contain_text("开放许可")
+    badge = hit.locator(".deal-mode-open")
+    expect(badge).to_contain_text("开放许可")
+    expect(badge).to_contain_text("¥50,000")  # the declaration's published fee, never "面议"
     expect(hit).to_contain_text("上海市")
     hit.locator("h3 a").click()
     expect(page.locator("h1")).to_have_text(TITLE)
@@ -261,7 +277,9 @@ def test_a_free_open_licence_is_in_force_in_one_click_after_the_notice(live_serv
 
     sign_in(page, base, market["member"])
     page.goto(f"{base}/search/?q=缺陷检测")
-    page.locator(".search-hit", has_text=FREE_TITLE).locator("h3 a").click()
+    hit = page.locator(".search-hit", has_text=FREE_TITLE)
+    expect(hit.locator(".deal-mode-open")).to_contain_text("免费")
+    hit.locator("h3 a").click()
     expect(page.locator("h1")).to_have_text(FREE_TITLE)
     page.locator(".open-licence-offer").get_by_role("link", name="取得许可").click()
     expect(page.locator("#published-terms")).to_contain_text("免费")
