@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from techmarket.accounts.choices import FirmSize
 
@@ -197,7 +198,7 @@ class ClaimStatus(models.TextChoices):
 
 
 class PaymentState(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("payment state", "pending")  # not a patent application's "pending" (审查中)
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
     EXPIRED = "expired", _("expired")

@@ -28,6 +28,15 @@ ONE_DATABASE = [
 ]
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--screenshots",
+        default=None,
+        metavar="DIR",
+        help="Where the browser tests that take screenshots for review save them (else a temporary directory).",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         path = item.path.relative_to(config.rootpath).as_posix()

@@ -20,3 +20,17 @@ def price(value) -> str:
     if amount == amount.to_integral_value():
         return f"¥{amount:,.0f}"
     return f"¥{amount:,.2f}"
+
+
+@register.filter
+def amount(value) -> str:
+    """An amount to the fen, grouped by thousands in every language: ``50,000.00`` (for a phrase that writes the ¥)."""
+    if value is None or value == "":
+        return ""
+    return f"{Decimal(value):,.2f}"
+
+
+@register.filter
+def yuan(value) -> str:
+    """An amount due or paid as the messages and e-mail write it and a bank statement shows it: ``¥50,000.00``."""
+    return f"¥{amount(value)}" if value not in (None, "") else ""
