@@ -201,7 +201,7 @@ class PaymentState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("payment state", "pending")  # not a patent application's "pending" (审查中)
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
-    EXPIRED = "expired", _("expired")
+    EXPIRED = "expired", pgettext_lazy("payment state", "expired")
     REFUNDED = "refunded", _("refunded")
 
 
