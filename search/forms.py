@@ -14,12 +14,13 @@ from django.core.validators import RegexValidator
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from listings.choices import DealMode, ListingKind
+from listings.choices import DealMode, DemandStatus, ListingKind
 from techmarket.accounts.choices import OrganisationKind
 from techmarket.regions import gbt2260
 
 from .documents import PRICE_BANDS, TRL_BANDS
 from .query import (
+    DEMANDS,
     LISTING_FACETS,
     LISTING_FILTERS,
     LISTING_FLAGS,
@@ -102,10 +103,33 @@ class SearchForm(forms.Form):
         )
 
 
+class DemandSearchForm(forms.Form):
+    """The demands tab: words, province and field; only open demands are searched."""
+
+    q = SearchForm.base_fields["q"]
+    province = SearchForm.base_fields["province"]
+    field = SearchForm.base_fields["field"]
+    page = SearchForm.base_fields["page"]
+
+    def search_query(self, *, page_size: int = PAGE_SIZE) -> SearchQuery:
+        data = self.cleaned_data
+        filters = {name: tuple(data[name]) for name in ("province", "field") if data.get(name)}
+        return SearchQuery(
+            text=data.get("q") or "",
+            filters={**filters, "status": (DemandStatus.OPEN.value,)},
+            facets=("province", "field"),
+            page=data.get("page") or 1,
+            page_size=page_size,
+            index=DEMANDS,
+        )
+
+
 def querystring(query: SearchQuery, **changes) -> str:
     """The query string of a search (page 1 and the default order left out), with some parameters changed."""
     params: dict[str, list[str]] = {"q": [query.text]} if query.text else {}
     for name, values in query.filters.items():
+        if query.index == DEMANDS and name == "status":
+            continue  # the demands tab always searches the open ones
         params[name] = list(values)
     if query.sort != RELEVANCE:
         params["sort"] = [query.sort]

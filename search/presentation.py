@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.utils.translation import get_language
 
-from listings.models import Listing
+from listings.models import Demand, Listing
 from listings.selectors.listings import listing_cards
 from techmarket.regions import gbt2260
 from techmarket.regions.models import TechnologyField
@@ -89,6 +90,8 @@ def chips(query: SearchQuery) -> list[Chip]:
     """One chip per filter value in force, each with the link that takes it away."""
     shown = []
     for name, values in query.filters.items():
+        if name not in FIELDS:
+            continue  # set by the page itself (the demands tab's open demands), not by the person
         if name in LISTING_FLAGS:
             shown.append(Chip(str(FIELDS[name].label), _url(query, name, [])))
             continue
@@ -137,6 +140,26 @@ def listing_hits(result: SearchResult) -> list[ListingHit]:
         summary = (english and marked.get("summary_en")) or marked.get("summary")
         shown.append(ListingHit(listing, title or "", summary or "", marked))
     return shown
+
+
+@dataclass(frozen=True)
+class DemandHit:
+    demand: Demand
+    title: str  # HTML, the matched words marked
+    summary: str  # HTML
+
+
+def demand_hits(result: SearchResult) -> list[DemandHit]:
+    """The hits' demands from the database (those still open), in the order found, with the marked text."""
+    by_id = {hit.id: hit for hit in result.hits}
+    rows = Demand.objects.public().filter(pk__in=by_id).select_related("organisation", "field")
+    rows = rows.annotate(proposal_count=Count("proposals"))
+    found = {demand.pk: demand for demand in rows}
+    return [
+        DemandHit(found[pk], by_id[pk].highlight.get("title", ""), by_id[pk].highlight.get("summary", ""))
+        for pk in by_id
+        if pk in found
+    ]
 
 
 def _url(query: SearchQuery, name: str, values: list[str]) -> str:

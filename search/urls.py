@@ -6,5 +6,6 @@ app_name = "search"
 
 urlpatterns = [
     path("search/", views.search, name="search"),
+    path("search/demands/", views.demands, name="demands"),
     *views_saved.urlpatterns,
 ]

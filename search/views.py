@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from techmarket import pagecache
 
 from . import presentation, suggestions
-from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, SearchForm, querystring
-from .query import LISTING_FACETS, SearchQuery
+from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, DemandSearchForm, SearchForm, querystring
+from .query import DEMANDS, LISTING_FACETS, SearchQuery
 from .searching import run_search
 
 # Offered when nothing is found, and on the empty page.
@@ -51,12 +51,61 @@ def search(request: HttpRequest) -> HttpResponse:
         "save_querystring": querystring(query, page=None),
         "title": _("“%(q)s”: search") % {"q": query.text} if query.text else _("Search"),
     }
+    context["tabs"] = _tabs(query.text, listings=result.total)
     response = render(request, "search/search.html", context)
     if outcome.degraded:
         # The database's stand-in while the index is down: no cache may keep it (the visitors' page cache honours
         # this), or visitors would go on seeing it, notice and all, once the index is back.
         add_never_cache_headers(response)
     return response
+
+
+@pagecache.cached_for_visitors(params=tuple(DemandSearchForm.base_fields))
+def demands(request: HttpRequest) -> HttpResponse:
+    """The demands tab: enterprises' open technology demands (企业出题), found by words, province and field."""
+    form = DemandSearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "invalid": True, "tab": DEMANDS, "examples": EXAMPLES}
+        return render(request, "search/demands.html", context, status=400)
+    query = form.search_query()
+    outcome = run_search(query)
+    result = outcome.result
+    pages = min(MAX_PAGE, math.ceil(result.total / PAGE_SIZE))
+    context = {
+        "form": form,
+        "query": query,
+        "result": result,
+        "degraded": outcome.degraded,
+        "relaxed": outcome.relaxed,
+        "hits": presentation.demand_hits(result),
+        "facets": presentation.facets(query, result),
+        "chips": presentation.chips(query),
+        "clear_url": "?" + querystring(SearchQuery(text=query.text, index=DEMANDS))
+        if form.cleaned_data.get("province") or form.cleaned_data.get("field")
+        else "",
+        "pagination": _pagination(query, pages),
+        "examples": EXAMPLES,
+        "tabs": _tabs(query.text, demands=result.total),
+        "tab": DEMANDS,
+        "title": _("“%(q)s”: technology demands") % {"q": query.text} if query.text else _("Technology demands"),
+    }
+    response = render(request, "search/demands.html", context)
+    if outcome.degraded:
+        add_never_cache_headers(response)
+    return response
+
+
+def _tabs(text: str, *, listings: int | None = None, demands: int | None = None) -> dict:
+    """The two tabs, each with its count for the same words (the other tab's counted with one small search)."""
+    if listings is None:
+        listings = run_search(SearchQuery(text=text, page_size=1, highlight=False)).result.total
+    if demands is None:
+        open_only = {"status": ("open",)}
+        demands = run_search(
+            SearchQuery(text=text, filters=open_only, page_size=1, highlight=False, index=DEMANDS)
+        ).result.total
+    words = "?" + querystring(SearchQuery(text=text)) if text else ""
+    return {"listings": listings, "demands": demands, "words": words}
 
 
 def _pagination(query: SearchQuery, pages: int) -> dict | None:
