@@ -89,7 +89,7 @@ SETTINGS = "bench.settings_pages"
 # The apps whose tables the pages read (their migrations bring those they depend on); migrating every app's
 # tables (Wagtail's) takes a minute and changes nothing measured. The registry's own latest migrations too:
 # listings depend on an early one, and registering the bench's patents writes the registry's newer tables.
-MIGRATE_APPS = ("listings", "ip_registry", "audit", "guardian", "sessions")
+MIGRATE_APPS = ("accounts", "listings", "ip_registry", "licensing", "audit", "guardian", "sessions")
 TARGET_RATIO = 0.40
 PAGE_SIZE = 12  # listings.views.listings.PAGE_SIZE, checked at start
 SEED = 2026

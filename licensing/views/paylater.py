@@ -46,9 +46,10 @@ def _payment_url(payment) -> str:
 def listing_part(request: HttpRequest, listing: Listing) -> str:
     """On the listing page under its terms: the pay-later offer and its apply button; to the owner, the link to
     set the terms. Nothing when the listing does not offer pay-later terms."""
+    # One query whatever the listing offers, so that the listing page's query count does not vary with its terms.
+    offer = PayLaterOffer.objects.filter(listing=listing).select_related("fund").first()
     if not services.offers_pay_later(listing):
         return ""
-    offer = PayLaterOffer.objects.filter(listing=listing).select_related("fund").first()
     can_manage = services.can_manage_offer(request.user, listing)
     if offer is None and not can_manage:
         return ""

@@ -89,6 +89,7 @@ def test_a_portal_makes_as_many_queries_with_many_listings_as_with_one(client, h
 def test_a_province_has_one_portal(home):
     portal(home, SH, "shanghai", "上海")
     second = ProvincePortalPage(title="上海二", slug="shanghai-2", province=SH)
-    with translation.override("en"), pytest.raises(ValidationError) as error:
-        home.add_child(instance=second)
-    assert "This province already has a portal." in str(error.value)
+    with translation.override("en"):
+        with pytest.raises(ValidationError) as error:
+            home.add_child(instance=second)
+        assert "This province already has a portal." in str(error.value)
