@@ -34,7 +34,7 @@ from listings.models import Listing
 from techmarket.accounts.models import Organisation, User
 from techmarket.accounts.services import organisation_update
 
-from .accounts import ENTERPRISES, Person, _seed_in_group, _user, demo_organisation
+from .accounts import ENTERPRISES, Person, _seed_in_group, demo_organisation
 from .clock import demo_clock, demo_moment
 from .listings_plan import LISTING_COUNT, DemoListing, plan_listings
 from .loading import read_data
@@ -371,7 +371,7 @@ def seed_awaiting_transfer(days: int) -> bool:
 def steps(listing_count: int = LISTING_COUNT, patent_count: int = PATENT_COUNT) -> tuple[DemoStep, ...]:
     """Pay-later offers and agreements, then the payments left to seed; they build on the listings' plan."""
     offers = plan_offers(plan_listings(listing_count, plan_patents(patent_count)))
-    published = [offer for offer in offers][: len(AGREEMENTS)]
+    published = offers[: len(AGREEMENTS)]
     items = tuple(AgreementItem(plan, offer) for plan, offer in zip(AGREEMENTS, published, strict=False))
     return (
         DemoStep("pay-later offers", offers, seed_offer),
