@@ -36,7 +36,7 @@ from techmarket.accounts.services import organisation_update
 
 from .accounts import ENTERPRISES, Person, _seed_in_group, demo_organisation
 from .clock import demo_clock, demo_moment
-from .listings_plan import LISTING_COUNT, DemoListing, plan_listings
+from .listings_plan import LISTING_COUNT, RESTRICTIVE_MODES, DemoListing, offerable_patents, plan_listings
 from .loading import read_data
 from .registry_plan import OPEN_LICENCE, PATENT_COUNT, PlannedEvent, plan_patents
 from .steps import DemoStep
@@ -176,6 +176,64 @@ def obtain(declaration: Declaration, licensee: Organisation, day: datetime.date)
             )
     licence.refresh_from_db()
     return licence
+
+
+# --- Portfolio declarations, after the listings ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoPortfolio:
+    """A declaration of several patents of one holder, on a day after the registry's planned history (its listings,
+    which offer no exclusive or sole licence, then show the declared terms beside an open-licence mode, if any)."""
+
+    holder: str  # key of the supplier
+    patents: tuple[str, ...]  # application numbers
+    day: datetime.date
+    period_end: datetime.date
+    terms: dict
+
+
+def plan_portfolios(patents, listings) -> tuple[DemoPortfolio, ...]:
+    """Each portfolio of ``data/licensing.toml`` takes the next inventions one university or institute may offer
+    (``listings_plan.offerable_patents``: in force, held by it, no exclusive or sole licence) that carry no licence
+    and no declaration and that no listing offers with an exclusive or sole licence, in registry order."""
+    restricted = {
+        number
+        for listing in listings
+        if any(term.mode in RESTRICTIVE_MODES for term in listing.terms)
+        for number in listing.patents
+    }
+    free: dict[str, list[str]] = {}
+    for holder, offers in offerable_patents(patents).items():
+        for offer in offers:
+            untied = not offer.licensed and offer.open_licence is None
+            if offer.is_invention and untied and offer.application_number not in restricted:
+                free.setdefault(holder, []).append(offer.application_number)
+    portfolios = []
+    for row in _DATA["portfolios"]:
+        holder = next((key for key, numbers in free.items() if len(numbers) >= row["patents"]), None)
+        if holder is None:
+            continue
+        numbers, free[holder] = free[holder][: row["patents"]], free[holder][row["patents"] :]
+        day = row["day"]
+        portfolios.append(
+            DemoPortfolio(holder, tuple(numbers), day, day.replace(year=day.year + row["years"]), dict(row["terms"]))
+        )
+    return tuple(portfolios)
+
+
+def seed_portfolio(plan: DemoPortfolio) -> bool:
+    """The holder's administrator declares the portfolio on the planned day; it takes effect at once (sole holder)."""
+    patents = list(Patent.objects.filter(application_number__in=plan.patents).order_by("application_number"))
+    if Declaration.objects.filter(declared_patents__patent__in=patents).exists():
+        return False
+    licensor = demo_organisation(plan.holder)
+    terms = declaration_terms({"basis": OPEN_LICENCE["basis"], **plan.terms})
+    with demo_clock(plan.day):
+        declarations.declaration_create(
+            actor=_admin(licensor), licensor=licensor, patents=patents, period_end=plan.period_end, on=plan.day, **terms
+        )
+    return True
 
 
 # --- Pay-later offers and agreements ------------------------------------------------------------------------------
@@ -369,11 +427,15 @@ def seed_awaiting_transfer(days: int) -> bool:
 
 
 def steps(listing_count: int = LISTING_COUNT, patent_count: int = PATENT_COUNT) -> tuple[DemoStep, ...]:
-    """Pay-later offers and agreements, then the payments left to seed; they build on the listings' plan."""
-    offers = plan_offers(plan_listings(listing_count, plan_patents(patent_count)))
+    """Portfolio declarations, pay-later offers and agreements, then the payments left to seed; they build on the
+    listings' plan."""
+    patents = plan_patents(patent_count)
+    listings = plan_listings(listing_count, patents)
+    offers = plan_offers(listings)
     published = offers[: len(AGREEMENTS)]
     items = tuple(AgreementItem(plan, offer) for plan, offer in zip(AGREEMENTS, published, strict=False))
     return (
+        DemoStep("open licence declarations of portfolios", plan_portfolios(patents, listings), seed_portfolio),
         DemoStep("pay-later offers", offers, seed_offer),
         DemoStep("pay-later agreements", items, seed_agreement),
         DemoStep("a refunded licence fee", (_DATA["refund_reason"],), seed_refund),

@@ -18,6 +18,7 @@ from demo import registry as demo_registry
 from demo import registry_plan
 from demo.accounts import ENTERPRISES
 from demo.clock import demo_clock
+from demo.listings_plan import LISTING_COUNT, plan_listings
 from demo.management.commands import seed_demo
 from ip_registry.choices import EntryKind, LicenceType
 from ip_registry.selectors import FlowFilter, flow_matrix
@@ -72,9 +73,18 @@ def _planned(plan):
 
 def test_full_plan_declares_about_sixty_patents_a_quarter_free_and_takes_thirty_licences_some_across_borders():
     declarations, licences = _planned(PLAN)
-    assert 50 <= len(declarations) <= 65
-    assert 0.2 <= declarations.count("free") / len(declarations) <= 0.35
-    assert {"free", "fixed", "royalty"} == set(declarations)
+    portfolios = demo_licensing.plan_portfolios(PLAN, plan_listings(LISTING_COUNT, PLAN))
+    assert len(portfolios) == 3 and all(len(portfolio.patents) >= 2 for portfolio in portfolios)
+    declared = declarations + [p.terms["fee_type"] for p in portfolios for _number in p.patents]
+    assert 55 <= len(declared) <= 65
+    assert 0.2 <= declared.count("free") / len(declared) <= 0.35
+    assert {"free", "fixed", "royalty"} == set(declared)
+    declared_in_history = {
+        patent.application_number
+        for patent in PLAN
+        if any(event.kind == EntryKind.OPEN_LICENCE_DECLARATION for event in patent.events)
+    }
+    assert not {number for portfolio in portfolios for number in portfolio.patents} & declared_in_history
     assert len(licences) >= 30
     assert 10 <= sum(licences) < len(licences)
 
@@ -154,12 +164,18 @@ def test_seed_licenses_through_the_services_and_a_second_run_adds_nothing(small_
 
     # Declarations in force, with their registry entries, on the planned terms; co-owners consented.
     declarations, licences = _planned(PLAN[:PATENTS])
-    assert Declaration.objects.filter(status=DeclarationStatus.IN_FORCE).count() == len(declarations) > 5
-    assert Declaration.objects.filter(fee_type=FeeType.FREE).count() == declarations.count("free") > 0
+    portfolios = demo_licensing.STEPS[0].items
+    assert len(portfolios) == 1 and portfolios[0].terms["fee_type"] == "free"
+    in_force = Declaration.objects.filter(status=DeclarationStatus.IN_FORCE)
+    assert in_force.count() == len(declarations) + 1 > 5
+    assert Declaration.objects.filter(fee_type=FeeType.FREE).count() == declarations.count("free") + 1
     assert not Declaration.objects.filter(declared_patents__entry__isnull=True).exists()
 
     # The planned open licences in force on the registry with their notices, cross-province ones among them; one
     # more awaits its bank transfer, and one fee was refunded.
+    assert in_force.get(declared_patents__patent__application_number=portfolios[0].patents[0]).effective_on == (
+        portfolios[0].day
+    )
     in_force = OpenLicence.objects.filter(status=LicenceStatus.IN_FORCE).select_related("licensor", "licensee")
     assert in_force.count() == len(licences)
     assert sum(licence.licensor.province != licence.licensee.province for licence in in_force) == sum(licences) > 0
