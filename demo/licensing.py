@@ -157,12 +157,15 @@ def declare(patent: Patent, event: PlannedEvent) -> Declaration:
             on=day,
             **declaration_terms(event.details),
         )
-        for consent in DeclarationConsent.objects.filter(declaration=declaration).select_related("organisation"):
-            declarations.declaration_consent_answer(
-                actor=_admin(consent.organisation), consent=consent, give=True, on=day
-            )
+        _consent(declaration, day)
     declaration.refresh_from_db()
     return declaration
+
+
+def _consent(declaration: Declaration, day: datetime.date) -> None:
+    """Each co-owner's and pledgee's administrator consents the same day: the last consent puts it in force."""
+    for consent in DeclarationConsent.objects.filter(declaration=declaration).select_related("organisation"):
+        declarations.declaration_consent_answer(actor=_admin(consent.organisation), consent=consent, give=True, on=day)
 
 
 def obtain(declaration: Declaration, licensee: Organisation, day: datetime.date) -> OpenLicence:
@@ -223,16 +226,17 @@ def plan_portfolios(patents, listings) -> tuple[DemoPortfolio, ...]:
 
 
 def seed_portfolio(plan: DemoPortfolio) -> bool:
-    """The holder's administrator declares the portfolio on the planned day; it takes effect at once (sole holder)."""
+    """The holder's administrator declares the portfolio on the planned day; its co-owners consent the same day."""
     patents = list(Patent.objects.filter(application_number__in=plan.patents).order_by("application_number"))
     if Declaration.objects.filter(declared_patents__patent__in=patents).exists():
         return False
     licensor = demo_organisation(plan.holder)
     terms = declaration_terms({"basis": OPEN_LICENCE["basis"], **plan.terms})
     with demo_clock(plan.day):
-        declarations.declaration_create(
+        declaration = declarations.declaration_create(
             actor=_admin(licensor), licensor=licensor, patents=patents, period_end=plan.period_end, on=plan.day, **terms
         )
+        _consent(declaration, plan.day)
     return True
 
 

@@ -168,6 +168,7 @@ def test_seed_licenses_through_the_services_and_a_second_run_adds_nothing(small_
     assert len(portfolios) == 1 and portfolios[0].terms["fee_type"] == "free"
     in_force = Declaration.objects.filter(status=DeclarationStatus.IN_FORCE)
     assert in_force.count() == len(declarations) + 1 > 5
+    assert not Declaration.objects.exclude(status=DeclarationStatus.IN_FORCE).exists()
     assert Declaration.objects.filter(fee_type=FeeType.FREE).count() == declarations.count("free") + 1
     assert not Declaration.objects.filter(declared_patents__entry__isnull=True).exists()
 
