@@ -63,7 +63,7 @@ def seed_finance(person: Person) -> bool:
 
 
 @dataclass(frozen=True)
-class FirmSize:
+class DemoFirmSize:
     key: str
     size: str
     staff: int
@@ -72,12 +72,12 @@ class FirmSize:
 
 
 FIRM_SIZES = tuple(
-    FirmSize(key, row["size"], row["staff"], row["revenue"], row.get("tech_sme", ""))
+    DemoFirmSize(key, row["size"], row["staff"], row["revenue"], row.get("tech_sme", ""))
     for key, row in _DATA["firm_sizes"].items()
 )
 
 
-def seed_firm_size(data: FirmSize) -> bool:
+def seed_firm_size(data: DemoFirmSize) -> bool:
     """The enterprise's administrator states its size on its profile; left alone once stated."""
     organisation = demo_organisation(data.key)
     if organisation.firm_size:
