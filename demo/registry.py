@@ -3,7 +3,11 @@
 One item is one patent with its whole story: its application, its grant, then
 assignments to the demo firms, licence recordals (exclusive, sole, ordinary,
 open), pledges to banks and their release, open-licence declarations and
-right-holder renames. The story is planned (:mod:`demo.registry_plan`), in
+right-holder renames. Open-licence declarations and the open licences taken
+under them go through the licensing services (:mod:`demo.licensing`): a
+``Declaration`` with its co-owners' and pledgees' consents, an ``OpenLicence``
+with its notice and, when it is paid, its payment confirmed by finance staff
+on the planned day. The story is planned (:mod:`demo.registry_plan`), in
 date order, before anything is written, so that each service call is legal
 when it is made; the services then write every ledger entry (``actor=None``:
 the system).
@@ -23,14 +27,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ip_registry.choices import EntryKind
+from ip_registry.choices import EntryKind, LicenceType
 from ip_registry.models import Patent
 from ip_registry.services import (
     Holding,
     holder_rename,
     legal_status_change,
     licence_record,
-    open_licence_declare,
     patent_assign,
     patent_grant,
     patent_register,
@@ -40,6 +43,7 @@ from ip_registry.services import (
 )
 from techmarket.accounts.models import Organisation
 
+from . import licensing
 from .accounts import PLEDGEES, seed_organisation
 from .registry_plan import ORGANISATIONS_BY_KEY, PATENT_COUNT, DemoPatent, Party, plan_patents
 from .steps import DemoStep
@@ -70,7 +74,7 @@ def seed_patent(plan: DemoPatent) -> bool:
         patent_grant(
             actor=None, patent=patent, grant_date=plan.grant_date, annual_fee_paid_until=plan.annual_fee_paid_until
         )
-    pledge = None
+    pledge = declaration = None
     for event in plan.events:
         common = {"actor": None, "registration_date": event.registration_date}
         # Every co-owner agrees to what the story does with a jointly held patent (Patent Law art. 14).
@@ -83,7 +87,10 @@ def seed_patent(plan: DemoPatent) -> bool:
                 consents=consents,
                 **common,
             )
-        elif event.kind == EntryKind.LICENCE:
+        elif event.kind == EntryKind.LICENCE and event.licence_type == LicenceType.OPEN:
+            (licensee,) = holdings(event.parties)
+            licensing.obtain(declaration, licensee.organisation, event.registration_date)
+        elif event.kind == EntryKind.LICENCE:  # exclusive, sole or ordinary: a contract recorded by the registry
             licence_record(
                 patent=patent,
                 licensees=holdings(event.parties),
@@ -107,9 +114,7 @@ def seed_patent(plan: DemoPatent) -> bool:
         elif event.kind == EntryKind.PLEDGE_RELEASE:
             pledge_release(pledge=pledge, **common)
         elif event.kind == EntryKind.OPEN_LICENCE_DECLARATION:
-            open_licence_declare(
-                patent=patent, terms=event.details, term_end=event.term_end, consents=consents, **common
-            )
+            declaration = licensing.declare(patent, event)
         elif event.kind == EntryKind.NAME_CHANGE:
             (renamed,) = holdings(event.parties)
             holder_rename(patent=patent, organisation=renamed.organisation, new_name=event.new_name, **common)

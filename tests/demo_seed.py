@@ -19,12 +19,19 @@ import pytest
 from django.core.management import call_command
 from django.test.utils import override_settings
 
-from demo import accounts, listings, market, pages, registry
+from demo import accounts, licensing, listings, market, pages, registry
 from search import indexing
 from search.backends import reset_backends
 from tests.worlds import built_once
 
-PARTS = {"accounts": accounts, "registry": registry, "listings": listings, "market": market, "pages": pages}
+PARTS = {
+    "accounts": accounts,
+    "registry": registry,
+    "listings": listings,
+    "market": market,
+    "licensing": licensing,
+    "pages": pages,
+}
 
 
 @dataclass(frozen=True)
@@ -46,8 +53,12 @@ def seeded_demo(django_db_blocker, *, media: Path | None = None, **steps) -> Ite
 
     ``steps`` replace a part's ``STEPS`` for the whole block (``registry=()``
     leaves the registry out, ``registry=registry.steps(patent_count=30)``
-    seeds a shorter plan); ``media`` is where uploaded pictures go.
+    seeds a shorter plan); ``media`` is where uploaded pictures go. The pay-later offers and agreements
+    (``licensing``) are planned on the full market: a block that replaces the listings leaves them out unless it
+    gives its own.
     """
+    if "listings" in steps:
+        steps.setdefault("licensing", ())
     settings = {"MEDIA_ROOT": media} if media else {}
     with pytest.MonkeyPatch.context() as patch, override_settings(**settings), built_once(django_db_blocker):
         for name, part_steps in steps.items():

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
-from demo import accounts, listings, market, pages, registry
+from demo import accounts, licensing, listings, market, pages, registry
 from demo.accounts import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, LOGINS
 from demo.steps import DemoStep
 from techmarket.progress import ProgressBar
@@ -28,11 +28,20 @@ QUIET_TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"
 def demo_steps() -> tuple[DemoStep, ...]:
     """Every step, in order: each part builds on the rows of the parts before it.
 
-    The accounts come first (organisations and people), then the registry
-    (patents held by the organisations), the listings (offering those
-    patents), the demands and inquiries (about those listings), and the editorial pages last.
+    The accounts come first (organisations and people, then the finance staff, the firms' sizes and the risk
+    funds), then the registry (patents held by the organisations, with their open licence declarations and the
+    open licences taken under them), the listings (offering those patents), the demands and inquiries (about
+    those listings), the pay-later offers and agreements (on those listings), and the editorial pages last.
     """
-    return (*accounts.STEPS, *registry.STEPS, *listings.STEPS, *market.STEPS, *pages.STEPS)
+    return (
+        *accounts.STEPS,
+        *licensing.ACCOUNT_STEPS,
+        *registry.STEPS,
+        *listings.STEPS,
+        *market.STEPS,
+        *licensing.STEPS,
+        *pages.STEPS,
+    )
 
 
 class Command(BaseCommand):
@@ -65,7 +74,8 @@ class Command(BaseCommand):
 
     def print_logins(self) -> None:
         rows = [("Role", "E-mail", "Phone", "Password")]
-        rows += [(role, person.email, person.phone or "-", DEMO_PASSWORD) for role, person in LOGINS]
+        logins = (*LOGINS, (licensing.FINANCE_ROLE, licensing.FINANCE))
+        rows += [(role, person.email, person.phone or "-", DEMO_PASSWORD) for role, person in logins]
         widths = [max(_width(row[column]) for row in rows) for column in range(len(rows[0]))]
         self.stdout.write("\nDemo logins (sign in with the e-mail address or the phone number):")
         for index, row in enumerate(rows):
