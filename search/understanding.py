@@ -157,6 +157,12 @@ def field_names() -> dict[str, tuple[tuple[str, str], ...]]:
     return _fields[1]
 
 
+def forget_field_names() -> None:
+    """Read the technology fields' names again at the next search."""
+    global _fields
+    _fields = None
+
+
 def understand(text: str, *, relaxed: bool = False) -> Understood:
     named = {**field_names(), **places()}
     clauses = []

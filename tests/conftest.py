@@ -89,14 +89,16 @@ def migrated_rows(request):
 def search_index():
     """Each test's own empty tantivy index, in memory: the index upkeep runs for real, without a disk commit
     per write, and no test finds another's documents. The backend contract tests (tests/search/) use disk."""
-    from search import synonyms
+    from search import synonyms, understanding
     from search.backends import get_backend, reset_backends
 
     reset_backends()
-    synonyms.forget()  # the staff's synonyms as this test's database holds them
+    synonyms.forget()  # the staff's synonyms and the fields' names as this test's database holds them
+    understanding.forget_field_names()
     yield get_backend()
     reset_backends()
     synonyms.forget()
+    understanding.forget_field_names()
 
 
 @pytest.fixture
