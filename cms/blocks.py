@@ -108,9 +108,7 @@ class LiveSearchBlock(blocks.StructBlock):
         label=_("words"), required=False, max_length=200, help_text=_("Leave empty for the newest listings.")
     )
     province = blocks.ChoiceBlock(label=_("province"), choices=gbt2260.province_choices, required=False)
-    technology_field = blocks.ChoiceBlock(
-        label=_("technology field"), choices=technology_field_choices, required=False
-    )
+    technology_field = blocks.ChoiceBlock(label=_("technology field"), choices=technology_field_choices, required=False)
     count = blocks.IntegerBlock(label=_("how many"), default=4, min_value=1, max_value=12)
 
     class Meta:
@@ -189,7 +187,7 @@ class RegistryChartBlock(blocks.StructBlock):
         )
         # An id the same on every rendering of the same settings (the page cache keeps identical HTML).
         settings = json.dumps([value["chart"], value["year_from"], value["year_to"], value["province"] or ""])
-        chart_id = "registry-chart-" + hashlib.sha1(settings.encode()).hexdigest()[:10]
+        chart_id = "registry-chart-" + hashlib.blake2s(settings.encode(), digest_size=5).hexdigest()
         context.update(
             chart=chart,
             chart_id=chart_id,
@@ -226,7 +224,7 @@ def faq_structured_data(questions) -> str:
             for item in questions
         ],
     }
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308 (escaped above)
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # escaped above
 
 
 class FAQBlock(blocks.StructBlock):
@@ -242,7 +240,10 @@ class FAQBlock(blocks.StructBlock):
         preview_value = {
             "heading": "常见问题",
             "questions": [
-                {"question": "什么是开放许可？", "answer": "<p>专利权人公开许可费和期限，任何单位书面通知并付费即可实施。</p>"},
+                {
+                    "question": "什么是开放许可？",
+                    "answer": "<p>专利权人公开许可费和期限，任何单位书面通知并付费即可实施。</p>",
+                },
                 {"question": "先用后付如何收费？", "answer": "<p>企业先使用技术，取得收益后再按约定付费。</p>"},
             ],
         }

@@ -21,6 +21,13 @@ class PublishedListingsMixin:
     def get_object_list(self):
         return Listing.objects.published().select_related("organisation").order_by("-published_at", "-pk")
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The site's context processor names the visitors' search page ``search_url``; Wagtail's modal header
+        # takes that name for a URL pattern of its own, and would fail to reverse a path.
+        context["search_url"] = None
+        return context
+
 
 class PublishedListingChooseView(PublishedListingsMixin, ChooseView):
     pass
