@@ -105,7 +105,7 @@ class LiveSearchBlock(blocks.StructBlock):
 
     heading = blocks.CharBlock(label=_("heading"), required=False, max_length=200)
     text = blocks.CharBlock(
-        label=_("words"), required=False, max_length=200, help_text=_("Leave empty for the newest listings.")
+        label=_("search words"), required=False, max_length=200, help_text=_("Leave empty for the newest listings.")
     )
     province = blocks.ChoiceBlock(label=_("province"), choices=gbt2260.province_choices, required=False)
     technology_field = blocks.ChoiceBlock(label=_("technology field"), choices=technology_field_choices, required=False)
