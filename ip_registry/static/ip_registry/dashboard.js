@@ -1,13 +1,12 @@
-/* The registry dashboard's charts, drawn with Apache ECharts from the numbers the server put in #registry-data.
+/* The registry dashboard's charts, drawn with Apache ECharts from the numbers the server put in #registry-data;
+   and the editorial pages' registry chart blocks, each a figure[data-registry-chart] naming its own data.
    Without JavaScript the figures stay hidden and the tables carry the same numbers. */
 (function () {
   "use strict";
 
-  var source = document.getElementById("registry-data");
-  if (!source || !window.echarts) {
+  if (!window.echarts) {
     return;
   }
-  var data = JSON.parse(source.textContent);
   var REGION_COLOURS = {
     "310000": "#0b5cad",
     "320000": "#0f9d8a",
@@ -23,20 +22,22 @@
   function show(figureId, chartId) {
     var figure = document.getElementById(figureId);
     var container = document.getElementById(chartId);
-    if (!figure || !container) {
+    // A page with several chart blocks loads this script once per block: each figure is drawn once.
+    if (!figure || !container || figure.dataset.drawn) {
       return null;
     }
+    figure.dataset.drawn = "1";
     figure.hidden = false;
     var chart = window.echarts.init(container, null, { renderer: "canvas" });
     charts.push(chart);
     return chart;
   }
 
-  function drawFlows(flows) {
+  function drawFlows(flows, figureId, chartId) {
     if (!flows.links.length) {
       return;
     }
-    var chart = show("flow-figure", "flow-chart");
+    var chart = show(figureId, chartId);
     if (!chart) {
       return;
     }
@@ -70,11 +71,11 @@
     });
   }
 
-  function drawTrend(trend) {
+  function drawTrend(trend, figureId, chartId) {
     if (!trend.years.length) {
       return;
     }
-    var chart = show("trend-figure", "trend-chart");
+    var chart = show(figureId, chartId);
     if (!chart) {
       return;
     }
@@ -93,8 +94,24 @@
     });
   }
 
-  drawFlows(data.flows);
-  drawTrend(data.trend);
+  var source = document.getElementById("registry-data");
+  if (source) {
+    var data = JSON.parse(source.textContent);
+    drawFlows(data.flows, "flow-figure", "flow-chart");
+    drawTrend(data.trend, "trend-figure", "trend-chart");
+  }
+  document.querySelectorAll("figure[data-registry-chart]").forEach(function (figure) {
+    var blockSource = document.getElementById(figure.dataset.source);
+    if (!blockSource) {
+      return;
+    }
+    var blockData = JSON.parse(blockSource.textContent);
+    if (figure.dataset.registryChart === "flows") {
+      drawFlows(blockData.flows, figure.id, figure.dataset.canvas);
+    } else {
+      drawTrend(blockData.trend, figure.id, figure.dataset.canvas);
+    }
+  });
   window.addEventListener("resize", function () {
     charts.forEach(function (chart) {
       chart.resize();
