@@ -28,7 +28,7 @@ def site(request):
         items.append({"label": label, "url": url, "active": bool(url) and path.startswith(url)})
     return {
         "navigation": items,
-        "search_url": _url_or_none("search:search"),
+        "site_search_url": _url_or_none("search:search"),
         "language_links": _language_links(request),
     }
 
