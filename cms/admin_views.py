@@ -4,6 +4,9 @@ stay in those apps, with their forms, permissions and audit."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -20,6 +23,22 @@ from . import permissions
 PAGE_SIZE = 30
 
 
+def forbidden_as_403(view: Callable) -> Callable:
+    """Answer 403 with a page that says why to a user the view refuses, where the admin would send them to its
+    dashboard with a message: these pages are the platform staff's, and the refusal should say so."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PermissionDenied:
+            context = {"page_title": _("Platform staff only"), "header_icon": "lock"}
+            return render(request, "cms/admin/forbidden.html", context, status=403)
+
+    return wrapped
+
+
+@forbidden_as_403
 @require_safe
 def listing_queue(request: HttpRequest) -> HttpResponse:
     """Listings submitted for review, oldest first."""
@@ -38,6 +57,7 @@ def listing_queue(request: HttpRequest) -> HttpResponse:
     )
 
 
+@forbidden_as_403
 @require_safe
 def organisation_queue(request: HttpRequest) -> HttpResponse:
     """Organisations awaiting verification, oldest first."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import path
+from django.urls import URLPattern, path
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -71,6 +71,14 @@ class TechnologyFieldViewSet(ModelViewSet):
     ordering = ["position", "slug"]
     copy_view_enabled = False
     inspect_view_enabled = False
+
+    def get_urlpatterns(self):
+        return [
+            URLPattern(
+                pattern.pattern, admin_views.forbidden_as_403(pattern.callback), pattern.default_args, pattern.name
+            )
+            for pattern in super().get_urlpatterns()
+        ]
 
 
 class PlatformGroup(ViewSetGroup):
