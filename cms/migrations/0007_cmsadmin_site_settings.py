@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0005_cms_event_registration'),
+        ('cms', '0006_blocks_editorial_blocks'),
         ('wagtailcore', '0098_apitoken'),
     ]
 
