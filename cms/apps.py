@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Editorial pages")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate, post_save
+
+        from licensing.payments import bank_transfer
+
+        from . import site_settings
+        from .permissions import grant_platform_staff_admin
+
+        # Payment pages and instructions quote the account saved in the site settings, when it is filled in.
+        bank_transfer.provide_bank_account(site_settings.platform_bank_account)
+        # The footer's details are cached, and so are whole pages for visitors: both are forgotten on a change.
+        post_save.connect(
+            site_settings.platform_contact_changed,
+            sender=site_settings.PlatformContact,
+            dispatch_uid="cms-platform-contact-changed",
+        )
+        post_migrate.connect(grant_platform_staff_admin, sender=self, dispatch_uid="cms-platform-staff-admin")

@@ -393,3 +393,7 @@ class EventRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.event} · {self.get_status_display()}"
+
+
+# The site settings live in their own module; imported here so that Django finds their models.
+from .site_settings import PlatformBankAccount, PlatformContact  # noqa: E402, F401

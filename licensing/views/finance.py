@@ -8,7 +8,6 @@ nothing is written then.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -26,6 +25,7 @@ from ..choices import Gateway, PaymentState
 from ..forms_finance import ConfirmReceiptForm, FundTopUpForm, PaymentSearchForm
 from ..models import Payment, RiskFund
 from ..payments import selectors
+from ..payments.bank_transfer import platform_bank_account
 from ..payments.services import payment_confirm_receipt, yuan
 from ..services.fund import fund_top_up
 
@@ -59,7 +59,7 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
     context = {
         "payment": payment,
         "awaiting_transfer": awaiting_transfer,
-        "account": settings.PLATFORM_BANK_ACCOUNT if awaiting_transfer else None,
+        "account": platform_bank_account() if awaiting_transfer else None,
         "can_confirm": can_confirm,
         "form": ConfirmReceiptForm() if can_confirm else None,
         "transactions": payment.transactions.select_related("actor") if _is_finance(request.user) else None,

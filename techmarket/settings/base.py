@@ -126,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "techmarket.context_processors.site",
+                "cms.context_processors.contact",
             ],
             # Tag libraries of the project itself, for every app's templates.
             "libraries": {"money": "techmarket.templatetags.money"},
