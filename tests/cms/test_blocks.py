@@ -263,7 +263,9 @@ def test_an_editor_cannot_save_a_draft_listing_in_the_cards_and_is_told_why(clie
     with translation.override("en"):
         response = client.post(f"/cms-admin/pages/add/cms/newspage/{news_index.pk}/", data, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
-    assert "This listing is not published: choose a published one." in response.content.decode()
+    # The admin speaks Chinese; the block's error travels in the StreamField's JSON, characters escaped.
+    message = "该挂牌项目未发布，请选择已发布的项目。"
+    assert json.dumps(message)[1:-1] in response.content.decode()
     assert not NewsPage.objects.filter(slug="picks").exists()
 
 
