@@ -7,7 +7,7 @@ from django.db import close_old_connections, connection
 
 from listings.models import Listing
 from listings.services.imports import listings_import
-from tests.factories import university_in
+from tests.factories import declare_open_licence, university_in
 
 from .test_imports import SAMPLE, SAMPLE_NUMBERS, SAMPLE_TITLES, register
 
@@ -22,8 +22,8 @@ pytestmark = [
 
 def test_two_concurrent_imports_of_one_file_create_its_listings_once():
     university = university_in("310000", name_zh="复旦大学")
-    for number in SAMPLE_NUMBERS:
-        register(number, university)
+    patents = [register(number, university) for number in SAMPLE_NUMBERS]
+    declare_open_licence(patents[3:])  # the sample offers an open licence of its fourth patent
     data = SAMPLE.read_bytes()
     start = threading.Barrier(2)
     reports = []
