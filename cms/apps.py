@@ -10,9 +10,13 @@ class CmsConfig(AppConfig):
         from django.db.models.signals import post_migrate, post_save
 
         from licensing.payments import bank_transfer
+        from search import pages as search_pages
 
-        from . import site_settings
+        from . import selectors, site_settings
         from .permissions import grant_platform_staff_admin
+
+        # The search page's tab of editorial pages.
+        search_pages.provide(selectors.search_pages)
 
         # Payment pages and instructions quote the account saved in the site settings, when it is filled in.
         bank_transfer.provide_bank_account(site_settings.platform_bank_account)

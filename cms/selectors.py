@@ -241,3 +241,30 @@ def policy_feed(index_page) -> list:
 def sitemap_listings() -> QuerySet[Listing]:
     """Every published listing, with only what the sitemap writes (its address and when it last changed)."""
     return Listing.objects.published().only("pk", "updated_at").order_by("-updated_at", "-pk")
+
+
+# Pages with a summary, by the name of their one-to-one link from ``Page``.
+_SUMMARIES = ("newspage", "policypage", "eventpage", "guidepage")
+
+
+def search_pages(text: str) -> QuerySet:
+    """The search page's "pages" tab: live public pages in the current language with every word of ``text`` in the
+    title, the search description or the summary (Chinese words need no spaces, so ``icontains`` on each)."""
+    from django.utils.translation import get_language
+    from wagtail.models import Locale, Page
+
+    from search.analysis import query_terms
+
+    terms = query_terms(text)
+    if not terms:
+        return Page.objects.none()
+    pages = Page.objects.live().public().filter(depth__gt=1)
+    locale = Locale.objects.filter(language_code=get_language()).first()
+    if locale is not None:
+        pages = pages.filter(locale=locale)
+    for term in terms:
+        found = Q(title__icontains=term.text) | Q(search_description__icontains=term.text)
+        for link in _SUMMARIES:
+            found |= Q(**{f"{link}__summary__icontains": term.text})
+        pages = pages.filter(found)
+    return pages.specific().order_by("-first_published_at", "-pk")

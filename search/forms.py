@@ -124,6 +124,13 @@ class DemandSearchForm(forms.Form):
         )
 
 
+class PageSearchForm(forms.Form):
+    """The pages tab: words and a page number."""
+
+    q = SearchForm.base_fields["q"]
+    page = SearchForm.base_fields["page"]
+
+
 def querystring(query: SearchQuery, **changes) -> str:
     """The query string of a search (page 1 and the default order left out), with some parameters changed."""
     params: dict[str, list[str]] = {"q": [query.text]} if query.text else {}

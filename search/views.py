@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -11,8 +12,9 @@ from django.utils.translation import gettext as _
 
 from techmarket import pagecache
 
+from . import pages as search_pages
 from . import presentation, suggestions
-from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, DemandSearchForm, SearchForm, querystring
+from .forms import MAX_PAGE, PAGE_SIZE, SORT_CHOICES, DemandSearchForm, PageSearchForm, SearchForm, querystring
 from .query import DEMANDS, LISTING_FACETS, SearchQuery
 from .searching import run_search
 
@@ -95,8 +97,31 @@ def demands(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@pagecache.cached_for_visitors(params=("q", "page"))
+def pages(request: HttpRequest) -> HttpResponse:
+    """The pages tab: the platform's policies, news, events and guides that have the words."""
+    form = PageSearchForm(request.GET)
+    if not form.is_valid():
+        context = {"form": form, "invalid": True, "tab": "pages", "examples": EXAMPLES}
+        return render(request, "search/pages.html", context, status=400)
+    text = form.cleaned_data["q"] or ""
+    paginator = Paginator(search_pages.search_pages(text), PAGE_SIZE)
+    page = paginator.get_page(form.cleaned_data["page"] or 1)
+    context = {
+        "form": form,
+        "text": text,
+        "page_obj": page,
+        "hits": list(page.object_list),
+        "tabs": _tabs(text),
+        "tab": "pages",
+        "title": _("“%(q)s”: pages") % {"q": text} if text else _("Policies, news and guides"),
+    }
+    return render(request, "search/pages.html", context)
+
+
 def _tabs(text: str, *, listings: int | None = None, demands: int | None = None) -> dict:
-    """The two tabs, each with its count for the same words (the other tab's counted with one small search)."""
+    """The tabs for the same words: technologies and demands with their counts (the one not shown counted with one
+    small search), and the pages."""
     if listings is None:
         listings = run_search(SearchQuery(text=text, page_size=1, highlight=False)).result.total
     if demands is None:
