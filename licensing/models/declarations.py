@@ -21,6 +21,20 @@ from ..choices import (
 )
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "null": True, "blank": True}
+# The terms a patentee states in a declaration (``LicenceTerms``); the currency and the territory are the platform's.
+STATED_TERMS = (
+    "fee_type",
+    "lump_sum",
+    "entry_fee",
+    "royalty_rate",
+    "royalty_base",
+    "reporting_period",
+    "payment_method",
+    "payment_schedule",
+    "fee_basis",
+)
+# Every term, as a licence copies them from its declaration.
+ALL_TERMS = (*STATED_TERMS, "currency", "territory")
 
 
 class LicenceTerms(models.Model):

@@ -42,21 +42,12 @@ from ..choices import (
 )
 from ..exceptions import LicensingError
 from ..models import Declaration, DeclarationConsent, DeclaredPatent
+from ..models.declarations import STATED_TERMS
 
 CENT = Decimal("0.01")
 TERRITORY = "中国"
-# What a declaration states besides its patents and period (``LicenceTerms``), as :func:`declaration_create` takes it.
-TERM_FIELDS = (
-    "fee_type",
-    "lump_sum",
-    "entry_fee",
-    "royalty_rate",
-    "royalty_base",
-    "reporting_period",
-    "payment_method",
-    "payment_schedule",
-    "fee_basis",
-)
+# What a declaration states besides its patents and period, as :func:`declaration_create` takes it.
+TERM_FIELDS = STATED_TERMS
 # The terms each fee type uses; the others are cleared.
 _USED = {
     FeeType.FREE: set(),

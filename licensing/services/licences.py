@@ -35,22 +35,10 @@ from .. import permissions
 from ..choices import LIVE_LICENCE_STATUSES, DeclarationStatus, LicenceStatus, PaymentPurpose
 from ..exceptions import LicensingError
 from ..models import Declaration, OpenLicence, Payment
+from ..models.declarations import ALL_TERMS
 from ..notices import notice_draft, notice_store
 from . import reports
 
-TERM_FIELDS = (
-    "fee_type",
-    "lump_sum",
-    "entry_fee",
-    "royalty_rate",
-    "royalty_base",
-    "reporting_period",
-    "currency",
-    "payment_method",
-    "payment_schedule",
-    "fee_basis",
-    "territory",
-)
 _REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 
@@ -223,7 +211,7 @@ def licence_obtain(*, actor, declaration: Declaration, licensee, listing=None, o
         term_start=term_start,
         term_end=term_end,
         obtained_by=actor if getattr(actor, "is_authenticated", False) else None,
-        **{name: getattr(declaration, name) for name in TERM_FIELDS},
+        **{name: getattr(declaration, name) for name in ALL_TERMS},
     )
     licence.full_clean(exclude=["patents", "registry_entries", "payment"])
     licence.save()
