@@ -11,7 +11,10 @@ BIN := $(VENV)/bin
 WORKERS ?= 2
 PYTEST := $(BIN)/pytest --durations=25 -n $(WORKERS)
 
-.PHONY: run test test-sqlite messages requirements
+# localstripe, the Stripe-compatible server of the Stripe gateway's tests, in its own virtualenv.
+LOCALSTRIPE := var/localstripe
+
+.PHONY: run test test-sqlite messages requirements localstripe
 
 # One virtualenv: the runtime requirements for `make run`, the test tools on top
 # for `make test`; each reinstalled when its requirements file changes.
@@ -25,12 +28,19 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(BIN)/python -m pip install -r requirements-dev.txt
 	touch $@
 
+$(LOCALSTRIPE)/.installed: requirements-localstripe.txt
+	test -x $(LOCALSTRIPE)/bin/python || $(PYTHON) -m venv $(LOCALSTRIPE)
+	$(LOCALSTRIPE)/bin/python -m pip install --quiet -r requirements-localstripe.txt
+	touch $@
+
+localstripe: $(LOCALSTRIPE)/.installed
+
 run: $(VENV)/.runtime
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev $(LOCALSTRIPE)/.installed
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=techmarket.settings.test
@@ -40,7 +50,7 @@ test: $(VENV)/.dev
 	scripts/with-postgres $(PYTEST) -m "not one_database"
 
 # The quick local run: SQLite only.
-test-sqlite: $(VENV)/.dev
+test-sqlite: $(VENV)/.dev $(LOCALSTRIPE)/.installed
 	$(PYTEST)
 
 # Extract translatable strings into locale/zh_Hans (translate them there), then compile.

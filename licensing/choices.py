@@ -199,6 +199,8 @@ class ClaimStatus(models.TextChoices):
 
 class PaymentState(models.TextChoices):
     PENDING = "pending", pgettext_lazy("payment state", "pending")  # not a patent application's "pending" (审查中)
+    # The payer has paid and the gateway is clearing it (Alipay, WeChat Pay, some cards): no action is needed.
+    PROCESSING = "processing", pgettext_lazy("payment state", "processing")
     SUCCEEDED = "succeeded", _("succeeded")
     FAILED = "failed", _("failed")
     EXPIRED = "expired", pgettext_lazy("payment state", "expired")
@@ -206,12 +208,17 @@ class PaymentState(models.TextChoices):
 
 
 PAYMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
-    PaymentState.PENDING: (PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.EXPIRED),
+    PaymentState.PENDING: (PaymentState.PROCESSING, PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.EXPIRED),
+    PaymentState.PROCESSING: (PaymentState.SUCCEEDED, PaymentState.FAILED),
     PaymentState.SUCCEEDED: (PaymentState.REFUNDED,),
     PaymentState.FAILED: (),
     PaymentState.EXPIRED: (),
     PaymentState.REFUNDED: (),
 }
+
+
+# A payment still to be settled: reconciled, shown as awaiting payment.
+OPEN_PAYMENT_STATES = (PaymentState.PENDING, PaymentState.PROCESSING)
 
 
 class PaymentPurpose(models.TextChoices):

@@ -11,6 +11,9 @@ from techmarket.accounts.choices import MembershipRole
 from techmarket.ratelimit import CACHE_ALIAS as RATELIMIT_CACHE
 from tests.factories import OrganisationFactory, UserFactory, add_member, platform_staff_user, registry_clerk_user
 
+# The local Stripe-compatible server: the fixtures ``localstripe`` and ``stripe_server``.
+pytest_plugins = ["tests.stripe_server"]
+
 # Tests that run the same whatever the database (no database, their own SQLite, or a browser or subprocess
 # on top of code the other tests cover on both): marked ``one_database``, and `make test` leaves them out of
 # its PostgreSQL pass. Paths from the repository root; tests/README.md says why each is here.

@@ -13,12 +13,17 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import CNY, Gateway, PaymentPurpose, PaymentState
+from ..choices import CNY, OPEN_PAYMENT_STATES, Gateway, PaymentPurpose, PaymentState
 
 
 class PaymentQuerySet(models.QuerySet):
     def pending(self) -> PaymentQuerySet:
+        """Awaiting the payer: nothing paid yet."""
         return self.filter(state=PaymentState.PENDING)
+
+    def open(self) -> PaymentQuerySet:
+        """Not settled yet: awaiting the payer, or paid and clearing at the gateway."""
+        return self.filter(state__in=OPEN_PAYMENT_STATES)
 
 
 class Payment(models.Model):
@@ -101,3 +106,23 @@ class Transaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.payment.reference} {self.operation}"
+
+
+class StripeCustomer(models.Model):
+    """The Stripe customer that stands for an organisation: one each, created when it first pays through Stripe."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="stripe_customer",
+        verbose_name=_("organisation"),
+    )
+    customer_id = models.CharField(_("Stripe customer"), max_length=100, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("Stripe customer")
+        verbose_name_plural = _("Stripe customers")
+
+    def __str__(self) -> str:
+        return self.customer_id

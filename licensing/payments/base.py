@@ -18,6 +18,8 @@ class PaymentRequest:
     description: str
     payer_name: str
     payee_name: str
+    payer_id: int | None = None  # the paying organisation (a gateway may keep a customer record per payer)
+    purpose: str = ""
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,10 @@ class PaymentStatus:
     amount_received: Decimal | None = None
     reason: str = ""
     raw: dict = field(default_factory=dict)
+
+
+class GatewayError(Exception):
+    """A gateway refused a call or could not be reached; the message says why, in the gateway's words."""
 
 
 class Gateway(Protocol):

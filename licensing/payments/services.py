@@ -28,9 +28,10 @@ from techmarket.audit.services import audit_record
 from techmarket.notifications import absolute_url, email_on_commit
 
 from .. import permissions
-from ..choices import CNY, PAYMENT_TRANSITIONS, Gateway, PaymentState
+from ..choices import CNY, OPEN_PAYMENT_STATES, PAYMENT_TRANSITIONS, Gateway, PaymentState
 from ..exceptions import LicensingError
 from ..models import Payment, Transaction
+from . import stripe_gateway
 from .bank_transfer import BankTransferGateway
 from .base import PaymentRequest
 
@@ -56,7 +57,17 @@ def on_expired(purpose: str, handler: Callable[[Payment], None]) -> None:
 def gateway_for(name: str):
     if name == Gateway.BANK_TRANSFER:
         return BankTransferGateway()
+    if name == Gateway.STRIPE and stripe_gateway.enabled():
+        return stripe_gateway.StripeGateway()
     raise LicensingError(_("This payment method is not available."))
+
+
+def gateways_offered() -> list[str]:
+    """The gateways a payer may choose, bank transfer (the domestic default) first; Stripe when configured."""
+    offered = [Gateway.BANK_TRANSFER]
+    if stripe_gateway.enabled() and stripe_gateway.methods():
+        offered.append(Gateway.STRIPE)
+    return offered
 
 
 def new_reference(prefix: str = "TM") -> str:
@@ -170,6 +181,8 @@ def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool | 
             description=payment.description,
             payer_name=payment.payer.name_zh,
             payee_name=payment.payee.name_zh,
+            payer_id=payment.payer_id,
+            purpose=payment.purpose,
         )
         sent = {"reference": request.reference, "amount": str(request.amount), "currency": request.currency}
         try:
@@ -259,6 +272,20 @@ def payment_succeed(*, payment: Payment, actor=None, amount_received: Decimal | 
     handler = _HANDLERS.get(payment.purpose)
     if handler is not None:
         handler(payment)
+    return payment
+
+
+@transaction.atomic
+def payment_processing(*, payment: Payment, raw: dict | None = None) -> Payment:
+    """The payer has paid and the gateway is clearing it (pending -> processing); any later state stays."""
+    payment = _locked(payment)
+    if payment.state != PaymentState.PENDING:
+        return payment
+    _move(payment, PaymentState.PROCESSING)
+    payment.save(update_fields=["state", "updated_at"])
+    Transaction.objects.create(
+        payment=payment, gateway=payment.gateway, operation="processing", response=raw or {}, succeeded=True
+    )
     return payment
 
 
@@ -375,7 +402,10 @@ def payments_expire(*, now: datetime.datetime | None = None) -> int:
     """
     now = now or timezone.now()
     expired = 0
-    for pk in Payment.objects.pending().filter(expires_at__lt=now).values_list("pk", flat=True):
+    # A transfer's reference simply lapses. A Stripe payment is not expired here: its intent is cancelled at Stripe
+    # first (``reconcile_payments`` asks the gateway), so it cannot be paid after the licence waiting for it lapsed.
+    lapsed = Payment.objects.pending().filter(expires_at__lt=now, gateway=Gateway.BANK_TRANSFER)
+    for pk in lapsed.values_list("pk", flat=True):
         with transaction.atomic():
             payment = _locked(Payment(pk=pk))
             if payment.state != PaymentState.PENDING or payment.expires_at is None or payment.expires_at >= now:
@@ -469,10 +499,10 @@ def payments_reconcile(
     """
     now = now or timezone.now()
     report = ReconcileReport()
-    pks = list(Payment.objects.pending().order_by("pk").values_list("pk", flat=True))
+    pks = list(Payment.objects.open().order_by("pk").values_list("pk", flat=True))
     for done, pk in enumerate(pks, start=1):
         payment = Payment.objects.select_related("payer", "payee").get(pk=pk)
-        if payment.state == PaymentState.PENDING:
+        if payment.state in OPEN_PAYMENT_STATES:
             report.checked += 1
             _reconcile_one(payment, now=now, report=report)
         if progress is not None:
@@ -521,6 +551,9 @@ def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: Reconcil
     elif status.state == PaymentState.FAILED:
         payment_fail(payment=payment, reason=status.reason or "failed at the gateway", raw=status.raw or None)
         report.failed += 1
+    elif status.state == PaymentState.PROCESSING:
+        payment_processing(payment=payment, raw=status.raw or None)
+        report.pending += 1
     elif status.state == PaymentState.EXPIRED:
         with transaction.atomic():
             locked = _locked(payment)

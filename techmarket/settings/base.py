@@ -239,11 +239,15 @@ ELASTICSEARCH_ANALYZER = env_str("ELASTICSEARCH_ANALYZER", "cjk")
 TECHMARKET_SEARCH = env_str("TECHMARKET_SEARCH", "elasticsearch" if ELASTICSEARCH_URL else "tantivy")
 TANTIVY_INDEX_DIR = VAR_DIR / "search"
 
-# Payments: Stripe is switched on by its secret key.
+# Payments: bank transfer always; Stripe (card, Alipay, WeChat Pay) when both its keys are set.
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
-STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")
-STRIPE_API_BASE = env_str("STRIPE_API_BASE")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")  # the endpoint's signing secret, whsec_...
+STRIPE_WEBHOOK_TOLERANCE = env_int("STRIPE_WEBHOOK_TOLERANCE", 300)  # seconds a signed event may be old
+STRIPE_API_BASE = env_str("STRIPE_API_BASE")  # tests only: the local Stripe-compatible server
+STRIPE_TIMEOUT = env_float("STRIPE_TIMEOUT", 10.0)  # seconds a call to Stripe may take
+# The Stripe payment methods offered, of "card", "alipay", "wechat_pay".
+PAYMENT_METHODS = env_list("PAYMENT_METHODS", ["card", "alipay", "wechat_pay"])
 
 # REST API
 REST_FRAMEWORK = {

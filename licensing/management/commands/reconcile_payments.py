@@ -31,7 +31,7 @@ class Command(BaseCommand):
         elif timezone.is_naive(now):
             now = timezone.make_aware(now)
         expired = payments_expire(now=now)
-        bar = ProgressBar(self.stdout, "Reconciling payments", Payment.objects.pending().count())
+        bar = ProgressBar(self.stdout, "Reconciling payments", Payment.objects.open().count())
         report = payments_reconcile(now=now, progress=bar.update)
         bar.clear()
         summary = (
