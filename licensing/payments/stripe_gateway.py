@@ -171,12 +171,21 @@ class Refund:
 
 
 @dataclass(frozen=True)
+class CheckoutIntent:
+    """A PaymentIntent as the payment page hands it to Stripe.js."""
+
+    client_secret: str
+    status: str
+
+
+@dataclass(frozen=True)
 class SavedMethod:
     """A SetupIntent as the site needs it: Stripe's status, and the method it saved (``"Visa ···· 4242"``)."""
 
     status: str
     payment_method_id: str = ""
     label: str = ""
+    client_secret: str = ""  # for Stripe.js while the card is still to be entered; never stored
 
 
 class StripeGateway:
@@ -225,6 +234,12 @@ class StripeGateway:
     def client_secret(self, payment) -> str:
         """The secret the payment page hands to Stripe.js; never stored."""
         return _call(_client().v1.payment_intents.retrieve, payment.gateway_reference).client_secret
+
+    def checkout_intent(self, payment) -> CheckoutIntent:
+        """What the payment page needs of the intent: the secret for Stripe.js (never stored) and Stripe's status
+        (an intent awaiting 3-D Secure is finished by the payer rather than paid again)."""
+        intent = _call(_client().v1.payment_intents.retrieve, payment.gateway_reference)
+        return CheckoutIntent(client_secret=intent.client_secret, status=intent.status)
 
     def cancel(self, payment):
         """Cancel an unpaid intent; an intent that cannot be cancelled any more (it succeeded) is returned as is."""
@@ -296,7 +311,9 @@ class StripeGateway:
             card = method.get("card") or {}
             brand = str(card.get("brand") or method.get("type") or "").replace("_", " ").title()
             label = f"{brand} ···· {card['last4']}" if card.get("last4") else brand
-        return SavedMethod(status=setup.status, payment_method_id=method_id, label=label)
+        return SavedMethod(
+            status=setup.status, payment_method_id=method_id, label=label, client_secret=setup.client_secret or ""
+        )
 
     def charge_saved(self, request: PaymentRequest, payment_method: str, *, key: str) -> PaymentStatus:
         """Charge a saved method with the payer absent. A charge the bank wants authenticated, or declines, comes
@@ -385,6 +402,7 @@ def verify_event(payload: bytes, signature: str | None) -> dict:
 
 __all__ = [
     "METHODS",
+    "CheckoutIntent",
     "Refund",
     "SavedMethod",
     "StripeGateway",

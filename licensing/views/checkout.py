@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -21,9 +21,10 @@ from techmarket.exceptions import Refused
 
 from .. import permissions
 from ..choices import Gateway, PaymentPurpose, PaymentState
-from ..models import Payment
-from ..payments import checkout, selectors, stripe_gateway
+from ..models import Agreement, Payment, SavedPaymentMethod
+from ..payments import checkout, saved_methods, selectors, stripe_gateway
 from ..payments.services import gateways_offered
+from ..services import paylater
 
 # How the payment page names each of Stripe's methods.
 METHOD_LABELS = {
@@ -88,10 +89,13 @@ def checkout_context(request: HttpRequest, payment: Payment) -> dict:
         "stripe_checkout": None,
     }
     if stripe_on and payment.gateway == Gateway.STRIPE and payment.gateway_reference:
+        intent = stripe_gateway.StripeGateway().checkout_intent(payment)
         context["stripe_checkout"] = {
             "js_url": stripe_gateway.js_url(),
             "publishable_key": stripe_gateway.publishable_key(),
-            "client_secret": stripe_gateway.StripeGateway().client_secret(payment),
+            "client_secret": intent.client_secret,
+            # A saved card charged off-session whose bank wants the payer: they confirm it rather than pay anew.
+            "authenticate": intent.status == "requires_action",
             "methods": [(method, METHOD_LABELS[method]) for method in stripe_gateway.methods()],
             "return_url": request.build_absolute_uri(reverse("licensing:payment_return", args=[payment.reference])),
             # The tests' local Stripe-compatible server serves a Stripe.js stand-in without the Payment Element:
@@ -170,3 +174,89 @@ def payment_return(request: HttpRequest, reference: str) -> HttpResponse:
         "purpose_text": link_text,
     }
     return render(request, "licensing/checkout/payment_return.html", context)
+
+
+# Cards saved for pay-later instalments -------------------------------------------------------------------------
+
+
+def card_context(request: HttpRequest, agreement: Agreement) -> dict:
+    """The agreement page's part on the card its instalments are charged to: for the licensee's members."""
+    if not permissions.is_member(request.user, agreement.licensee):
+        return {}
+    return {
+        "saved_method": saved_methods.saved_method_for(agreement.licensee, agreement),
+        "can_save_method": saved_methods.can_save_method(request.user, agreement),
+    }
+
+
+def _saved_method(request: HttpRequest, pk: int) -> SavedPaymentMethod:
+    method = SavedPaymentMethod.objects.select_related("organisation", "agreement").filter(pk=pk).first()
+    if method is None or not permissions.is_member(request.user, method.organisation):
+        raise Http404
+    return method
+
+
+@login_required
+@require_POST
+def saved_method_start(request: HttpRequest, agreement: str) -> HttpResponse:
+    """The firm starts saving a card for the agreement's instalments: on to the page where it enters it."""
+    agreement = get_object_or_404(Agreement.objects.select_related("licensee"), reference=agreement)
+    if not paylater.can_view_agreement(request.user, agreement):
+        raise Http404
+    try:
+        method = saved_methods.saved_method_start(actor=request.user, agreement=agreement)
+    except Refused as error:
+        messages.error(request, str(error))
+        return redirect("licensing:agreement_detail", agreement.reference)
+    return redirect("licensing:saved_method_detail", method.pk)
+
+
+@login_required
+@require_safe
+def saved_method_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A card being saved: the card form until Stripe reports the SetupIntent succeeded (read from Stripe each
+    time, whatever the address says), then the card saved."""
+    method = _saved_method(request, pk)
+    saved = None
+    if not method.payment_method_id and method.removed_at is None and stripe_gateway.enabled():
+        try:
+            method, saved = saved_methods.saved_method_refresh(method=method)
+        except Refused as error:
+            messages.error(request, str(error))
+    entering = saved is not None and saved.status in (
+        "requires_payment_method",
+        "requires_confirmation",
+        "requires_action",
+    )
+    context = {
+        "method": method,
+        "refused": saved is not None and saved.status == "canceled",
+        "setup": {
+            "js_url": stripe_gateway.js_url(),
+            "publishable_key": stripe_gateway.publishable_key(),
+            "client_secret": saved.client_secret,
+            "messages": {
+                "saving": _("Saving the card…"),
+                "failed": _("The card could not be saved. Check it and try again, or pay by bank transfer."),
+            },
+        }
+        if entering
+        else None,
+    }
+    response = render(request, "licensing/checkout/saved_method.html", context)
+    return with_stripe_js(response) if entering else response
+
+
+@login_required
+@require_POST
+def saved_method_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The firm stops its instalments being charged to the card."""
+    method = saved_methods.saved_method_remove(actor=request.user, method=_saved_method(request, pk))
+    messages.success(
+        request,
+        _("%(card)s is removed: instalments are no longer charged to it. Pay them on their payment pages.")
+        % {"card": method.label or _("The card")},
+    )
+    if method.agreement_id:
+        return redirect("licensing:agreement_detail", method.agreement.reference)
+    return redirect("licensing:saved_method_detail", method.pk)

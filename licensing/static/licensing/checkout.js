@@ -27,6 +27,18 @@
     });
   }
 
+  // A saved card charged with the payer absent, whose bank wants them to authenticate: Stripe.js (and
+  // localstripe's stand-in) finishes 3-D Secure on the intent as it is.
+  var authenticate = document.getElementById("pay-authenticate");
+  if (authenticate) {
+    onSubmit(authenticate, function (form) {
+      stripe.confirmCardPayment(data.clientSecret).then(function (result) {
+        if (result.error) return failed(form)(result.error);
+        backHere();
+      });
+    });
+  }
+
   var card = document.getElementById("pay-card");
   if (card && data.mode === "payment-element") {
     // Stripe itself: the Payment Element collects the card, Stripe.js confirms the intent (3-D Secure included)
