@@ -23,6 +23,7 @@ from .. import permissions
 from ..choices import Gateway, PaymentPurpose, PaymentState
 from ..models import Agreement, Payment, SavedPaymentMethod
 from ..payments import checkout, saved_methods, selectors, stripe_gateway
+from ..payments.base import GatewayError
 from ..payments.services import gateways_offered
 from ..services import paylater
 
@@ -89,7 +90,11 @@ def checkout_context(request: HttpRequest, payment: Payment) -> dict:
         "stripe_checkout": None,
     }
     if stripe_on and payment.gateway == Gateway.STRIPE and payment.gateway_reference:
-        intent = stripe_gateway.StripeGateway().checkout_intent(payment)
+        try:
+            intent = stripe_gateway.StripeGateway().checkout_intent(payment)
+        except GatewayError:
+            context["stripe_unreachable"] = True
+            return context
         context["stripe_checkout"] = {
             "js_url": stripe_gateway.js_url(),
             "publishable_key": stripe_gateway.publishable_key(),
@@ -221,8 +226,8 @@ def saved_method_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not method.payment_method_id and method.removed_at is None and stripe_gateway.enabled():
         try:
             method, saved = saved_methods.saved_method_refresh(method=method)
-        except Refused as error:
-            messages.error(request, str(error))
+        except GatewayError:
+            messages.error(request, _("The payment service could not be reached just now. Try again in a few minutes."))
     entering = saved is not None and saved.status in (
         "requires_payment_method",
         "requires_confirmation",

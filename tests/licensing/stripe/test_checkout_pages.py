@@ -312,3 +312,12 @@ def test_the_payee_sees_the_payment_but_may_not_choose_how_it_is_paid(client, st
 def test_a_visitor_is_sent_to_sign_in(client, licence):
     response = client.get(reverse("licensing:payment_return", args=[licence.payment.reference]))
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_the_payment_page_says_so_when_stripe_cannot_be_reached(settings, payer, on_stripe):
+    settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there: the connection is refused
+
+    page = page_of(payer, on_stripe)
+
+    assert "暂时无法连接支付服务。请几分钟后重试，或通过银行转账支付。" in page
+    assert 'id="stripe-checkout"' not in page and 'value="bank_transfer"' in page
