@@ -59,8 +59,8 @@ def payment_use_gateway(*, actor, payment: Payment, gateway: str) -> Payment:
 
     To Stripe: only while pending and never started at Stripe (a second intent for the same reference would be a
     second chance to pay twice); the intent is created at once. Back to bank transfer: the unpaid intent is
-    cancelled at Stripe first, so it can no longer be paid; refused if the payer has paid it meanwhile. Only the
-    payer's members may switch.
+    cancelled at Stripe first, so it can no longer be paid; refused if the payer has paid it meanwhile. The date to
+    pay by stays the one the payer was given. Only the payer's members may switch.
     """
     require_payer(actor, payment)
     gateway_for(gateway)  # an unavailable gateway is refused before anything is written
@@ -93,7 +93,7 @@ def payment_use_gateway(*, actor, payment: Payment, gateway: str) -> Payment:
                         "Check its state before paying by bank transfer."
                     )
                 )
-        previous = payment.gateway
+        previous, pay_by = payment.gateway, payment.expires_at
         payment.gateway = gateway
         # A bank transfer's gateway reference is the payment's own; Stripe's is the intent, set when it starts.
         bank_started = gateway == Gateway.BANK_TRANSFER and _started_at(payment, Gateway.BANK_TRANSFER)
@@ -114,7 +114,11 @@ def payment_use_gateway(*, actor, payment: Payment, gateway: str) -> Payment:
             summary=f"{payment.reference}: {previous} -> {gateway}",
             data={"from": previous, "to": gateway},
         )
-    if _start(payment) is False:
+    started = _start(payment)
+    if started and pay_by is not None:
+        # The payer keeps the date it was given: switching does not buy time for the licence waiting for its fee.
+        Payment.objects.filter(pk=payment.pk, expires_at__gt=pay_by).update(expires_at=pay_by)
+    if started is False:
         payment.refresh_from_db()
         raise LicensingError(
             _("The payment service could not be reached just now. Try again in a few minutes, or pay by bank transfer.")

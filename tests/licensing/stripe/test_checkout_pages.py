@@ -107,9 +107,11 @@ def test_choosing_stripe_starts_an_intent_on_the_same_payment(stripe_server, pay
     assert response.status_code == 200
     page = response.content.decode()
     assert "请在下方使用银行卡、支付宝或微信支付付款。" in page
+    pay_by = payment.expires_at
     payment.refresh_from_db()
     licence.refresh_from_db()
     assert licence.payment == payment and Payment.objects.count() == 1
+    assert payment.expires_at == pay_by  # switching buys no time
     assert payment.gateway == Gateway.STRIPE and payment.state == PaymentState.PENDING
     assert payment.gateway_reference.startswith("pi_")
     intent = stripe_gateway._client().v1.payment_intents.retrieve(payment.gateway_reference)
