@@ -13,6 +13,7 @@ class LicensingConfig(AppConfig):
         from techmarket.audit.models import register_actions
 
         from .choices import PaymentPurpose
+        from .payments import checkout
         from .payments.services import on_expired, on_succeeded
         from .permissions import finance_group_after_migrate
         from .services import licences
@@ -26,6 +27,7 @@ class LicensingConfig(AppConfig):
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
         on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
         register_actions(licences.AUDIT_ACTIONS)
+        register_actions(checkout.AUDIT_ACTIONS)
         register_actions(
             {
                 "declaration.create": _("Open licence declaration written"),

@@ -169,6 +169,9 @@ DECISION_DAYS = 14
 class InstalmentStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("scheduled")
     INVOICED = "invoiced", _("awaiting payment")
+    # The saved card could not be charged off-session (the bank wants the firm to authenticate, or declined it):
+    # the firm pays on the payment page, by card or by bank transfer.
+    ACTION_REQUIRED = "action", _("action required")
     PAID = "paid", _("paid")
     OVERDUE = "overdue", _("overdue")
     WAIVED = "waived", _("waived")

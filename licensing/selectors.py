@@ -23,7 +23,12 @@ from .models import Agreement, Declaration, Instalment, OpenLicence, Payment, Ro
 
 HELD, GRANTED = "held", "granted"
 SIDES = (HELD, GRANTED)
-UNPAID_INSTALMENTS = (InstalmentStatus.SCHEDULED, InstalmentStatus.INVOICED, InstalmentStatus.OVERDUE)
+UNPAID_INSTALMENTS = (
+    InstalmentStatus.SCHEDULED,
+    InstalmentStatus.INVOICED,
+    InstalmentStatus.ACTION_REQUIRED,
+    InstalmentStatus.OVERDUE,
+)
 
 
 def _organisations(user):

@@ -3,7 +3,7 @@
 from .agreements import Agreement, AgreementEvent, Instalment, PayLaterOffer
 from .declarations import Declaration, DeclarationConsent, DeclaredPatent, LicenceNotice, OpenLicence
 from .fund import Claim, CreditRecord, FundMovement, RiskFund
-from .payments import Payment, StripeCustomer, Transaction
+from .payments import Payment, SavedPaymentMethod, StripeCustomer, Transaction
 from .reports import RoyaltyReport
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Payment",
     "RiskFund",
     "RoyaltyReport",
+    "SavedPaymentMethod",
     "StripeCustomer",
     "Transaction",
 ]

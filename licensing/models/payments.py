@@ -126,3 +126,49 @@ class StripeCustomer(models.Model):
 
     def __str__(self) -> str:
         return self.customer_id
+
+
+class SavedPaymentMethodQuerySet(models.QuerySet):
+    def usable(self) -> SavedPaymentMethodQuerySet:
+        """Saved at Stripe (the SetupIntent succeeded) and not removed by the organisation."""
+        return self.exclude(payment_method_id="").filter(removed_at__isnull=True)
+
+
+class SavedPaymentMethod(models.Model):
+    """A card an organisation saves at Stripe (a SetupIntent for off-session use) so that its pay-later instalments
+    are charged without it being present. The row is written when the SetupIntent is created; the method and its
+    label are filled in once Stripe reports the SetupIntent succeeded."""
+
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="saved_payment_methods",
+        verbose_name=_("organisation"),
+    )
+    agreement = models.ForeignKey(
+        "licensing.Agreement",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="saved_payment_methods",
+        verbose_name=_("pay-later agreement"),
+    )
+    setup_intent_id = models.CharField(_("Stripe SetupIntent"), max_length=100, unique=True)
+    payment_method_id = models.CharField(_("Stripe payment method"), max_length=100, blank=True)
+    label = models.CharField(_("card"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    saved_at = models.DateTimeField(_("saved"), null=True, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+
+    objects = SavedPaymentMethodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("saved payment method")
+        verbose_name_plural = _("saved payment methods")
+
+    def __str__(self) -> str:
+        return self.label or self.setup_intent_id

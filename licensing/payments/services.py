@@ -33,7 +33,7 @@ from ..exceptions import LicensingError
 from ..models import Payment, Transaction
 from . import stripe_gateway
 from .bank_transfer import BankTransferGateway
-from .base import PaymentRequest
+from .base import PaymentRequest, PaymentStatus
 
 logger = logging.getLogger(__name__)
 
@@ -217,8 +217,15 @@ def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool | 
     return True
 
 
+# The calls after which a gateway holds the payment: started (an intent, a reference), or charged off-session.
+STARTING_OPERATIONS = ("start", "charge_saved")
+
+
 def _started(payment: Payment) -> bool:
-    return payment.transactions.filter(operation="start", succeeded=True).exists()
+    """Started at its current gateway: a payment switched from bank transfer to Stripe is started afresh there."""
+    return payment.transactions.filter(
+        operation__in=STARTING_OPERATIONS, gateway=payment.gateway, succeeded=True
+    ).exists()
 
 
 # Moving between states ------------------------------------------------------------------------------------------
@@ -510,7 +517,8 @@ def payments_reconcile(
     return report
 
 
-def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: ReconcileReport) -> None:
+def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: ReconcileReport) -> PaymentStatus | None:
+    """Ask the gateway about one open payment and act on the answer; the answer, or None if nothing was asked."""
     if not _started(payment):
         started = _start(payment, now=now)
         if started:
@@ -518,7 +526,7 @@ def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: Reconcil
             report.pending += 1
         elif started is False:
             report.errors.append(f"{payment.reference}: the gateway could not be started")
-        return
+        return None
     try:
         status = gateway_for(payment.gateway).status(payment, now=now)
     except Exception as error:  # recorded on the payment; the next run asks again
@@ -531,7 +539,7 @@ def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: Reconcil
             error=str(error)[:500],
         )
         report.errors.append(f"{payment.reference}: {error}")
-        return
+        return None
     Transaction.objects.create(
         payment=payment,
         gateway=payment.gateway,
@@ -562,3 +570,4 @@ def _reconcile_one(payment: Payment, *, now: datetime.datetime, report: Reconcil
                 report.expired += 1
     else:
         report.pending += 1
+    return status

@@ -64,6 +64,37 @@ def publishable_key() -> str:
     return settings.STRIPE_PUBLISHABLE_KEY
 
 
+# Where the browser loads Stripe.js from and talks to, for the payment pages' script tag and their
+# Content-Security-Policy (Stripe's own list: the script and its frames from js.stripe.com, 3-D Secure's frames from
+# hooks.stripe.com, calls to api.stripe.com).
+STRIPE_JS = "https://js.stripe.com/v3/"
+_STRIPE_BROWSER_SOURCES = {
+    "script-src": ["https://js.stripe.com"],
+    "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+    "connect-src": ["https://api.stripe.com"],
+}
+
+
+def local_server() -> bool:
+    """Stripe is a local Stripe-compatible server (the tests' localstripe), not Stripe itself."""
+    return bool(settings.STRIPE_API_BASE)
+
+
+def js_url() -> str:
+    """Stripe.js, or the stand-in a local Stripe-compatible server serves under the same path."""
+    if local_server():
+        return settings.STRIPE_API_BASE.rstrip("/") + "/js.stripe.com/v3/"
+    return STRIPE_JS
+
+
+def browser_sources() -> dict[str, list[str]]:
+    """What a page with Stripe.js adds to the Content-Security-Policy (only those pages: the rest stay strict)."""
+    if local_server():
+        base = settings.STRIPE_API_BASE.rstrip("/")
+        return {"script-src": [base], "connect-src": [base]}
+    return {directive: list(sources) for directive, sources in _STRIPE_BROWSER_SOURCES.items()}
+
+
 def to_minor(amount: Decimal) -> int:
     """Yuan to fen: ``Decimal("1234.50")`` -> ``123450``. Refuses a fraction of a fen rather than rounding it."""
     minor = amount * MINOR_PER_UNIT
@@ -139,6 +170,24 @@ class Refund:
     state: str  # Stripe's: "succeeded", "pending", "failed"
 
 
+@dataclass(frozen=True)
+class CheckoutIntent:
+    """A PaymentIntent as the payment page hands it to Stripe.js."""
+
+    client_secret: str
+    status: str
+
+
+@dataclass(frozen=True)
+class SavedMethod:
+    """A SetupIntent as the site needs it: Stripe's status, and the method it saved (``"Visa ···· 4242"``)."""
+
+    status: str
+    payment_method_id: str = ""
+    label: str = ""
+    client_secret: str = ""  # for Stripe.js while the card is still to be entered; never stored
+
+
 class StripeGateway:
     name = Gateway.STRIPE
 
@@ -186,6 +235,12 @@ class StripeGateway:
         """The secret the payment page hands to Stripe.js; never stored."""
         return _call(_client().v1.payment_intents.retrieve, payment.gateway_reference).client_secret
 
+    def checkout_intent(self, payment) -> CheckoutIntent:
+        """What the payment page needs of the intent: the secret for Stripe.js (never stored) and Stripe's status
+        (an intent awaiting 3-D Secure is finished by the payer rather than paid again)."""
+        intent = _call(_client().v1.payment_intents.retrieve, payment.gateway_reference)
+        return CheckoutIntent(client_secret=intent.client_secret, status=intent.status)
+
     def cancel(self, payment):
         """Cancel an unpaid intent; an intent that cannot be cancelled any more (it succeeded) is returned as is."""
         client = _client()
@@ -193,6 +248,24 @@ class StripeGateway:
             return client.v1.payment_intents.cancel(payment.gateway_reference)
         except stripe.StripeError:
             return _call(client.v1.payment_intents.retrieve, payment.gateway_reference)
+
+    def confirm_with_method(self, payment, payment_method: str) -> PaymentStatus:
+        """Confirm the payment's intent with a method the payer's browser created (confirmation on the server).
+
+        The payment page uses it where Stripe.js cannot confirm by itself (the local Stripe-compatible server's
+        stand-in has no Payment Element); an intent that then needs 3-D Secure comes back pending with
+        ``raw["status"] == "requires_action"``, for Stripe.js to finish in the browser. A declined card raises
+        :class:`GatewayError` with the bank's reason.
+        """
+        client = _client()
+        _call(client.v1.payment_intents.update, payment.gateway_reference, params={"payment_method": payment_method})
+        intent = _call(client.v1.payment_intents.confirm, payment.gateway_reference)
+        return intent_status(intent, _INTENT_STATES.get(intent.status, PaymentState.PENDING))
+
+    def release(self, payment) -> bool:
+        """Cancel the payment's unpaid intent so that it can no longer be paid (the payer chose bank transfer
+        instead); False when it could not be cancelled because it is paid or being paid."""
+        return self.cancel(payment).status == "canceled"
 
     def refund(self, payment, amount: Decimal, *, key: str) -> Refund:
         """Refund ``amount`` yuan of a paid payment; ``key`` names this refund, so repeating it refunds once."""
@@ -224,6 +297,23 @@ class StripeGateway:
 
     def setup_intent_retrieve(self, setup_intent_id: str):
         return _call(_client().v1.setup_intents.retrieve, setup_intent_id)
+
+    def saved_method(self, setup_intent_id: str) -> SavedMethod:
+        """What became of a SetupIntent: its status and, once it succeeded, the method saved and how to name it."""
+        client = _client()
+        setup = _call(client.v1.setup_intents.retrieve, setup_intent_id)
+        method_id = setup.payment_method or ""
+        if isinstance(method_id, dict) or hasattr(method_id, "id"):
+            method_id = method_id["id"] if isinstance(method_id, dict) else method_id.id
+        label = ""
+        if setup.status == "succeeded" and method_id:
+            method = _plain(_call(client.v1.payment_methods.retrieve, method_id))
+            card = method.get("card") or {}
+            brand = str(card.get("brand") or method.get("type") or "").replace("_", " ").title()
+            label = f"{brand} ···· {card['last4']}" if card.get("last4") else brand
+        return SavedMethod(
+            status=setup.status, payment_method_id=method_id, label=label, client_secret=setup.client_secret or ""
+        )
 
     def charge_saved(self, request: PaymentRequest, payment_method: str, *, key: str) -> PaymentStatus:
         """Charge a saved method with the payer absent. A charge the bank wants authenticated, or declines, comes
@@ -312,14 +402,19 @@ def verify_event(payload: bytes, signature: str | None) -> dict:
 
 __all__ = [
     "METHODS",
+    "CheckoutIntent",
     "Refund",
+    "SavedMethod",
     "StripeGateway",
     "WebhookRejected",
+    "browser_sources",
     "customer_id",
     "enabled",
     "from_minor",
     "intent_state",
     "intent_status",
+    "js_url",
+    "local_server",
     "methods",
     "publishable_key",
     "to_minor",

@@ -579,6 +579,47 @@ def instalment_invoice(*, instalment: Instalment, on: datetime.date) -> Instalme
     return instalment
 
 
+def _licensee_emails(agreement: Agreement) -> list[str]:
+    emails = [m.user.email for m in agreement.licensee.memberships.admins().select_related("user")]
+    if agreement.applied_by_id:
+        emails.append(agreement.applied_by.email)
+    return emails
+
+
+def instalment_action_required(*, instalment: Instalment, reason: str) -> Instalment:
+    """The firm's saved card could not be charged for the instalment (its bank wants it to authenticate, or
+    declined): the instalment waits for the firm, who is e-mailed a link to pay it on the site, by card or by bank
+    transfer. Its due date and the clock's reminders and overdue marking are unchanged."""
+    if instalment.status not in (InstalmentStatus.INVOICED, InstalmentStatus.OVERDUE):
+        return instalment
+    if instalment.status == InstalmentStatus.INVOICED:
+        instalment.status = InstalmentStatus.ACTION_REQUIRED
+        instalment.save(update_fields=["status"])
+    agreement = instalment.agreement
+    audit_record(
+        actor=None,
+        action="agreement.action_required",
+        target=agreement,
+        summary=f"#{instalment.number}: {reason}"[:200],
+        data={"payment": instalment.payment.reference if instalment.payment_id else "", "reason": reason[:300]},
+    )
+    payment_url = (
+        reverse("licensing:payment_detail", args=[instalment.payment.reference]) if instalment.payment_id else ""
+    )
+    _email(
+        agreement,
+        "agreement_action_required",
+        _licensee_emails(agreement),
+        number=instalment.number,
+        amount=f"{instalment.amount:,.2f}",
+        due_on=instalment.due_on.isoformat(),
+        payment=instalment.payment.reference if instalment.payment_id else "",
+        reason=reason,
+        payment_url=absolute_url(payment_url) if payment_url else "",
+    )
+    return instalment
+
+
 def instalment_paid(payment: Payment) -> None:
     """The payments' handler for instalments: mark it paid; an agreement in arrears with nothing left overdue
     settles back to paying, and one with nothing left to pay is completed."""
@@ -723,6 +764,7 @@ def register() -> None:
             "agreement.ask": gettext_lazy("Firm asked to convert or exit"),
             "agreement.invoice": gettext_lazy("Instalment invoiced"),
             "agreement.remind": gettext_lazy("Instalment reminded"),
+            "agreement.action_required": gettext_lazy("Instalment not charged to the saved card: the firm pays it"),
             "agreement.instalment_paid": gettext_lazy("Instalment paid"),
             "offer.save": gettext_lazy("Pay-later terms set"),
             "report.submit": gettext_lazy("Royalty report submitted"),

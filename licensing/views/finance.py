@@ -28,6 +28,7 @@ from ..payments import selectors
 from ..payments.bank_transfer import platform_bank_account
 from ..payments.services import payment_confirm_receipt, yuan
 from ..services.fund import fund_top_up
+from .checkout import checkout_context, with_stripe_js
 
 PAGE_SIZE = 25
 
@@ -50,7 +51,8 @@ def _query_without_page(request: HttpRequest) -> str:
 @login_required
 @require_safe
 def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    """A payment: amount, purpose, state; for a pending bank transfer, the account to pay, the reference, the date."""
+    """A payment: amount, purpose, state; for a pending bank transfer, the account to pay, the reference, the date;
+    for its payer, the methods offered and, when paying through Stripe, the card, Alipay and WeChat Pay forms."""
     payment = selectors.payment_for_user(request.user, reference)
     if payment is None:
         raise Http404
@@ -63,8 +65,10 @@ def payment_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "can_confirm": can_confirm,
         "form": ConfirmReceiptForm() if can_confirm else None,
         "transactions": payment.transactions.select_related("actor") if _is_finance(request.user) else None,
+        **checkout_context(request, payment),
     }
-    return render(request, "licensing/finance/payment_detail.html", context)
+    response = render(request, "licensing/finance/payment_detail.html", context)
+    return with_stripe_js(response) if context["can_pay"] and context["stripe_checkout"] else response
 
 
 @login_required

@@ -28,6 +28,7 @@ from ..models import Agreement, Claim, PayLaterOffer, RoyaltyReport
 from ..services import claims as claim_services
 from ..services import paylater as services
 from ..services import reports as report_services
+from .checkout import card_context
 
 
 def _payment_url(payment) -> str:
@@ -165,6 +166,7 @@ def _detail(request: HttpRequest, agreement: Agreement, *, error: str = "") -> H
             "claim": Claim.objects.filter(agreement=agreement).first(),
             "is_licensor": Actor.LICENSOR in roles,
             "is_licensee": Actor.LICENSEE in roles,
+            **card_context(request, agreement),
             "can_decide": bool({"approve", "decline"} & actions),
             "can_convert": "convert" in actions,
             "can_exit": "exit" in actions,

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from licensing.choices import (
     AgreementState,
@@ -28,7 +29,16 @@ from licensing.choices import (
     PaymentState,
     ReportStatus,
 )
-from licensing.models import Agreement, Claim, Declaration, DeclarationConsent, OpenLicence, RiskFund, RoyaltyReport
+from licensing.models import (
+    Agreement,
+    Claim,
+    Declaration,
+    DeclarationConsent,
+    OpenLicence,
+    RiskFund,
+    RoyaltyReport,
+    SavedPaymentMethod,
+)
 from licensing.permissions import finance_group
 from techmarket.accounts.choices import FirmSize, MembershipRole, OrganisationKind
 from techmarket.accounts.models import User
@@ -72,6 +82,18 @@ TARGETS: dict[str, Callable[[dict], tuple[str, dict]]] = {
         reverse("licensing:payment_confirm", args=[w["licence"].payment.reference]),
         {"amount_received": "1.00"},  # not the amount due: refused, nothing written
     ),
+    "payment_method_choose": lambda w: (
+        reverse("licensing:payment_method_choose", args=[w["licence"].payment.reference]),
+        {"gateway": "bank_transfer"},  # the method it has already: nothing changes
+    ),
+    "payment_card_confirm": lambda w: (
+        reverse("licensing:payment_card_confirm", args=[w["licence"].payment.reference]),
+        {"payment_method": "pm_card_visa"},
+    ),
+    "payment_return": lambda w: (reverse("licensing:payment_return", args=[w["licence"].payment.reference]), {}),
+    "saved_method_start": lambda w: (reverse("licensing:saved_method_start", args=[w["agreement"].reference]), {}),
+    "saved_method_detail": lambda w: (reverse("licensing:saved_method_detail", args=[w["saved_method"].pk]), {}),
+    "saved_method_remove": lambda w: (reverse("licensing:saved_method_remove", args=[w["saved_method"].pk]), {}),
     "fund_list": lambda w: (reverse("licensing:fund_list"), {}),
     "fund_detail": lambda w: (reverse("licensing:fund_detail", args=[w["fund"].region]), {}),
     "obtain": lambda w: (reverse("licensing:obtain", args=[w["declaration"].pk]), {}),
@@ -152,6 +174,22 @@ MATRIX = [
     ("payments_to_confirm", "post", READ_ONLY),
     ("payment_confirm", "get", FINANCE_PAGE),
     ("payment_confirm", "post", FINANCE_POST),  # 1.00 is not the amount due: refused
+    # Paying: the payer's members choose the method (here the one it has: back to the page) and pay; the payee and
+    # finance staff see the payment but do not pay it (403). Without a local Stripe server there is no server-side
+    # card confirmation (404). Cards saved for instalments are the licensee's only.
+    ("payment_method_choose", "get", READ_ONLY),
+    ("payment_method_choose", "post", _row(LOGIN, 404, 302, 302, 403, 403, 403, 404, 404)),
+    ("payment_card_confirm", "get", READ_ONLY),
+    ("payment_card_confirm", "post", _row(LOGIN, 404, 404, 404, 404, 404, 404, 404, 404)),
+    ("payment_return", "get", PARTIES_PAGE),
+    ("payment_return", "post", READ_ONLY),
+    # Without Stripe no card can be saved: the licensee is told so on its agreement's page (302).
+    ("saved_method_start", "get", READ_ONLY),
+    ("saved_method_start", "post", _row(LOGIN, 404, 302, 302, 403, 403, 403, 404, 404)),
+    ("saved_method_detail", "get", _row(LOGIN, 404, 200, 200, 404, 404, 404, 404, 404)),
+    ("saved_method_detail", "post", READ_ONLY),
+    ("saved_method_remove", "get", READ_ONLY),
+    ("saved_method_remove", "post", _row(LOGIN, 404, 302, 302, 404, 404, 404, 404, 404)),
     ("fund_list", "get", FINANCE_PAGE),
     ("fund_list", "post", READ_ONLY),
     ("fund_detail", "get", FINANCE_PAGE),
@@ -227,6 +265,14 @@ def _build() -> dict:
     claim = Claim.objects.create(
         agreement=defaulted, fund=fund, amount_owed=Decimal("90000"), amount=Decimal("72000"), status=ClaimStatus.OPEN
     )
+    saved_method = SavedPaymentMethod.objects.create(
+        organisation=firm,
+        agreement=agreement,
+        setup_intent_id="seti_matrix",
+        payment_method_id="pm_matrix",
+        label="Visa ···· 4242",
+        saved_at=timezone.now(),
+    )
     return {
         "users": {role: user and user.pk for role, user in users.items()},
         "rows": {
@@ -239,6 +285,7 @@ def _build() -> dict:
             "due_report": (RoyaltyReport, due_report.pk),
             "fund": (RiskFund, fund.pk),
             "claim": (Claim, claim.pk),
+            "saved_method": (SavedPaymentMethod, saved_method.pk),
         },
     }
 

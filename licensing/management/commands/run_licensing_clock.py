@@ -32,7 +32,8 @@ class Command(BaseCommand):
         report = licensing_clock(on=on)
         self.stdout.write(
             _(
-                "%(day)s: asked %(asked)d, converted %(converted)d, invoiced %(invoiced)d, reminded %(reminded)d, "
+                "%(day)s: asked %(asked)d, converted %(converted)d, invoiced %(invoiced)d, charged to a saved card "
+                "%(charged)d (action required %(action_required)d), reminded %(reminded)d, "
                 "overdue %(overdue)d, grace %(grace)d, defaulted %(defaulted)d, claims %(claims)d, "
                 "reports reminded %(reports_reminded)d, reports escalated %(reports_escalated)d."
             )
