@@ -13,7 +13,7 @@ class LicensingConfig(AppConfig):
         from techmarket.audit.models import register_actions
 
         from .choices import PaymentPurpose
-        from .payments.services import on_expired, on_succeeded
+        from .payments.services import on_disputed, on_expired, on_refunded, on_succeeded
         from .permissions import finance_group_after_migrate
         from .services import licences
         from .views import obtain
@@ -25,6 +25,9 @@ class LicensingConfig(AppConfig):
         # An expired reference cancels it.
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
         on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
+        # A fee refunded in full ends the licence (on the registry too); a fee disputed freezes it until decided.
+        on_refunded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_end_refunded)
+        on_disputed(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_freeze)
         register_actions(licences.AUDIT_ACTIONS)
         register_actions(
             {
@@ -38,6 +41,10 @@ class LicensingConfig(AppConfig):
                 "payment.expired": _("Payment reference expired"),
                 "payment.failed": _("Payment failed"),
                 "payment.refunded": _("Payment refunded"),
+                "payment.partly_refunded": _("Payment partly refunded"),
+                "payment.disputed": _("Payment disputed by the payer's bank"),
+                "payment.dispute_won": _("Payment dispute won"),
+                "payment.dispute_lost": _("Payment dispute lost"),
                 "fund.top_up": _("Risk fund topped up"),
                 "fund.payout": _("Risk fund paid a claim"),
                 "fund.adjustment": _("Risk fund adjusted"),

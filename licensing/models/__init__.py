@@ -3,7 +3,7 @@
 from .agreements import Agreement, AgreementEvent, Instalment, PayLaterOffer
 from .declarations import Declaration, DeclarationConsent, DeclaredPatent, LicenceNotice, OpenLicence
 from .fund import Claim, CreditRecord, FundMovement, RiskFund
-from .payments import Payment, StripeCustomer, Transaction
+from .payments import Payment, StripeCustomer, StripeEvent, Transaction
 from .reports import RoyaltyReport
 
 __all__ = [
@@ -23,5 +23,6 @@ __all__ = [
     "RiskFund",
     "RoyaltyReport",
     "StripeCustomer",
+    "StripeEvent",
     "Transaction",
 ]
