@@ -73,6 +73,8 @@ class LicenceStatus(models.TextChoices):
     IN_FORCE = "in_force", _("in force")
     EXPIRED = "expired", _("ended")
     CANCELLED = "cancelled", _("cancelled (not paid)")
+    # Ended before its term because its fee went back to the licensee (refunded, or a chargeback lost).
+    TERMINATED = "terminated", _("terminated (its fee refunded)")
 
 
 # Licences that hold the licensee's place: a second one for the same patent and an overlapping period is refused.

@@ -78,7 +78,10 @@ class Payment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        permissions = [("confirm_payment", _("Can confirm the receipt of bank transfers"))]
+        permissions = [
+            ("confirm_payment", _("Can confirm the receipt of bank transfers")),
+            ("refund_payment", _("Can refund payments")),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
             models.CheckConstraint(

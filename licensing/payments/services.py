@@ -277,11 +277,6 @@ def _move(payment: Payment, state: str) -> None:
     payment.state = state
 
 
-def _require_finance(actor) -> None:
-    if actor is not None and not permissions.can_confirm_payments(actor):
-        raise PermissionDenied
-
-
 @transaction.atomic
 def payment_succeed(*, payment: Payment, actor=None, amount_received: Decimal | None = None, raw: dict | None = None):
     """Record the payment as received and run its purpose's handler; a second confirmation changes nothing."""
@@ -612,7 +607,8 @@ def payment_refund(
     with the reason, when the actor is not finance staff, the payment was not received, or the amount exceeds
     what is left to refund. A gateway that refuses is recorded (a failed ``Transaction``) and its reason raised.
     """
-    _require_finance(actor)
+    if actor is not None and not permissions.can_refund_payments(actor):
+        raise PermissionDenied
     reason = (reason or "").strip()
     if not reason:
         raise LicensingError(_("Give the reason for the refund: the payer reads it."))

@@ -415,7 +415,7 @@ def licence_end_refunded(payment: Payment) -> OpenLicence | None:
                 details={"contract": licence.reference, "payment": payment.reference},
             )
         )
-    licence.status = LicenceStatus.EXPIRED
+    licence.status = LicenceStatus.TERMINATED
     licence.ended_on = on
     licence.frozen_at = None
     licence.save(update_fields=["status", "ended_on", "frozen_at"])

@@ -323,7 +323,7 @@ def test_a_refund_made_in_stripes_dashboard_is_recorded_and_ends_the_licence(cli
     licence.refresh_from_db()
     assert payment.state == PaymentState.REFUNDED
     assert payment.refunded_amount == Decimal("50000.00")
-    assert licence.status == LicenceStatus.EXPIRED and licence.ended_on is not None
+    assert licence.status == LicenceStatus.TERMINATED and licence.ended_on is not None
     termination = licence.registry_entries.get(kind=EntryKind.LICENCE_TERMINATION)
     assert termination.related_entry == licence.registry_entries.get(kind=EntryKind.LICENCE)
 
@@ -374,7 +374,7 @@ def test_a_dispute_lost_is_a_refund_and_ends_the_licence(client, fee):
     licence.refresh_from_db()
     payment.refresh_from_db()
     assert payment.state == PaymentState.REFUNDED and payment.refunded_amount == Decimal("50000.00")
-    assert licence.status == LicenceStatus.EXPIRED and licence.frozen_at is None
+    assert licence.status == LicenceStatus.TERMINATED and licence.frozen_at is None
     assert licence.registry_entries.filter(kind=EntryKind.LICENCE_TERMINATION).count() == 1
 
 

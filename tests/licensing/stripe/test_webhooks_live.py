@@ -161,7 +161,7 @@ def test_replaying_every_webhook_a_second_time_changes_no_row(
         delivered = list(deliveries.received)
     assert payment.state == PaymentState.REFUNDED and payment.refunded_amount == Decimal("50000.00")
     assert operations == ["start", "processing", "succeeded", "refund", "dispute_opened", "dispute_closed", "refund"]
-    assert licence.status == LicenceStatus.EXPIRED and licence.frozen_at is None
+    assert licence.status == LicenceStatus.TERMINATED and licence.frozen_at is None
     assert terminations == 1
     assert {"payment_intent.processing", "payment_intent.succeeded", "charge.refunded"} <= kinds
     assert len(delivered) == len(before["events"])
