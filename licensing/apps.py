@@ -12,6 +12,7 @@ class LicensingConfig(AppConfig):
         from techmarket import slots
         from techmarket.audit.models import register_actions
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .choices import PaymentPurpose
         from .payments.services import on_disputed, on_expired, on_refunded, on_succeeded
         from .permissions import finance_group_after_migrate
