@@ -668,7 +668,12 @@ def payment_refunded_at_gateway(*, payment: Payment, refunded_total: Decimal, ra
         # The refund's report came before the payment's: the charge it refunds was paid.
         payment_succeed(payment=payment, raw=raw)
         payment = _locked(payment)
-    if payment.state not in (PaymentState.SUCCEEDED, PaymentState.REFUNDED):
+    elif payment.state in LAPSED_PAYMENT_STATES:
+        # Paid after it lapsed and refunded at the gateway before its payment was reported here: the money went
+        # back, so the payment's late success (when reported) has nothing left to refund.
+        payment.received_amount = payment.amount
+        payment.save(update_fields=["received_amount", "updated_at"])
+    if payment.state not in (PaymentState.SUCCEEDED, PaymentState.REFUNDED, *LAPSED_PAYMENT_STATES):
         return payment
     new = min(refunded_total, payment.received_amount or payment.amount) - payment.refunded_amount
     if new <= 0:
@@ -683,6 +688,21 @@ def payment_refunded_at_gateway(*, payment: Payment, refunded_total: Decimal, ra
         succeeded=True,
     )
     _apply_refund(payment, new, reason=str(reason))
+    return payment
+
+
+@transaction.atomic
+def payment_paid_at_gateway(
+    *, payment: Payment, amount_received: Decimal | None = None, raw: dict | None = None
+) -> Payment:
+    """The gateway reports the payment paid (Stripe's ``payment_intent.succeeded``), decided with the row locked: an
+    open payment succeeds; one that lapsed or failed here meanwhile is refunded at once
+    (:func:`payment_succeeded_late`); a settled one is left as it is."""
+    payment = _locked(payment)
+    if payment.state in OPEN_PAYMENT_STATES:
+        return payment_succeed(payment=payment, amount_received=amount_received, raw=raw)
+    if payment.state in LAPSED_PAYMENT_STATES:
+        return payment_succeeded_late(payment=payment, amount_received=amount_received, raw=raw)
     return payment
 
 
@@ -707,17 +727,19 @@ def payment_succeeded_late(*, payment: Payment, amount_received: Decimal | None 
         response=raw or {"amount_received": str(received)},
         succeeded=True,
     )
-    key = f"refund-{payment.reference}-late"
-    refund = gateway_for(payment.gateway).refund(payment, received, key=key)
     reason = _("Paid after the payment had lapsed (%(state)s): refunded automatically.") % {"state": was}
-    Transaction.objects.create(
-        payment=payment,
-        gateway=payment.gateway,
-        operation="refund",
-        request={"amount": str(received), "reason": reason, "idempotency_key": key},
-        response={"refund": refund.refund_id, "amount": str(refund.amount), "status": refund.state},
-        succeeded=True,
-    )
+    left = received - payment.refunded_amount  # part may have been refunded at the gateway already
+    if left > 0:
+        key = f"refund-{payment.reference}-late"
+        refund = gateway_for(payment.gateway).refund(payment, left, key=key)
+        Transaction.objects.create(
+            payment=payment,
+            gateway=payment.gateway,
+            operation="refund",
+            request={"amount": str(left), "reason": reason, "idempotency_key": key},
+            response={"refund": refund.refund_id, "amount": str(refund.amount), "status": refund.state},
+            succeeded=True,
+        )
     payment.refunded_amount = received
     _move(payment, PaymentState.REFUNDED)
     payment.failure_reason = reason[:300]

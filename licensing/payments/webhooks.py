@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 
-from ..choices import LAPSED_PAYMENT_STATES, OPEN_PAYMENT_STATES, Gateway
+from ..choices import Gateway
 from ..exceptions import LicensingError
 from ..models import Payment, StripeEvent
 from . import services, stripe_gateway
@@ -89,10 +89,7 @@ def intent_succeeded(event: dict, stored: StripeEvent) -> bool:
         return False
     status = _intent_status(intent)
     raw = {**status.raw, "event": event["id"]}
-    if payment.state in OPEN_PAYMENT_STATES:
-        services.payment_succeed(payment=payment, amount_received=status.amount_received, raw=raw)
-    elif payment.state in LAPSED_PAYMENT_STATES:
-        services.payment_succeeded_late(payment=payment, amount_received=status.amount_received, raw=raw)
+    services.payment_paid_at_gateway(payment=payment, amount_received=status.amount_received, raw=raw)
     return True
 
 

@@ -12,7 +12,7 @@ from django.utils import translation
 
 from ip_registry.choices import EntryKind
 from licensing.choices import LicenceStatus, PaymentState
-from licensing.models import StripeEvent
+from licensing.models import Payment, StripeEvent
 from licensing.payments import services, stripe_gateway
 
 from .webhooks import (
@@ -397,3 +397,22 @@ def test_a_setup_intent_goes_to_the_registered_handlers(client, stripe_server, m
     post(client, event("setup_intent.succeeded", setup))
 
     assert [item["id"] for item in seen] == ["seti_test_1"]
+
+
+def test_a_lapsed_payment_refunded_at_stripe_before_its_success_arrives_is_not_refunded_twice(client, fee):
+    licence, payment = fee
+    Payment.objects.filter(pk=payment.pk).update(state=PaymentState.EXPIRED)
+    paid = succeeded(payment)
+    stripe_gateway._client().v1.refunds.create(params={"payment_intent": payment.gateway_reference})
+
+    post(client, event("charge.refunded", charge(payment, amount_refunded=Decimal("50000.00"))))
+    post(client, paid)
+
+    payment.refresh_from_db()
+    assert payment.state == PaymentState.REFUNDED
+    assert payment.refunded_amount == Decimal("50000.00")
+    assert payment.transactions.filter(operation="refund").count() == 1  # the one reported; none made here
+    refunds = stripe_gateway._client().v1.refunds.list(params={"payment_intent": payment.gateway_reference})
+    assert len(refunds.data) == 1
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.AWAITING_PAYMENT
