@@ -32,6 +32,7 @@ from .models import (
     Payment,
     RiskFund,
     RoyaltyReport,
+    StripeEvent,
     Transaction,
 )
 from .payments.services import payment_refund, yuan
@@ -124,6 +125,16 @@ class PaymentAdmin(ReadOnlyAdmin):
         }
         status = 400 if form.is_bound else 200
         return TemplateResponse(request, "admin/licensing/payment/refund.html", context, status=status)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    """The webhook events Stripe delivered, each once, as received (a refused move is noted in its payload)."""
+
+    list_display = ["event_id", "type", "object_id", "created", "processed_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "object_id"]
+    date_hierarchy = "processed_at"
 
 
 @admin.register(Transaction)

@@ -26,6 +26,7 @@ FINANCE_PERMISSIONS = (
     "refund_payment",
     "view_payment",
     "view_transaction",
+    "view_stripeevent",
     "manage_fund",
     "view_riskfund",
     "view_fundmovement",

@@ -217,3 +217,14 @@ def test_the_licence_page_shows_a_terminated_licence_and_its_registry_entry(
 
     assert "terminated (its fee refunded)" in page
     assert "terminated, registered" in page
+
+
+def test_the_finance_staff_see_the_webhook_events_in_the_admin(finance_admin, stripe_server):
+    from licensing.models import StripeEvent
+
+    StripeEvent.objects.create(event_id="evt_admin_1", type="charge.refunded", object_id="ch_1", payload={})
+
+    page = finance_admin.get("/django-admin/licensing/stripeevent/")
+
+    assert page.status_code == 200
+    assert "evt_admin_1" in page.content.decode()
