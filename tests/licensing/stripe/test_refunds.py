@@ -228,3 +228,15 @@ def test_the_finance_staff_see_the_webhook_events_in_the_admin(finance_admin, st
 
     assert page.status_code == 200
     assert "evt_admin_1" in page.content.decode()
+
+
+def test_the_payers_payment_page_says_refunded_in_chinese(client, finance_admin, paid_fee, firm_admin):
+    _licence, payment = paid_fee
+    refund(finance_admin, payment, reason="专利权人同意退还")
+    client.login(email=firm_admin.email, password=PASSWORD)
+
+    page = client.get(f"/payments/{payment.reference}/").content.decode()
+
+    assert '<span class="badge badge-warning" data-test="payment-state">已退款</span>' in page
+    assert 'data-test="payment-refunded">¥50,000.00<' in page
+    assert "专利权人同意退还" in page  # the reason the payer reads
