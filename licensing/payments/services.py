@@ -557,8 +557,11 @@ def _refund_amount(payment: Payment, amount) -> Decimal:
 
 
 def _refund_key(payment: Payment) -> str:
-    """The idempotency key of the payment's next refund: a refund repeated after a timeout is made once."""
-    done = payment.transactions.filter(operation="refund", succeeded=True).count()
+    """The idempotency key of the payment's next refund by the staff: the refunds made here and recorded count, so
+    a refund repeated after a timeout (recorded as failed) carries the same key and is made once. Refunds made in
+    Stripe's dashboard (reported by webhook) do not count: they do not change the key of a refund being retried."""
+    requests = payment.transactions.filter(operation="refund", succeeded=True).values_list("request", flat=True)
+    done = sum(1 for request in requests if str(request.get("idempotency_key", "")).split("-")[-1].isdigit())
     return f"refund-{payment.reference}-{done + 1}"
 
 
@@ -631,7 +634,7 @@ def payment_refund(
             else:
                 response = {"refund": refund.refund_id, "amount": str(refund.amount), "status": refund.state}
                 if refund.state == "failed":
-                    error = "the refund failed at the gateway"
+                    error = _("the payment gateway reports that the refund failed")
         if error:
             Transaction.objects.create(
                 payment=payment,
