@@ -240,3 +240,18 @@ def test_the_payers_payment_page_says_refunded_in_chinese(client, finance_admin,
     assert '<span class="badge badge-warning" data-test="payment-state">已退款</span>' in page
     assert 'data-test="payment-refunded">¥50,000.00<' in page
     assert "专利权人同意退还" in page  # the reason the payer reads
+
+
+def test_a_refund_made_in_stripes_dashboard_does_not_change_the_next_refunds_key(finance_admin, paid_fee):
+    _licence, payment = paid_fee
+    refund(finance_admin, payment, amount="1000.00")
+    stripe_gateway._client().v1.refunds.create(params={"payment_intent": payment.gateway_reference, "amount": 200000})
+    services.payment_refunded_at_gateway(payment=payment, refunded_total=Decimal("3000.00"))
+
+    refund(finance_admin, payment, amount="500.00")
+
+    payment.refresh_from_db()
+    assert payment.refunded_amount == Decimal("3500.00")
+    keys = [row.request.get("idempotency_key") for row in payment.transactions.filter(operation="refund")]
+    assert keys == [f"refund-{payment.reference}-1", None, f"refund-{payment.reference}-2"]
+    assert stripe_refunds(payment) == [50_000, 100_000, 200_000]
