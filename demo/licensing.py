@@ -407,7 +407,7 @@ def seed_refund(reason: str) -> bool:
         .order_by("-term_start", "reference")
         .first()
     )
-    payment_refund(actor=finance_user(), payment=licence.payment, reason=reason)
+    payment_refund(actor=finance_user(), payment=licence.payment, reason=reason, waived=True)
     return True
 
 

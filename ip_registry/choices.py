@@ -90,6 +90,8 @@ class EntryKind(models.TextChoices):
     GRANT = "grant", _("grant")
     ASSIGNMENT = "assignment", _("assignment")
     LICENCE = "licence", _("licence recordal")
+    # A recorded licence ended before its term: its fee refunded, a chargeback lost (related_entry: the licence).
+    LICENCE_TERMINATION = "licence_termination", _("licence terminated")
     PLEDGE = "pledge", _("pledge")
     PLEDGE_RELEASE = "pledge_release", _("pledge release")
     OPEN_LICENCE_DECLARATION = "open_licence_declaration", _("open licence declared")

@@ -203,6 +203,7 @@ class PatentState:
 
 def derive_state(entries: Iterable, on: datetime.date) -> PatentState:
     """Replay a patent's entries (in ledger order) as of the day ``on``."""
+    entries = list(entries)
     state = PatentState()
     pledges: dict[int, object] = {}
     for entry in entries:
@@ -220,7 +221,19 @@ def derive_state(entries: Iterable, on: datetime.date) -> PatentState:
         elif entry.kind == EntryKind.OPEN_LICENCE_WITHDRAWAL:
             state.open_licence = None
     state.pledges = list(pledges.values())
+    ended = terminations(entries)
+    state.licences = [entry for entry in state.licences if entry.pk not in ended or on < ended[entry.pk]]
     return state
+
+
+def terminations(entries: Iterable) -> dict[int, datetime.date]:
+    """The licence entries terminated before their term's end, each with the day of its termination's registration
+    (the licence is no longer in force from that day)."""
+    return {
+        entry.related_entry_id: entry.registration_date
+        for entry in entries
+        if entry.kind == EntryKind.LICENCE_TERMINATION
+    }
 
 
 @dataclass(frozen=True)

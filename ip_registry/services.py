@@ -64,6 +64,7 @@ from .ledger import (
     open_licence_on,
     sets_holders,
     status_before_grace,
+    terminations,
 )
 from .models import JointApplication, LedgerHead, Patent, RegistryEntry, RightHolder
 from .tallies import joint_application_record, joint_regions, transfer_record
@@ -627,9 +628,15 @@ def patent_assign(
     )
 
 
-def _overlaps(entry: RegistryEntry, start: datetime.date, end: datetime.date | None) -> bool:
+def _overlaps(
+    entry: RegistryEntry, start: datetime.date, end: datetime.date | None, ended: datetime.date | None = None
+) -> bool:
+    """The licence entry's term meets ``start``-``end``; a licence terminated is in force up to the day before."""
     entry_start = entry.term_start or entry.registration_date
-    return (end is None or entry_start <= end) and (entry.term_end is None or start <= entry.term_end)
+    entry_end = entry.term_end
+    if ended is not None:
+        entry_end = min(entry_end, ended - datetime.timedelta(days=1)) if entry_end else ended
+    return (end is None or entry_start <= end) and (entry_end is None or start <= entry_end)
 
 
 def _require_no_clash(
@@ -637,8 +644,11 @@ def _require_no_clash(
 ) -> None:
     """Exclusive and sole licences shut out other licences in their term; an exclusive licence needs a term no
     other licence is in force in; neither can be granted while an open licence is declared."""
+    ended = terminations(entries)
     licences = [
-        entry for entry in entries if entry.kind == EntryKind.LICENCE and _overlaps(entry, term_start, term_end)
+        entry
+        for entry in entries
+        if entry.kind == EntryKind.LICENCE and _overlaps(entry, term_start, term_end, ended.get(entry.pk))
     ]
     restrictive = next((entry for entry in licences if entry.licence_type in RESTRICTIVE_LICENCES), None)
     if restrictive is not None:
@@ -760,6 +770,32 @@ def licence_record(
 
 
 @transaction.atomic
+def licence_terminate(
+    *, actor, licence: RegistryEntry, registration_date: datetime.date, reason: str, details: dict | None = None
+) -> RegistryEntry:
+    """Record that a recorded licence ended before its term (its fee refunded, the payment reversed): the licensee
+    may no longer work the patent under it from ``registration_date``. Once only: a licence terminated already is
+    refused."""
+    _check_actor(actor)
+    if licence.kind != EntryKind.LICENCE:
+        raise RegistryError(_("Only a recorded licence can be terminated."))
+    patent, entries, _state = _lock(licence.patent)
+    if licence.pk in terminations(entries):
+        raise RegistryError(_("This licence was terminated already."))
+    return _append(
+        actor=actor,
+        patent=patent,
+        kind=EntryKind.LICENCE_TERMINATION,
+        registration_date=registration_date,
+        licence_type=licence.licence_type,
+        from_parties=licence.to_parties,
+        to_parties=licence.from_parties,
+        related_entry=licence,
+        details={**(details or {}), "reason": reason[:300]},
+    )
+
+
+@transaction.atomic
 def pledge_record(
     *,
     actor,
@@ -869,13 +905,14 @@ def _open_licence_refusal(
     _require_within_term(patent, term_end)
     if state.open_licence:
         raise RegistryError(_("An open licence is already declared for this patent."))
+    ended = terminations(entries)
     restrictive = next(
         (
             entry
             for entry in entries
             if entry.kind == EntryKind.LICENCE
             and entry.licence_type in RESTRICTIVE_LICENCES
-            and _overlaps(entry, registration_date, term_end)
+            and _overlaps(entry, registration_date, term_end, ended.get(entry.pk))
         ),
         None,
     )

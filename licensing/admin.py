@@ -1,15 +1,21 @@
 """Admin for licensing: staff look things up here; the services write them.
 
 Payments, gateway transactions, fund movements, declarations, licences, agreements and reports are read-only: they
-change through their services (with row locks, transitions and audit rows), never by editing a row. The one thing
-an administrator does here is set up a risk fund (its name, coverage and cap); its balance moves only through the
-fund's ledger (top-ups on the fund's page, payouts of approved claims).
+change through their services (with row locks, transitions and audit rows), never by editing a row. What staff do
+here: set up a risk fund (its name, coverage and cap; its balance moves only through the fund's ledger, top-ups on
+the fund's page, payouts of approved claims), and refund a payment (the finance staff, through the payment service).
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from techmarket.admin import ReadOnlyAdmin
 
+from . import permissions
+from .exceptions import LicensingError
+from .forms_finance import RefundForm
 from .models import (
     Agreement,
     AgreementEvent,
@@ -26,8 +32,10 @@ from .models import (
     Payment,
     RiskFund,
     RoyaltyReport,
+    StripeEvent,
     Transaction,
 )
+from .payments.services import payment_refund, yuan
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -50,12 +58,83 @@ class TransactionInline(ReadOnlyInline):
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "purpose", "amount", "payer", "payee", "gateway", "state", "expires_at", "created_at"]
+    """Payments as recorded. The finance staff refund one from here (the action "Refund"): through Stripe for a
+    Stripe payment, recorded as returned for a bank transfer; the payment service decides what may be refunded."""
+
+    list_display = [
+        "reference",
+        "purpose",
+        "amount",
+        "refunded_amount",
+        "payer",
+        "payee",
+        "gateway",
+        "state",
+        "expires_at",
+        "created_at",
+    ]
     list_filter = ["state", "purpose", "gateway"]
     search_fields = ["reference", "gateway_reference", "payer__name_zh", "payee__name_zh"]
     list_select_related = ["payer", "payee"]
     date_hierarchy = "created_at"
     inlines = [TransactionInline]
+    actions = ["refund_selected"]
+
+    def has_refund_permission(self, request) -> bool:
+        return permissions.can_refund_payments(request.user)
+
+    @admin.action(description=_("Refund the selected payment"), permissions=["refund"])
+    def refund_selected(self, request, queryset):
+        payments = list(queryset.select_related("payer", "payee")[:2])
+        if len(payments) != 1:
+            self.message_user(request, _("Refund one payment at a time."), messages.ERROR)
+            return None
+        [payment] = payments
+        form = RefundForm(request.POST if "confirm" in request.POST else None)
+        if form.is_valid():
+            try:
+                payment_refund(
+                    actor=request.user,
+                    payment=payment,
+                    amount=form.cleaned_data["amount"],
+                    reason=form.cleaned_data["reason"],
+                    waived=form.cleaned_data["waived"],
+                )
+            except LicensingError as error:
+                form.add_error(None, str(error))
+            else:
+                payment.refresh_from_db()
+                self.message_user(
+                    request,
+                    _("Payment %(reference)s: %(refunded)s refunded in all; it is %(state)s.")
+                    % {
+                        "reference": payment.reference,
+                        "refunded": yuan(payment.refunded_amount),
+                        "state": payment.get_state_display(),
+                    },
+                    messages.SUCCESS,
+                )
+                return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refund payment %(reference)s") % {"reference": payment.reference},
+            "opts": self.model._meta,
+            "payment": payment,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        }
+        status = 400 if form.is_bound else 200
+        return TemplateResponse(request, "admin/licensing/payment/refund.html", context, status=status)
+
+
+@admin.register(StripeEvent)
+class StripeEventAdmin(ReadOnlyAdmin):
+    """The webhook events Stripe delivered, each once, as received (a refused move is noted in its payload)."""
+
+    list_display = ["event_id", "type", "object_id", "created", "processed_at"]
+    list_filter = ["type"]
+    search_fields = ["event_id", "object_id"]
+    date_hierarchy = "processed_at"
 
 
 @admin.register(Transaction)

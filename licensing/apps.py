@@ -12,9 +12,10 @@ class LicensingConfig(AppConfig):
         from techmarket import slots
         from techmarket.audit.models import register_actions
 
+        from . import checks  # noqa: F401 - registers the system checks
         from .choices import PaymentPurpose
-        from .payments import checkout
-        from .payments.services import on_expired, on_succeeded
+        from .payments import checkout, saved_methods
+        from .payments.services import on_disputed, on_expired, on_refunded, on_setup_succeeded, on_succeeded
         from .permissions import finance_group_after_migrate
         from .services import licences
         from .views import obtain
@@ -26,6 +27,11 @@ class LicensingConfig(AppConfig):
         # An expired reference cancels it.
         on_succeeded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_paid)
         on_expired(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_cancel_unpaid)
+        # A fee refunded in full ends the licence (on the registry too); a fee disputed freezes it until decided.
+        on_refunded(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_end_refunded)
+        on_disputed(PaymentPurpose.OPEN_LICENCE_FEE, licences.licence_freeze)
+        # A card saved for pay-later instalments, once Stripe reports its SetupIntent succeeded.
+        on_setup_succeeded(saved_methods.setup_intent_succeeded)
         register_actions(licences.AUDIT_ACTIONS)
         register_actions(checkout.AUDIT_ACTIONS)
         register_actions(
@@ -40,6 +46,10 @@ class LicensingConfig(AppConfig):
                 "payment.expired": _("Payment reference expired"),
                 "payment.failed": _("Payment failed"),
                 "payment.refunded": _("Payment refunded"),
+                "payment.partly_refunded": _("Payment partly refunded"),
+                "payment.disputed": _("Payment disputed by the payer's bank"),
+                "payment.dispute_won": _("Payment dispute won"),
+                "payment.dispute_lost": _("Payment dispute lost"),
                 "fund.top_up": _("Risk fund topped up"),
                 "fund.payout": _("Risk fund paid a claim"),
                 "fund.adjustment": _("Risk fund adjusted"),

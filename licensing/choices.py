@@ -73,6 +73,8 @@ class LicenceStatus(models.TextChoices):
     IN_FORCE = "in_force", _("in force")
     EXPIRED = "expired", _("ended")
     CANCELLED = "cancelled", _("cancelled (not paid)")
+    # Ended before its term because its fee went back to the licensee (refunded, or a chargeback lost).
+    TERMINATED = "terminated", _("terminated (its fee refunded)")
 
 
 # Licences that hold the licensee's place: a second one for the same patent and an overlapping period is refused.
@@ -212,16 +214,21 @@ class PaymentState(models.TextChoices):
 
 PAYMENT_TRANSITIONS: dict[str, tuple[str, ...]] = {
     PaymentState.PENDING: (PaymentState.PROCESSING, PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.EXPIRED),
-    PaymentState.PROCESSING: (PaymentState.SUCCEEDED, PaymentState.FAILED),
+    # Back to pending when the clearing fails (Stripe returns the intent to "requires_payment_method": the payer pays
+    # again on the same payment); expired when it lapses so.
+    PaymentState.PROCESSING: (PaymentState.PENDING, PaymentState.SUCCEEDED, PaymentState.FAILED, PaymentState.EXPIRED),
     PaymentState.SUCCEEDED: (PaymentState.REFUNDED,),
-    PaymentState.FAILED: (),
-    PaymentState.EXPIRED: (),
+    # Money that arrives for a payment already lapsed or cancelled is returned at once (refunded).
+    PaymentState.FAILED: (PaymentState.REFUNDED,),
+    PaymentState.EXPIRED: (PaymentState.REFUNDED,),
     PaymentState.REFUNDED: (),
 }
 
 
 # A payment still to be settled: reconciled, shown as awaiting payment.
 OPEN_PAYMENT_STATES = (PaymentState.PENDING, PaymentState.PROCESSING)
+# Payments that lapsed or failed unpaid: money that arrives for one anyway goes back to the payer.
+LAPSED_PAYMENT_STATES = (PaymentState.EXPIRED, PaymentState.FAILED)
 
 
 class PaymentPurpose(models.TextChoices):

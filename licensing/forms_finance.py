@@ -37,3 +37,20 @@ class FundTopUpForm(forms.Form):
         max_length=300,
         help_text=_("Where the money comes from, such as the budget line or the transfer's reference."),
     )
+
+
+class RefundForm(forms.Form):
+    """A refund of a payment received: all of what is left (no amount) or part, with the reason the payer reads."""
+
+    amount = forms.DecimalField(
+        label=_("Amount to refund (yuan)"),
+        required=False,
+        help_text=_("Leave it empty to refund everything not refunded yet."),
+        **MONEY,
+    )
+    reason = forms.CharField(
+        label=_("Reason, sent to the payer and the payee"), max_length=300, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    waived = forms.BooleanField(
+        label=_("The payee waives the fee: what it paid for stands (an open licence stays in force)"), required=False
+    )

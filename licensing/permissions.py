@@ -4,7 +4,8 @@ Membership of an organisation is read from the object permissions the
 membership services keep in django-guardian (``accounts.view_members`` for each
 active member, ``accounts.change_organisation`` for its administrators), so a
 licence's parties are the members of its licensor and licensee organisations.
-Finance staff confirm bank transfers (``licensing.confirm_payment``); fund
+Finance staff confirm bank transfers (``licensing.confirm_payment``) and refund
+payments (``licensing.refund_payment``); fund
 staff top up the risk funds and decide claims (``licensing.manage_fund``): both
 global permissions of the ``licensing-finance`` group.
 
@@ -22,8 +23,10 @@ from techmarket.accounts.choices import MembershipStatus, OrganisationKind
 FINANCE_GROUP = "licensing-finance"
 FINANCE_PERMISSIONS = (
     "confirm_payment",
+    "refund_payment",
     "view_payment",
     "view_transaction",
+    "view_stripeevent",
     "manage_fund",
     "view_riskfund",
     "view_fundmovement",
@@ -52,6 +55,11 @@ def is_admin(user, organisation) -> bool:
 
 def can_confirm_payments(user) -> bool:
     return _authenticated(user) and user.has_perm("licensing.confirm_payment")
+
+
+def can_refund_payments(user) -> bool:
+    """Finance staff return payments to their payers (the Payment admin's "Refund" action)."""
+    return _authenticated(user) and user.has_perm("licensing.refund_payment")
 
 
 def can_manage_fund(user) -> bool:

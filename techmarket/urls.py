@@ -63,6 +63,8 @@ urlpatterns = [
     # Any other address under /api/ is a JSON 404, with DEBUG on too (Django's own page would be HTML).
     re_path(r"^api/", views.api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Stripe posts its events here (one address, whatever the language).
+    path("", include("licensing.urls_stripe")),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 

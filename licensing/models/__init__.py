@@ -3,7 +3,7 @@
 from .agreements import Agreement, AgreementEvent, Instalment, PayLaterOffer
 from .declarations import Declaration, DeclarationConsent, DeclaredPatent, LicenceNotice, OpenLicence
 from .fund import Claim, CreditRecord, FundMovement, RiskFund
-from .payments import Payment, SavedPaymentMethod, StripeCustomer, Transaction
+from .payments import Payment, SavedPaymentMethod, StripeCustomer, StripeEvent, Transaction
 from .reports import RoyaltyReport
 
 __all__ = [
@@ -24,5 +24,6 @@ __all__ = [
     "RoyaltyReport",
     "SavedPaymentMethod",
     "StripeCustomer",
+    "StripeEvent",
     "Transaction",
 ]

@@ -207,6 +207,10 @@ class OpenLicence(LicenceTerms):
         "licensing.Payment", on_delete=models.PROTECT, null=True, blank=True, related_name="open_licence"
     )
     effective_on = models.DateField(_("took effect"), null=True, blank=True, editable=False)
+    # While the payer disputes the fee with its bank (a chargeback), the licence is frozen: not ended, not to be
+    # relied on. A dispute won unfreezes it; one lost ends it as a refund does.
+    frozen_at = models.DateTimeField(_("frozen since"), null=True, blank=True, editable=False)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, editable=False)
     registry_entries = models.ManyToManyField("ip_registry.RegistryEntry", related_name="+", blank=True)
     obtained_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,6 +8,8 @@ gateway about every pending payment. Each call to a gateway is a
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -54,6 +56,11 @@ class Payment(models.Model):
     gateway_reference = models.CharField(_("gateway reference"), max_length=100, blank=True)
     expires_at = models.DateTimeField(_("pay by"), null=True, blank=True)
     received_amount = models.DecimalField(_("amount received"), max_digits=14, decimal_places=2, null=True, blank=True)
+    # What has gone back to the payer: refunds by the finance staff, refunds made in Stripe's dashboard, a dispute
+    # lost. All of it: the payment is refunded; part of it: the payment stays succeeded.
+    refunded_amount = models.DecimalField(
+        _("amount refunded"), max_digits=14, decimal_places=2, default=Decimal("0.00"), editable=False
+    )
     succeeded_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     failure_reason = models.CharField(_("reason"), max_length=300, blank=True)
     created_by = models.ForeignKey(
@@ -71,9 +78,16 @@ class Payment(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
-        permissions = [("confirm_payment", _("Can confirm the receipt of bank transfers"))]
+        permissions = [
+            ("confirm_payment", _("Can confirm the receipt of bank transfers")),
+            ("refund_payment", _("Can refund payments")),
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=models.Q(refunded_amount__gte=0, refunded_amount__lte=models.F("amount")),
+                name="payment_refund_within_amount",
+            ),
         ]
         indexes = [models.Index(fields=["state", "expires_at"], name="payment_state_expiry")]
 
@@ -82,6 +96,11 @@ class Payment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("licensing:payment_detail", args=[self.reference])
+
+    @property
+    def refundable_amount(self) -> Decimal:
+        """What can still be returned to the payer: what was received, less what went back already."""
+        return max((self.received_amount or Decimal("0.00")) - self.refunded_amount, Decimal("0.00"))
 
 
 class Transaction(models.Model):
@@ -172,3 +191,26 @@ class SavedPaymentMethod(models.Model):
 
     def __str__(self) -> str:
         return self.label or self.setup_intent_id
+
+
+class StripeEvent(models.Model):
+    """A webhook event Stripe delivered, stored in the transaction that acts on it: its id is unique, so an event
+    delivered again (Stripe retries until it hears a 2xx, and may deliver twice anyway) is acknowledged and ignored.
+    """
+
+    event_id = models.CharField(_("Stripe event"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=100, db_index=True)
+    # The id of the object the event is about (a PaymentIntent's pi_...): an event older than one already applied to
+    # the same object is stale, and moves nothing.
+    object_id = models.CharField(_("object"), max_length=100, blank=True, db_index=True)
+    created = models.DateTimeField(_("created at Stripe"), null=True, blank=True)
+    payload = models.JSONField(_("payload"), default=dict)
+    processed_at = models.DateTimeField(_("processed"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-processed_at", "-pk"]
+        verbose_name = _("Stripe event")
+        verbose_name_plural = _("Stripe events")
+
+    def __str__(self) -> str:
+        return f"{self.event_id} {self.type}"

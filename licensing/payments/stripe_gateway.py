@@ -380,13 +380,15 @@ def verify_event(payload: bytes, signature: str | None) -> dict:
         raise WebhookRejected("no webhook secret is configured")
     if not signature:
         raise WebhookRejected("the Stripe-Signature header is missing")
+    # The signature alone first: the body is read (below) only once it is known to come from Stripe, and a body that
+    # is JSON but not an object is refused here, not by the library.
     try:
-        stripe.Webhook.construct_event(
+        stripe.WebhookSignature.verify_header(
             payload, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance=settings.STRIPE_WEBHOOK_TOLERANCE
         )
     except stripe.SignatureVerificationError as error:
         raise WebhookRejected(str(error)) from None
-    except ValueError:
+    except ValueError:  # not UTF-8
         raise WebhookRejected("the body is not JSON") from None
     try:
         event = json.loads(payload)

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from ip_registry import recordals as registry_recordals
 from ip_registry import services as registry
-from ip_registry.choices import LicenceType
+from ip_registry.choices import EntryKind, LicenceType
 from ip_registry.ledger import recordal_deadline
 from techmarket.accounts.models import Membership
 from techmarket.audit.services import audit_record
@@ -389,9 +389,78 @@ def licence_cancel_unpaid(payment: Payment) -> OpenLicence | None:
     return licence
 
 
+@transaction.atomic
+def licence_end_refunded(payment: Payment) -> OpenLicence | None:
+    """The ``on_refunded`` handler of open licence fees: a licence whose fee went back to the licensee (refunded by
+    the finance staff or in Stripe, a chargeback lost) ends that day. Each patent's licence entry on the registry is
+    followed by its termination, and both parties are told. A licence not in force (cancelled, ended) is left."""
+    licence = (
+        OpenLicence.objects.select_for_update()
+        .select_related("licensor", "licensee")
+        .filter(payment=payment, status=LicenceStatus.IN_FORCE)
+        .first()
+    )
+    if licence is None:
+        return None
+    on = timezone.localdate()
+    reason = _("Its fee (payment %(payment)s) was refunded.") % {"payment": payment.reference}
+    ended = []
+    for entry in licence.registry_entries.filter(kind=EntryKind.LICENCE).select_related("patent").order_by("sequence"):
+        ended.append(
+            registry.licence_terminate(
+                actor=None,
+                licence=entry,
+                registration_date=on,
+                reason=reason,
+                details={"contract": licence.reference, "payment": payment.reference},
+            )
+        )
+    licence.status = LicenceStatus.TERMINATED
+    licence.ended_on = on
+    licence.frozen_at = None
+    licence.save(update_fields=["status", "ended_on", "frozen_at"])
+    licence.registry_entries.add(*ended)
+    audit_record(
+        actor=None,
+        action="licence.end_refunded",
+        target=licence,
+        summary=f"{licence.reference} {payment.reference}",
+        data={"payment": payment.reference, "entries": [entry.sequence for entry in ended]},
+    )
+    email_on_commit(
+        template="licence_ended",
+        to=_admin_emails(licence.licensor) + _member_emails(licence.licensee),
+        context={**_mail_context(licence), "payment": payment.reference, "ended_on": on.isoformat(), "reason": reason},
+    )
+    return licence
+
+
+@transaction.atomic
+def licence_freeze(payment: Payment, frozen: bool) -> OpenLicence | None:
+    """The ``on_disputed`` handler of open licence fees: while the licensee's bank disputes the fee the licence in
+    force is frozen (its page says so); a dispute won unfreezes it. The registry is not written: a dispute is not a
+    change of the licence until it is lost, and then the licence ends (:func:`licence_end_refunded`)."""
+    licence = OpenLicence.objects.select_for_update().filter(payment=payment, status=LicenceStatus.IN_FORCE).first()
+    if licence is None or (licence.frozen_at is not None) == frozen:
+        return licence
+    licence.frozen_at = timezone.now() if frozen else None
+    licence.save(update_fields=["frozen_at"])
+    audit_record(
+        actor=None,
+        action="licence.frozen" if frozen else "licence.unfrozen",
+        target=licence,
+        summary=f"{licence.reference} {payment.reference}",
+        data={"payment": payment.reference},
+    )
+    return licence
+
+
 AUDIT_ACTIONS = {
     "licence.obtain": gettext_lazy("Open licence obtained"),
     "licence.take_effect": gettext_lazy("Open licence took effect"),
     "licence.cancel_unpaid": gettext_lazy("Open licence cancelled (not paid)"),
     "licence.cancel_refused": gettext_lazy("Open licence cancelled after payment (the registry refused it)"),
+    "licence.end_refunded": gettext_lazy("Open licence ended (its fee refunded)"),
+    "licence.frozen": gettext_lazy("Open licence frozen (its fee disputed)"),
+    "licence.unfrozen": gettext_lazy("Open licence unfrozen (the dispute won)"),
 }

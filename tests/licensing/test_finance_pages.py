@@ -250,7 +250,7 @@ def test_every_licensing_model_can_be_looked_up_in_the_admin(client, payment, fu
 
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     models = [model for model in django_admin.site._registry if model._meta.app_label == "licensing"]
-    assert len(models) == 12  # the other four are inlines of these
+    assert len(models) == 13  # the other four are inlines of these
     for model in models:
         with translation.override("en"):
             address = reverse(f"admin:licensing_{model._meta.model_name}_changelist")

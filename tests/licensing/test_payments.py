@@ -338,4 +338,4 @@ def test_the_reconcile_command_expires_and_starts(university, firm, payment, lap
 def test_the_reconcile_command_fails_when_a_gateway_cannot_be_reached(payment, monkeypatch):
     monkeypatch.setattr(payments, "gateway_for", lambda name: _Gateway(error=ConnectionError("timed out")))
     with pytest.raises(CommandError, match="1 could not be reconciled"):
-        call_command("reconcile_payments", stdout=StringIO())
+        call_command("reconcile_payments", "--older-than", "0", stdout=StringIO())

@@ -1,13 +1,14 @@
-"""``manage.py reconcile_payments``: expire lapsed payment references, then ask each pending payment's gateway what
-became of it (starting any whose gateway was never called). A timer runs it daily; it is safe to run at any time."""
+"""``manage.py reconcile_payments``: expire lapsed payment references, then ask each open payment's gateway what
+became of it (starting any whose gateway was never called). A timer runs it every quarter of an hour with
+``--older-than 10`` (the webhooks settle the payments being paid this minute; this catches the webhooks that never
+came); it is safe to run at any time. The same work is the task ``licensing.tasks.reconcile_payments_task``."""
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from licensing.models import Payment
-from licensing.payments.services import payments_expire, payments_reconcile
+from licensing.payments.services import payments_expire, payments_reconcile, payments_to_reconcile
 from techmarket.progress import ProgressBar
 
 
@@ -20,19 +21,29 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
+            "--older-than",
+            type=int,
+            default=10,
+            metavar="MINUTES",
+            help="Reconcile only the open payments not changed for this many minutes (default 10; 0: all of them).",
+        )
+        parser.add_argument(
             "--now",
             type=datetime.datetime.fromisoformat,
             help="The clock to use, as an ISO date and time (default: now).",
         )
 
-    def handle(self, *args, now=None, **options) -> None:
+    def handle(self, *args, now=None, older_than: int = 10, **options) -> None:
+        if older_than < 0:
+            raise CommandError("--older-than takes a number of minutes, 0 or more.")
         if now is None:
             now = timezone.now()
         elif timezone.is_naive(now):
             now = timezone.make_aware(now)
         expired = payments_expire(now=now)
-        bar = ProgressBar(self.stdout, "Reconciling payments", Payment.objects.open().count())
-        report = payments_reconcile(now=now, progress=bar.update)
+        age = datetime.timedelta(minutes=older_than) if older_than else None
+        bar = ProgressBar(self.stdout, "Reconciling payments", payments_to_reconcile(now=now, older_than=age).count())
+        report = payments_reconcile(now=now, progress=bar.update, older_than=age)
         bar.clear()
         summary = (
             f"{expired + report.expired} payment(s) expired; {report.checked} pending payment(s) checked: "
