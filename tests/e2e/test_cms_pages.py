@@ -56,14 +56,25 @@ def test_members_register_for_an_event_until_it_is_full_then_join_the_waiting_li
     event.capacity = 2
     event.save_revision().publish()
     base = live_server.url
-    for number, user in enumerate(UserFactory.create_batch(3), start=1):
+    registration = page.locator("[data-test=event-registration]")
+    first, second, third = UserFactory.create_batch(3)
+    for user, places_after in ((first, "共 2 个名额，剩余 1 个"), (second, "共 2 个名额，剩余 0 个")):
         page.context.clear_cookies()
         _sign_in(page, base, user.email)
         page.goto(f"{base}{event.url}")
-        page.click("[data-test=event-registration] button[type=submit]")
-        mine = page.locator("[data-test=my-registration]")
-        expect(mine).to_have_attribute("data-status", "confirmed" if number <= 2 else "waiting")
-    expect(page.locator("[data-test=my-registration]")).to_have_attribute("data-position", "1")
-    places = page.locator("[data-test=places]")
-    expect(places).to_have_attribute("data-left", "0")
-    expect(places).to_have_attribute("data-waiting", "1")
+        registration.get_by_role("button", name="报名", exact=True).click()
+        expect(page.get_by_role("status")).to_have_text("您已报名本次活动。")
+        expect(registration).to_contain_text("您已报名本次活动。")
+        expect(registration).to_contain_text(places_after)
+        expect(registration.get_by_role("button", name="取消报名")).to_be_visible()
+
+    page.context.clear_cookies()
+    _sign_in(page, base, third.email)
+    page.goto(f"{base}{event.url}")
+    expect(registration).to_contain_text("共 2 个名额，剩余 0 个")
+    expect(registration.get_by_role("button", name="报名", exact=True)).to_have_count(0)
+    registration.get_by_role("button", name="加入候补名单").click()
+    expect(page.get_by_role("status")).to_have_text("活动名额已满，您已进入候补名单。有名额空出时我们会发邮件通知您。")
+    expect(registration).to_contain_text("您在候补名单中排第 1 位。")
+    expect(registration).to_contain_text("共 2 个名额，剩余 0 个 · 候补 1 人")
+    expect(registration).not_to_contain_text("您已报名本次活动。")
