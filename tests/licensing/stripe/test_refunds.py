@@ -63,9 +63,9 @@ def test_the_action_asks_for_the_amount_and_the_reason(finance_admin, paid_fee):
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert f"Refund payment {payment.reference}" in page
+    assert f"退还付款 {payment.reference}" in page
     assert "¥50,000.00" in page  # what can still be refunded
-    assert "The refund is made through Stripe" in page
+    assert "退款将通过 Stripe 原路退回" in page
     payment.refresh_from_db()
     assert payment.refunded_amount == 0
 
@@ -114,8 +114,8 @@ def test_more_than_was_received_is_refused_with_the_reason(finance_admin, paid_f
     response = refund(finance_admin, payment, amount="50000.01", language="en")
 
     assert response.status_code == 400
-    assert "The refund cannot exceed what was received" in response.content.decode()
-    assert "at most ¥50,000.00 can be refunded" in response.content.decode()
+    assert "退款金额不能超过已收款项" in response.content.decode()
+    assert "最多还可退 ¥50,000.00" in response.content.decode()
     payment.refresh_from_db()
     assert payment.refunded_amount == 0
     assert stripe_refunds(payment) == []
@@ -141,7 +141,8 @@ def test_a_refund_stripe_refuses_is_recorded_and_shown(finance_admin, paid_fee, 
     response = refund(finance_admin, payment, amount="100.00", language="en")
 
     assert response.status_code == 400
-    assert "The refund was not made: Charge has already been refunded." in response.content.decode()
+    # Stripe's own message, after the reason in Chinese.
+    assert "退款未完成：Charge has already been refunded." in response.content.decode()
     payment.refresh_from_db()
     assert payment.refunded_amount == 0 and payment.state == PaymentState.SUCCEEDED
     failed = payment.transactions.get(operation="refund")

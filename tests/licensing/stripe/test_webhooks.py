@@ -265,7 +265,7 @@ def test_a_declined_card_leaves_the_payment_pending_and_tells_the_payer_why(
     [message] = mailoutbox
     assert message.to == [firm_admin.email]
     assert "Your card was declined." in message.body
-    assert "pay again" in message.body
+    assert "换用其他银行卡或支付方式重新付款" in message.body
 
 
 def test_a_cancelled_intent_fails_the_payment_and_cancels_the_licence(client, fee):
@@ -303,7 +303,7 @@ def test_money_arriving_after_the_payment_lapsed_is_refunded_and_staff_told(
     assert refund.request["idempotency_key"] == f"refund-{payment.reference}-late"
     assert refund.response["status"] == "succeeded"
     assert licence.status == LicenceStatus.AWAITING_PAYMENT  # never took effect
-    assert any(finance.email in message.to and "refunded" in message.subject for message in mailoutbox)
+    assert any(finance.email in message.to and "在失效后到账，已退还" in message.subject for message in mailoutbox)
     # Delivered again, it refunds nothing more.
     assert post(client, body).status_code == 200
     assert payment.transactions.filter(operation="refund").count() == 1
