@@ -1,6 +1,7 @@
 """Benchmark the search: indexing, the engine's latency against a database baseline, recall, and the page's rate.
 
     python bench/search.py
+    python bench/search.py --listings 1000000 --skip-pages      # the database baseline on 10 of the queries
     python bench/search.py --listings 20000 --queries 100 --skip-pages
     python bench/search.py --listings 300 --queries 20 --seconds 1 --warmup 0.2 --rounds 1 --ignore-targets
 
@@ -29,9 +30,12 @@ Then, each step timed:
 
 1. indexing: ``get_backend().rebuild({"listings": listing_documents()})``,
    which includes building the documents from the database (target under
-   60 s), split into the time spent making the documents and the time
-   in tantivy; the documents are kept in memory on the way for step 3.
-   The database is ANALYZEd before, as one in service would be;
+   60 s at 100,000 listings, 10 minutes at a million), split into the time
+   spent making the documents and the time in tantivy, with the index's
+   size; each document's lower-cased text and filter fields are kept on the
+   way for step 3 (``Corpus``: strings and shared values, not the documents,
+   so a million fit in a few GB). The database is ANALYZEd before, as one
+   in service would be;
 2. ``--queries`` searches (200) of 2-, 3- and 4-character Chinese terms from
    the demo's vocabulary, whole words and words found inside longer ones
    (电池 in 锂电池), some of two terms, 40% without filters and the others
@@ -39,16 +43,24 @@ Then, each step timed:
    pay later, TRL band, price band, owner kind, IPC section), all with every
    facet of ``LISTING_FACETS`` and 20 to a page, highlighted. Each is timed
    through ``get_backend().search(query)`` after a warm-up pass (p95 target
-   under 20 ms), then through ``search.database.database_search(query)``
-   (icontains on the text columns, GROUP BY for the facets) after a shorter
-   warm-up; the speed-up is compared on the medians and on the means (target
+   under 20 ms at 100,000 listings, 50 ms at a million; the searching
+   thread's CPU time is printed beside it, steadier on a busy machine), then
+   through ``search.database.database_search(query)`` (icontains on the text
+   columns, GROUP BY for the facets) after a shorter warm-up: every query up
+   to 100,000 listings, above that ``--baseline-queries`` (10) spread over
+   them, since it takes about a minute a query at a million. The speed-up is
+   compared on the medians and on the means of the queries both ran (target
    at least 20 times on both);
 3. recall: a query's ground truth is every document in which each of its
    terms is a substring of the title, summary and text (Chinese and English,
    joined by line breaks, lower-cased) and which passes its filters; the
    engine's answer is every id it matches (``TantivyBackend.matching_ids``),
-   not one page. Recall must be 1.0 for every query; precision is printed for
-   information (character pairs found apart make a few false matches). The
+   not one page. Recall must be 1.0 for every query, and is given apart for
+   the queries of two-character terms (the shortest a pair index must find
+   whole); precision is printed for information (character pairs found apart
+   make a few false matches). The database fallback's recall on the queries
+   it ran is given beside it: its matches are among the ground truth's (the
+   listing's own text columns), so it is its total over the truth's. The
    engine's ``total`` must equal the number of ids it matches;
 4. the ``/search/`` page under gunicorn against a trivial view, as
    ``bench/pages.py`` loads them (its server, clients and table), with the
@@ -100,9 +112,13 @@ BASELINE_WARMUP = 10
 # The apps whose tables the search and its page read.
 MIGRATE_APPS = (*pages.MIGRATE_APPS, "search")
 
-# Targets of issue 5.
-INDEX_SECONDS = 60.0
-P95_MS = 20.0
+# Targets of issues 5 and 17, by size: (up to this many listings, indexing seconds, engine p95 in ms). Above the last
+# size, the last targets.
+TARGETS = ((100_000, 60.0, 20.0), (1_000_000, 600.0, 50.0))
+# Above this many listings the database baseline (seconds a query at 100,000, a minute at a million) is timed on a
+# sample of the queries, spread over them, unless --baseline-queries says otherwise.
+FULL_BASELINE_UP_TO = 100_000
+BASELINE_SAMPLE = 10
 SPEED_UP = 20.0
 RATE_RATIO = 0.30
 
@@ -115,11 +131,32 @@ QUERY_WITHOUT_FILTERS = 0.4
 TWO_TERM_SHARE = 0.15
 
 
+def targets(listings: int) -> tuple[float, float]:
+    """The indexing seconds and engine p95 (ms) a run of this many listings must stay under."""
+    for size, seconds, p95 in TARGETS:
+        if listings <= size:
+            return seconds, p95
+    return TARGETS[-1][1:]
+
+
+def sample(count: int, wanted: int) -> list[int]:
+    """``wanted`` of ``count`` positions, evenly spread (every query's kind is among them)."""
+    wanted = min(count, wanted)
+    return sorted({number * count // wanted for number in range(wanted)})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--listings", type=int, default=DEFAULT_LISTINGS, help="published listings to make (100,000)")
     parser.add_argument("--queries", type=int, default=DEFAULT_QUERIES, help="searches to time (default 200)")
     parser.add_argument("--seed", type=int, default=SEED, help="of the listings and the queries")
+    parser.add_argument(
+        "--baseline-queries",
+        type=int,
+        default=None,
+        help=f"queries timed on the database baseline (default: all up to {FULL_BASELINE_UP_TO:,} listings, "
+        f"else {BASELINE_SAMPLE}, spread over them)",
+    )
     parser.add_argument("--skip-pages", action="store_true", help="leave out the /search/ page under gunicorn")
     parser.add_argument("--seconds", type=float, default=10.0, help="measured seconds per kind of URL (default 10)")
     parser.add_argument("--clients", type=int, default=4, help="concurrent client connections (default 4)")
@@ -137,6 +174,10 @@ def main() -> int:
         parser.error("--seconds, --clients, --workers, --threads and --rounds must be positive")
     if args.warmup < 0:
         parser.error("--warmup must not be negative")
+    if args.baseline_queries is None:
+        args.baseline_queries = args.queries if args.listings <= FULL_BASELINE_UP_TO else BASELINE_SAMPLE
+    if args.baseline_queries < 1:
+        parser.error("--baseline-queries must be at least 1")
 
     # Stopped by a signal, still stop the server (the default SIGTERM action would skip the clean-up).
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
@@ -150,11 +191,13 @@ def main() -> int:
         build_seconds = time.perf_counter() - started
         print(f"{made} written in {build_seconds:.1f} s", flush=True)
 
-        docs, index_seconds = index()
-        corpus = Corpus(docs)
+        corpus = Corpus()
+        index_seconds = index(corpus)
+        started = time.perf_counter()
         queries = plan_queries(corpus, args.queries, args.seed)
+        print(f"queries planned in {time.perf_counter() - started:.1f} s", flush=True)
         engine = time_engine(queries)
-        baseline = time_baseline(queries)
+        baseline = time_baseline(queries, sample(len(queries), args.baseline_queries))
         recall = measure_recall(corpus, queries, engine)
         rates = None if args.skip_pages else page_rates(Path(tmp), queries, args)
         judged = judged_relevance()
@@ -442,17 +485,16 @@ class ListingPlanner:
 # Indexing -----------------------------------------------------------------------------------------------------
 
 
-def index() -> tuple[list[dict], float]:
-    """Rebuild the index from the database through the real code path; the documents, kept on the way, and the time."""
+def index(corpus: Corpus) -> float:
+    """Rebuild the index from the database through the real code path, the corpus filled on the way; the time."""
     from django.conf import settings
 
     from search.backends import get_backend
-    from search.documents import listing_documents
+    from search.documents import demand_documents, listing_documents
 
     backend = get_backend()
     if backend.name != "tantivy" or not hasattr(backend, "matching_ids"):
         raise SystemExit(f"the bench needs the tantivy backend with matching_ids, not {backend!r}")
-    kept: list[dict] = []
     building = [0.0]  # seconds spent making documents (in listing_documents), the rest is the backend's
 
     def keeping():
@@ -463,45 +505,78 @@ def index() -> tuple[list[dict], float]:
             building[0] += time.perf_counter() - started
             if doc is None:
                 return
-            kept.append(doc)
+            corpus.add(doc)
             yield doc
 
     started, cpu = time.perf_counter(), time.process_time()
-    counts = backend.rebuild({"listings": keeping()})
+    # The demands' index too, empty: the search page counts the demands for its tab, and without an index it would
+    # ask the database on every page (and keep no page in the cache, as for any answer of the database).
+    counts = backend.rebuild({"listings": keeping(), "demands": demand_documents()})
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     size = sum(path.stat().st_size for path in Path(settings.TANTIVY_INDEX_DIR).rglob("*") if path.is_file())
     print(
         f"indexed {counts['listings']:,} documents (built from the database and written) in {seconds:.1f} s "
         f"(CPU {cpu:.1f} s, all threads): {building[0]:.1f} s making the documents (listing_documents), "
         f"{seconds - building[0]:.1f} s in tantivy (converting, adding, committing); "
-        f"the index takes {size / 1e6:,.0f} MB",
+        f"the index takes {size / 1e6:,.0f} MB, {size / max(counts['listings'], 1):,.0f} bytes a document",
         flush=True,
     )
-    return kept, seconds
+    return seconds
 
 
 # The queries and the ground truth ---------------------------------------------------------------------------
 
 
 class Corpus:
-    """The documents as the ground truth reads them: each one's searchable text in one lower-cased string."""
+    """The documents as the ground truth reads them: each one's searchable text in one lower-cased string, and its
+    filter fields, filled a document at a time while indexing (a million documents' dicts would not fit)."""
 
-    def __init__(self, docs: list[dict]):
-        self.docs = {doc["id"]: doc for doc in docs}
-        self.text = {
-            doc["id"]: "\n".join(
-                doc[name] for name in ("title_zh", "title_en", "summary_zh", "summary_en", "text")
-            ).lower()
-            for doc in docs
-        }
+    # A term of the vocabulary is looked for in this many documents first, when the queries are planned: found
+    # there, it is in the corpus, and the whole corpus is read only for the terms chosen.
+    SAMPLE = 20_000
+
+    def __init__(self):
+        from search.query import LISTING_FACETS, LISTING_FLAGS
+
+        self.names = (*LISTING_FACETS, "ipc", *LISTING_FLAGS)
+        self.ids: list[int] = []
+        self.text: list[str] = []
+        self.columns: dict[str, list] = {name: [] for name in self.names}
+        self.position: dict[int, int] = {}
         self._found: dict[str, frozenset[int]] = {}
+        self._sampled: dict[str, bool] = {}
+
+    def add(self, doc: dict) -> None:
+        self.position[doc["id"]] = len(self.ids)
+        self.ids.append(doc["id"])
+        text = "\n".join(doc[name] for name in ("title_zh", "title_en", "summary_zh", "summary_en", "text"))
+        self.text.append(text.lower())
+        for name in self.names:  # the same few values again and again: one string each
+            value = doc[name]
+            self.columns[name].append(tuple(map(sys.intern, value)) if isinstance(value, list) else value)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def has(self, term: str) -> bool:
+        """Whether some document has the term, from the first ``SAMPLE`` documents when it is there."""
+        term = term.lower()
+        if term not in self._sampled:
+            self._sampled[term] = term in self._found or any(term in text for text in self.text[: self.SAMPLE])
+            if not self._sampled[term] and len(self) > self.SAMPLE:
+                self._sampled[term] = bool(self.containing(term))
+        return self._sampled[term]
 
     def containing(self, term: str) -> frozenset[int]:
         """The ids of the documents whose text has the term (cached: queries share terms)."""
         term = term.lower()
         if term not in self._found:
-            self._found[term] = frozenset(id for id, text in self.text.items() if term in text)
+            ids = self.ids
+            self._found[term] = frozenset(ids[n] for n, text in enumerate(self.text) if term in text)
         return self._found[term]
+
+    def value(self, id: int, name: str):
+        return self.columns[name][self.position[id]]
 
     def matches(self, query: BenchQuery) -> set[int]:
         from search.query import LISTING_FLAGS
@@ -509,19 +584,19 @@ class Corpus:
         found = set.intersection(*(set(self.containing(term)) for term in query.terms))
         for name, values in query.filters.items():
             if name in LISTING_FLAGS:
-                found = {id for id in found if self.docs[id][name]}
+                found = {id for id in found if self.value(id, name)}
             else:
-                found = {id for id in found if set(as_list(self.docs[id][name])) & set(values)}
+                found = {id for id in found if set(as_list(self.value(id, name))) & set(values)}
         return found
 
     def values(self, name: str) -> list[str]:
         """The values of a keyword field over the documents, most frequent first."""
-        counts = Counter(value for doc in self.docs.values() for value in as_list(doc[name]))
+        counts = Counter(value for values in self.columns[name] for value in as_list(values))
         return [value for value, _count in counts.most_common()]
 
 
-def as_list(value) -> list:
-    return value if isinstance(value, list) else [value]
+def as_list(value) -> list | tuple:
+    return value if isinstance(value, list | tuple) else [value]
 
 
 @dataclass(frozen=True)
@@ -603,7 +678,7 @@ def plan_queries(corpus: Corpus, count: int, seed: int) -> list[BenchQuery]:
         options = pool[length][inside] or pool[length][not inside]
         for _attempt in range(50):  # a term the corpus has; failing that, whatever was drawn last
             chosen = rng.choice(options)
-            if corpus.containing(chosen):
+            if corpus.has(chosen):
                 break
         return chosen
 
@@ -618,12 +693,13 @@ def plan_queries(corpus: Corpus, count: int, seed: int) -> list[BenchQuery]:
         filters: dict[str, tuple[str, ...]] = {}
         if rng.random() >= QUERY_WITHOUT_FILTERS:
             having = sorted(corpus.containing(terms[0]))
-            anchor = corpus.docs[rng.choice(having)] if having and rng.random() < 0.8 else None
+            anchor = rng.choice(having) if having and rng.random() < 0.8 else None
             for name in rng.sample(filter_names, rng.choice((1, 1, 2))):
                 if name in LISTING_FLAGS:
                     filters[name] = ("1",)
                     continue
-                values = as_list(anchor[name]) if anchor is not None and anchor[name] else filter_values[name]
+                own = corpus.value(anchor, name) if anchor is not None else None
+                values = as_list(own) if own else filter_values[name]
                 chosen = [rng.choice(values)]
                 if rng.random() < 0.3:
                     chosen.append(rng.choice(filter_values[name]))
@@ -650,6 +726,19 @@ def plan_queries(corpus: Corpus, count: int, seed: int) -> list[BenchQuery]:
 class Timings:
     seconds: list[float]
     totals: list[int]
+    numbers: list[int]  # which of the queries were timed (the baseline times a sample of them)
+    cpu: list[float] = field(default_factory=list)  # CPU seconds of the searching thread, where measured
+
+    def of(self, numbers: list[int]) -> Timings:
+        """The timings of those of the queries only."""
+        at = {number: position for position, number in enumerate(self.numbers)}
+        picked = [at[number] for number in numbers]
+        cpu = [self.cpu[n] for n in picked] if self.cpu else []
+        return Timings([self.seconds[n] for n in picked], [self.totals[n] for n in picked], numbers, cpu)
+
+    @property
+    def cpu_p95(self) -> float:
+        return pages.percentile(self.cpu, 0.95) * 1000
 
     @property
     def p50(self) -> float:
@@ -676,26 +765,30 @@ def time_engine(queries: list[BenchQuery]) -> Timings:
     searches = [query.search_query() for query in queries]
     for search in searches:
         backend.search(search)
-    seconds, totals = [], []
+    seconds, totals, cpu = [], [], []
     for search in searches:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.thread_time()
         result = backend.search(search)
         seconds.append(time.perf_counter() - started)
+        cpu.append(time.thread_time() - started_cpu)
         totals.append(result.total)
-    timings = Timings(seconds, totals)
+    timings = Timings(seconds, totals, list(range(len(searches))), cpu)
     print(
-        f"engine: p50 {timings.p50:.1f} ms, p95 {timings.p95:.1f} ms, max {timings.max:.1f} ms (after a warm-up pass)",
+        f"engine: p50 {timings.p50:.1f} ms, p95 {timings.p95:.1f} ms, max {timings.max:.1f} ms (after a warm-up pass); "
+        f"CPU of the searching thread p95 {timings.cpu_p95:.1f} ms",
         flush=True,
     )
     return timings
 
 
-def time_baseline(queries: list[BenchQuery]) -> Timings:
-    """Each query through the database search, after the first few once to warm up."""
+def time_baseline(queries: list[BenchQuery], numbers: list[int]) -> Timings:
+    """Each query of the sample (``numbers``) through the database search, after the first few once to warm up."""
     from search.database import database_search
 
-    searches = [query.search_query() for query in queries]
-    for search in searches[:BASELINE_WARMUP]:
+    searches = [queries[number].search_query() for number in numbers]
+    if len(numbers) < len(queries):
+        print(f"baseline: {len(numbers)} of the {len(queries)} queries, spread over them", flush=True)
+    for search in searches[: min(BASELINE_WARMUP, max(1, len(searches) // 5))]:
         database_search(search)
     seconds, totals = [], []
     started_all = time.perf_counter()
@@ -706,7 +799,7 @@ def time_baseline(queries: list[BenchQuery]) -> Timings:
         totals.append(result.total)
         if number % 50 == 0 and number < len(searches):
             print(f"  baseline: {number} / {len(searches)} in {time.perf_counter() - started_all:.0f} s", flush=True)
-    timings = Timings(seconds, totals)
+    timings = Timings(seconds, totals, numbers)
     print(f"baseline: p50 {timings.p50:.1f} ms, p95 {timings.p95:.1f} ms, max {timings.max:.1f} ms", flush=True)
     return timings
 
@@ -721,11 +814,25 @@ class Recall:
     below: list[str]  # queries with a recall under 1, and what they missed
     total_mismatches: list[str]
     truth_sizes: list[int]
+    lengths: list[int] = field(default_factory=list)  # each query's shortest term, in characters
     rows: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def minimum(self) -> float:
         return min(self.recalls)
+
+    def minimum_of(self, length: int) -> float | None:
+        """The lowest recall of the queries whose shortest term has ``length`` characters (None: there are none)."""
+        found = [recall for recall, own in zip(self.recalls, self.lengths, strict=True) if own == length]
+        return min(found) if found else None
+
+    def of_baseline(self, baseline: Timings) -> list[float]:
+        """The database fallback's recall on the queries it ran: its matches are among the ground truth's (the
+        same text, fewer columns: not the patents', field's and owner's names), so its total over the truth's."""
+        return [
+            total / self.truth_sizes[number] if self.truth_sizes[number] else 1.0
+            for number, total in zip(baseline.numbers, baseline.totals, strict=True)
+        ]
 
 
 def measure_recall(corpus: Corpus, queries: list[BenchQuery], engine: Timings) -> Recall:
@@ -744,6 +851,7 @@ def measure_recall(corpus: Corpus, queries: list[BenchQuery], engine: Timings) -
         result.recalls.append(recall)
         result.precisions.append(precision)
         result.truth_sizes.append(len(truth))
+        result.lengths.append(query.length)
         if recall < 1:
             missed = sorted(truth - found)
             result.below.append(f"{query}: recall {recall:.4f}, {len(missed)} missed (ids {missed[:5]})")
@@ -790,6 +898,7 @@ def judged_relevance() -> tuple:
 PAGE_CACHE = {"page cache off": "0", "page cache on": None}
 JUDGED = "page cache on"
 DEGRADED_MARK = b"message-warning"  # the search page's notice that the database answered instead of the engine
+DEGRADED_LOG = "search backend unavailable"  # logged whenever the database answers a search of the page, in part too
 
 
 @dataclass
@@ -836,14 +945,23 @@ def page_rates(tmp: Path, queries: list[BenchQuery], args) -> PageRates | None:
             else:
                 os.environ["LISTING_PAGE_CACHE_SECONDS"] = seconds
             print(f"-- the search page, {label}", flush=True)
+            log = tmp / "gunicorn.log"  # bench/pages.py's Server writes there, after the last server's lines
+            logged = log.stat().st_size if log.exists() else 0
             with pages.Server(tmp, args.workers, args.threads) as server:
                 degraded = [url for url in urls[:5] if DEGRADED_MARK in fetch(server.port, url)]
                 tallies = pages.load(server, kinds, args)
                 server_log = server.log_tail()
+                fell_back = False
+                if server.log.exists():
+                    with open(server.log, "rb") as lines:
+                        lines.seek(logged)
+                        fell_back = DEGRADED_LOG.encode() in lines.read()
             pages.rate_table(tallies, kinds)
             failures = pages.response_check(tallies)
             if degraded:
                 failures.append(f"{label}: the database answered instead of the engine ({degraded[0]})")
+            if fell_back:
+                failures.append(f"{label}: the database answered a search of the page (its server's log says why)")
             if failures and server_log:
                 print("\nthe end of the server's log:\n" + server_log, file=sys.stderr)
             result.failures += failures
@@ -903,24 +1021,43 @@ class Figures:
             failures.append(f"recall under 1.0 on {len(recall.below)} queries")
         if recall.total_mismatches:
             failures.append(f"the engine's total disagrees with its matches on {len(recall.total_mismatches)} queries")
-        agree = sum(a == b for a, b in zip(self.engine.totals, self.baseline.totals, strict=True))
+        baseline = self.baseline
+        same = self.engine.of(baseline.numbers)  # the engine on the queries the baseline ran
+        agree = sum(a == b for a, b in zip(same.totals, baseline.totals, strict=True))
         print(
-            f"the baseline's totals equal the engine's on {agree} of {len(self.engine.totals)} queries "
+            f"the baseline's totals equal the engine's on {agree} of the {len(baseline.totals)} queries it ran "
             "(it reads only the listing's own text columns, not its patents', field's and owner's names)"
         )
 
-        engine, baseline = self.engine, self.baseline
-        by_median, by_mean = baseline.p50 / engine.p50, baseline.mean / engine.mean
+        engine, index_target, p95_target = self.engine, *targets(self.listings)
+        by_median, by_mean = baseline.p50 / same.p50, baseline.mean / same.mean
+        sampled = len(baseline.numbers) < len(engine.numbers)
+        of_sample = f", {len(baseline.numbers)} queries" if sampled else ""
+        two = recall.minimum_of(2)
+        baseline_recall = recall.of_baseline(baseline)
         rows = [
             ("listings written (bulk_create)", f"{self.listings:,} in {self.build_seconds:.1f} s", "-", ""),
-            ("indexing (documents + tantivy)", f"{self.index_seconds:.1f} s", f"< {INDEX_SECONDS:.0f} s", ""),
+            ("indexing (documents + tantivy)", f"{self.index_seconds:.1f} s", f"< {index_target:.0f} s", ""),
             ("engine p50 / p95 / max", f"{engine.p50:.1f} / {engine.p95:.1f} / {engine.max:.1f} ms", "-", ""),
-            ("engine p95", f"{engine.p95:.1f} ms", f"< {P95_MS:.0f} ms", ""),
-            ("baseline p50 / p95 / max", f"{baseline.p50:.0f} / {baseline.p95:.0f} / {baseline.max:.0f} ms", "-", ""),
-            ("engine / baseline mean", f"{engine.mean:.1f} / {baseline.mean:.0f} ms", "-", ""),
+            ("engine p95", f"{engine.p95:.1f} ms", f"< {p95_target:.0f} ms", ""),
+            ("engine p95, CPU of the searching thread", f"{engine.cpu_p95:.1f} ms", "-", ""),
+            (
+                f"baseline p50 / p95 / max{of_sample}",
+                f"{baseline.p50:.0f} / {baseline.p95:.0f} / {baseline.max:.0f} ms",
+                "-",
+                "",
+            ),
+            (f"engine / baseline mean{of_sample}", f"{same.mean:.1f} / {baseline.mean:.0f} ms", "-", ""),
             ("speed-up, medians (p50)", f"{by_median:,.0f}x", f">= {SPEED_UP:.0f}x", ""),
             ("speed-up, means", f"{by_mean:,.0f}x", f">= {SPEED_UP:.0f}x", ""),
             ("recall (lowest of the queries)", f"{recall.minimum:.4f}", "1.0", ""),
+            ("recall, 2-character terms (lowest)", "no such query" if two is None else f"{two:.4f}", "1.0", ""),
+            (
+                f"baseline recall (mean / lowest{of_sample})",
+                f"{statistics.fmean(baseline_recall):.4f} / {min(baseline_recall):.4f}",
+                "-",
+                "",
+            ),
             (
                 "precision (mean / lowest)",
                 f"{statistics.fmean(recall.precisions):.4f} / {min(recall.precisions):.4f}",
@@ -929,11 +1066,12 @@ class Figures:
             ),
         ]
         checks = {
-            "indexing (documents + tantivy)": self.index_seconds < INDEX_SECONDS,
-            "engine p95": engine.p95 < P95_MS,
+            "indexing (documents + tantivy)": self.index_seconds < index_target,
+            "engine p95": engine.p95 < p95_target,
             "speed-up, medians (p50)": by_median >= SPEED_UP,
             "speed-up, means": by_mean >= SPEED_UP,
             "recall (lowest of the queries)": recall.minimum >= 1.0,
+            "recall, 2-character terms (lowest)": two is None or two >= 1.0,
         }
         if self.rates is None:
             rows.append(("/search/ rps / trivial rps", "not measured", f">= {RATE_RATIO:.2f}", ""))

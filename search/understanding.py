@@ -12,6 +12,11 @@ and how much of it a document must match.
 - A query of several terms needs most of them (all of two, two of three,
   three of four ...); ranking (BM25, the title weighted) puts the documents
   with more of them first.
+- Where a document has a Chinese term whole (its pairs next to each
+  other, not scattered: 锂电池 rather than 锂电 ... 电池), or the query's
+  terms near each other in their order, it ranks higher: in its title
+  most, in its summary less, anywhere else not at all (``phrases``,
+  a boost, never a condition).
 - A Chinese term must have all its character pairs, as before, so the
   common search stays exact and fast. A search that finds nothing is asked
   again relaxed (``searching.run_search``): one term is enough, and a term
@@ -37,6 +42,11 @@ from .analysis import Term
 MAX_ALTERNATIVES = 6
 # A place named in the query weighs toward its listings like a term found in a title.
 PLACE_BOOST = 3.0
+# A query's term found whole, or its terms near each other in order, in a title or a summary: weighed like a term.
+TITLE_PHRASE_BOOST = 2.0
+SUMMARY_PHRASE_BOOST = 1.0
+# How many characters may come between two terms of the query for them to count as near each other.
+NEAR_SLOP = 3
 _SHORT = re.compile(r"^(?P<short>.{2,}?)(?:省|市)$")
 
 
@@ -48,6 +58,15 @@ class Clause:
     alternatives: tuple[Term, ...]  # the term first, then its synonyms
     # (keyword field, code) it names: ("province", "320000"), ("city", "320500"), ("field", "biomedicine")
     places: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """Character pairs to find in their order: a term's (next to each other) or the query's terms' (near)."""
+
+    grams: tuple[tuple[int, str], ...]  # each pair at its position: the index of its first character in the terms
+    text: str  # the terms, parted by spaces: what Elasticsearch's match_phrase analyses into the same pairs
+    slop: int  # how many positions the pairs may stray from those
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,27 @@ class Understood:
         found: list[Term] = []
         for clause in self.clauses:
             found += [term for term in clause.alternatives if term not in found]
+        return found
+
+    @property
+    def phrases(self) -> list[Phrase]:
+        """What ranks a document higher where it has it in a row: each Chinese term of two or more characters of
+        the needed clauses (and each of its synonyms), then, with two or more of them, the query's own terms near
+        each other in the query's order."""
+        found: list[Phrase] = []
+        for clause in self.needed:
+            for term in clause.alternatives:
+                if term.cjk and len(term.text) > 1:
+                    phrase = Phrase(tuple(enumerate(term.grams)), term.text, 0)
+                    if phrase not in found:
+                        found.append(phrase)
+        terms = [clause.term for clause in self.needed if clause.term.cjk and len(clause.term.text) > 1]
+        if len(terms) > 1:
+            grams, start = [], 0
+            for term in terms:
+                grams += [(start + offset, gram) for offset, gram in enumerate(term.grams)]
+                start += len(term.text)
+            found.append(Phrase(tuple(grams), " ".join(term.text for term in terms), NEAR_SLOP))
         return found
 
     @property

@@ -25,7 +25,11 @@ words, not pairs, so single characters find less there.
 Queries. The text is understood by ``understanding.understand``, as for
 tantivy: each term is a ``combined_fields`` query over the title (boost 3)
 and the body, with operator ``and`` (each of its pairs in one of them) or, in
-a relaxed search, ``minimum_should_match`` of its pairs; a term with
+a relaxed search, ``minimum_should_match`` of its pairs; each phrase of
+``Understood.phrases`` (a term whole, the terms near each other) is a
+``should`` clause, a ``match_phrase`` on the title and one on the summary
+(a field of its own, analysed as the title), boosted as in tantivy, so
+that pairs in a row rank above the same pairs scattered; a term with
 synonyms is a ``bool`` of its alternatives (one is enough); several terms
 are a ``bool`` needing ``required`` of them when not all are needed; a
 place named beside other words is a ``should`` clause (its ``province`` or
@@ -199,6 +203,8 @@ def index_body(analyzer_name: str = "cjk", *, loading: bool = False) -> dict:
     for name in ("title", "body"):
         mapping.field(name, Text(analyzer=han_index, search_analyzer=han_search))
         mapping.field(f"{name}_words", Text(analyzer=LATIN_WORDS))
+    # The summary's Chinese alone, for its phrases (with positions, as every text field); found through the body.
+    mapping.field("summary", Text(analyzer=han_index, search_analyzer=han_search))
     # Kept for highlighting only; offsets in the postings spare the highlighter analysing them again.
     for name in ("title_zh", "summary_zh"):
         mapping.field(name, Text(analyzer=han_index, search_analyzer=han_search, index_options="offsets"))
@@ -274,11 +280,28 @@ def _clause_query(clause: understanding.Clause, understood: understanding.Unders
     return options[0] if len(options) == 1 else Q("bool", should=options, minimum_should_match=1)
 
 
+def _phrase_queries(phrase: understanding.Phrase) -> list[Q]:
+    """The phrase in the title and in the summary, each boosted.
+
+    The query's text is analysed into the same pairs as the documents, but without the pair across two terms
+    (钙钛矿 电池 has no 矿电): each space between terms takes one more position of slop.
+    """
+    slop = phrase.slop + phrase.text.count(" ") if phrase.slop else 0
+    return [
+        Q("match_phrase", **{field: {"query": phrase.text, "slop": slop, "boost": boost}})
+        for field, boost in (
+            ("title", understanding.TITLE_PHRASE_BOOST),
+            ("summary", understanding.SUMMARY_PHRASE_BOOST),
+        )
+    ]
+
+
 def _text_queries(understood: understanding.Understood) -> tuple[list[Q], list[Q]]:
     """The must clauses of the words (each term, or ``required`` of them when not all are needed) and the should
-    clauses of the places named beside them (boosts)."""
+    clauses of the places named beside them and of the phrases (boosts)."""
     clauses = [_clause_query(clause, understood) for clause in understood.needed]
     boosts = [_clause_query(clause, understood) for clause in understood.boosts]
+    boosts += [query for phrase in understood.phrases for query in _phrase_queries(phrase)]
     if understood.required >= len(clauses):
         return clauses, boosts
     return [Q("bool", should=clauses, minimum_should_match=understood.required)], boosts

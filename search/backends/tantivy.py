@@ -1,7 +1,12 @@
 """The embedded backend: a tantivy index per document kind in ``TANTIVY_INDEX_DIR`` (``var/search/``).
 
 Chinese text goes to fields analysed as characters and character pairs
-(``ngram(1, 2)``) and Latin words to fields of lower-cased words; queries
+(``ngram(1, 2)``) and Latin words to fields of lower-cased words. The
+n-gram tokenizer gives every gram position 0, so phrases are found in two
+more fields, of the title and of the summary, holding their character pairs
+in order a position each (``analysis.pair_sequence``): a term found whole
+there, or the query's terms near each other, ranks above the same pairs
+scattered (``Understood.phrases``). Queries
 are built from ``understanding.understand`` (terms, synonyms, places, how
 many terms and pairs are needed) as term queries, never parsed, so no input
 is a syntax error. tantivy allows one writer per index: writes take
@@ -38,6 +43,12 @@ KEYWORDS = ("province", "city", "field", "kind", "deal_mode", "ipc", "trl_band",
 TITLE_BOOST = 3.0
 SAME_FIELD_BOOST = 5.0
 FACET_SIZE = 200
+# The Chinese text a phrase field holds (of ``analysis.text_fields``) -> the field, with the boost of a phrase in it.
+PHRASE_FIELDS = {"title": "title_phrase", "summary": "summary_phrase"}
+PHRASE_BOOSTS = {
+    "title_phrase": understanding.TITLE_PHRASE_BOOST,
+    "summary_phrase": understanding.SUMMARY_PHRASE_BOOST,
+}
 WRITER_HEAP = 128_000_000
 # Negotiable prices sort after every price, cheapest first or dearest first.
 NO_PRICE_UP, NO_PRICE_DOWN = 1e18, -1.0
@@ -53,6 +64,8 @@ def _schema() -> tantivy.Schema:
     for name in ("title", "body"):
         builder.add_text_field(name, tokenizer_name="cjk", index_option="freq")
         builder.add_text_field(f"{name}_words", tokenizer_name="words", index_option="freq")
+    for name in PHRASE_FIELDS.values():
+        builder.add_text_field(name, tokenizer_name="pairs", index_option="position")
     for name in KEYWORDS:
         builder.add_text_field(name, tokenizer_name="raw", fast=True, index_option="basic")
     for name in LISTING_FLAGS:
@@ -68,12 +81,17 @@ def _register_tokenizers(index: tantivy.Index) -> None:
     index.register_tokenizer("cjk", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.ngram(1, 2, False)).build())
     words = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.regex(r"[\p{Latin}\p{N}]+"))
     index.register_tokenizer("words", words.filter(tantivy.Filter.lowercase()).build())
+    index.register_tokenizer("pairs", tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
 
 
 def _to_tantivy(doc: dict) -> tantivy.Document:
     # Kept for highlights and more-like-this (which reads the title and summary); the rest is only indexed.
     display = {key: doc[key] for key in ("title_zh", "title_en", "summary_zh", "summary_en")}
-    fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **analysis.text_fields(doc)}
+    text = analysis.text_fields(doc)
+    fields = {"id": doc["id"], "stored": json.dumps(display, ensure_ascii=False).encode(), **text}
+    for source, name in PHRASE_FIELDS.items():
+        fields[name] = analysis.pair_sequence(text[source])
+    del fields["summary"]  # found through the body; only its phrase field is indexed
     for name in KEYWORDS:
         value = doc.get(name)
         if value:
@@ -308,12 +326,23 @@ class TantivyBackend(SearchBackend):
             needed = tantivy.Query.boolean_query(
                 [(tantivy.Occur.Should, clause) for clause in clauses], minimum_number_should_match=understood.required
             )
-        if not understood.boosts:
+        boosts = [self._clause_query(target, clause, understood) for clause in understood.boosts]
+        boosts += [self._phrase_query(target, phrase) for phrase in understood.phrases]
+        if not boosts:
             return needed
-        boosts = [
-            (tantivy.Occur.Should, self._clause_query(target, clause, understood)) for clause in understood.boosts
-        ]
-        return tantivy.Query.boolean_query([(tantivy.Occur.Must, needed), *boosts])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, needed), *((tantivy.Occur.Should, q) for q in boosts)])
+
+    @staticmethod
+    def _phrase_query(target: _Index, phrase: understanding.Phrase) -> tantivy.Query:
+        """The phrase's pairs in a row (or near, with its slop) in the title or the summary, each weighted."""
+        options = []
+        for name, boost in PHRASE_BOOSTS.items():
+            if len(phrase.grams) == 1:  # a phrase of one pair is that pair (tantivy's phrases need two terms)
+                found = target.term(name, phrase.grams[0][1])
+            else:
+                found = tantivy.Query.phrase_query(target.schema, name, list(phrase.grams), slop=phrase.slop)
+            options.append((tantivy.Occur.Should, tantivy.Query.boost_query(found, boost)))
+        return tantivy.Query.boolean_query(options)
 
     def _clause_query(
         self, target: _Index, clause: understanding.Clause, understood: understanding.Understood

@@ -180,6 +180,33 @@ class BackendContract:
         assert set(ranked[:2]) == self.pks(corpus, "cathode", "bms")
         assert ranked[2] == corpus["solar"].pk
 
+    def _add(self, backend, **fields) -> Listing:
+        listing = make_listing(organisation_in("310000"), status=ListingStatus.PUBLISHED, kind="software", **fields)
+        backend.index(LISTINGS, listing_documents(Listing.objects.filter(pk=listing.pk)))
+        return listing
+
+    def test_a_term_found_whole_ranks_above_its_pairs_scattered(self, backend, corpus):
+        # Both titles hold 数据, 据安 and 安全, the pairs of 数据安全, once each; only the first has them in a row. On
+        # its pairs alone the second, with the shorter title, would rank first.
+        whole = self._add(backend, title_zh="按照安装位置的数据安全监测", summary_zh="适用于工厂。")
+        scattered = self._add(backend, title_zh="根据安装的安全数据监测", summary_zh="适用于工厂。")
+        assert backend.search(SearchQuery(text="数据安全")).ids == [whole.pk, scattered.pk]
+
+    def test_the_query_s_terms_near_each_other_rank_above_them_apart(self, backend, corpus):
+        # 钙钛矿 and 电池 next to each other in one title, five characters apart in the other, shorter, title.
+        near = self._add(backend, title_zh="钙钛矿电池组件的大面积封装工艺", summary_zh="适用于工厂。")
+        apart = self._add(backend, title_zh="钙钛矿薄膜沉积用于电池", summary_zh="适用于工厂。")
+        assert backend.search(SearchQuery(text="钙钛矿 电池")).ids == [near.pk, apart.pk]
+
+    def test_a_phrase_in_the_summary_ranks_above_the_same_in_the_rest(self, backend, corpus):
+        # The same words in the same body, in the summary of one and in the problem of the other, whose shorter
+        # body would rank it first on its pairs alone.
+        in_summary = self._add(
+            backend, title_zh="监测装置", summary_zh="数据安全监测。", problem="适用于工厂、园区和矿山的各类场景。"
+        )
+        in_rest = self._add(backend, title_zh="监测装置", summary_zh="适用于工厂。", problem="数据安全监测。")
+        assert backend.search(SearchQuery(text="数据安全")).ids == [in_summary.pk, in_rest.pk]
+
     # What a person means (search.understanding): synonyms, places, typos, several words
 
     @pytest.mark.parametrize(

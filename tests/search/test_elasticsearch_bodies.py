@@ -200,7 +200,12 @@ def test_two_of_three_terms_and_all_the_pairs_of_a_short_term():
                         "minimum_should_match": 2,
                     }
                 }
-            ]
+            ],
+            # 钙钛矿 whole, in the title or the summary, ranks above its pairs scattered (a boost, not a condition).
+            "should": [
+                {"match_phrase": {"title": {"query": "钙钛矿", "slop": 0, "boost": 2.0}}},
+                {"match_phrase": {"summary": {"query": "钙钛矿", "slop": 0, "boost": 1.0}}},
+            ],
         }
     }
     assert body["sort"] == ["_score", {"published": {"order": "desc"}}, {"id": {"order": "desc"}}]
@@ -264,13 +269,52 @@ def test_a_place_named_beside_other_words_is_a_boost_not_a_filter():
                 ],
                 "minimum_should_match": 1,
             }
-        }
+        },
+        *phrases("钙钛矿", "电池", ("钙钛矿 电池", 4)),
     ]
     assert "filter" not in body
     # A city by its short name; a query of a place alone needs it (in the text or as the listings' city).
     alone = es.search_body(SearchQuery(text="合肥", highlight=False))["query"]["bool"]
     assert alone["must"][0]["bool"]["should"][1] == {"term": {"city": {"value": "340100", "boost": 3.0}}}
-    assert "should" not in alone
+    assert alone["should"] == phrases("合肥")  # the name in a row in a title or summary: no place boost beside
+
+
+def phrases(*texts) -> list[dict]:
+    """The should clauses of phrases: a text (slop 0) or (text, slop), each in the title and in the summary."""
+    clauses = []
+    for text in texts:
+        text, slop = (text, 0) if isinstance(text, str) else text
+        for field, boost in (("title", 2.0), ("summary", 1.0)):
+            clauses.append({"match_phrase": {field: {"query": text, "slop": slop, "boost": boost}}})
+    return clauses
+
+
+def test_terms_whole_and_near_each_other_rank_above_their_pairs_scattered():
+    body = es.search_body(SearchQuery(text="钙钛矿 涂布工艺 roll", highlight=False))["query"]["bool"]
+    assert [clause["combined_fields"]["query"] for clause in body["must"][0]["bool"]["should"]] == [
+        "钙钛矿",
+        "涂布工艺",
+        "roll",
+    ]
+    # Each Chinese term whole (Latin words are single terms), then the two near each other in the query's order:
+    # three characters between them, and one position for the pair across the join the query's text does not have.
+    assert body["should"] == phrases("钙钛矿", "涂布工艺", ("钙钛矿 涂布工艺", 4))
+    # A single character has no pair: no phrase. Without text there is none.
+    assert "should" not in es.search_body(SearchQuery(text="电 roll", highlight=False))["query"]["bool"]
+    assert es.search_body(SearchQuery(highlight=False))["query"] == {"match_all": {}}
+
+
+def test_a_synonym_whole_ranks_as_the_term_whole():
+    body = es.search_body(SearchQuery(text="锂离子电池", highlight=False))["query"]["bool"]
+    texts = [clause["match_phrase"]["title"]["query"] for clause in body["should"] if "title" in clause["match_phrase"]]
+    assert texts[0] == "锂离子电池" and "锂电池" in texts
+
+
+def test_the_summary_has_a_field_of_its_own_for_its_phrases():
+    source = es.source(listing_doc(summary_zh="一种高镍三元正极材料，循环寿命提高。"))
+    assert source["summary"] == "一种高镍三元正极材料\n循环寿命提高"
+    mapping = es.index_body()["mappings"]["properties"]
+    assert mapping["summary"] == mapping["title"]
 
 
 def test_full_width_and_upper_case_are_folded_before_the_query_is_built():
