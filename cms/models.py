@@ -13,9 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -23,18 +24,43 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from . import calendar, selectors, services
+from . import calendar, selectors, services, translation_links
 from .blocks import BodyBlock, GuideBlock
 from .choices import EventKind, GuideTopic, PolicyLevel, RegistrationStatus, delta_provinces
 from .exceptions import RegistrationError
 from .forms import PolicyFilterForm
 
 
+class SitePage(Page):
+    """What every editorial page shares: its place in the site's two languages.
+
+    A page is written in Chinese and may be translated into English (Wagtail's locales); the English tree mirrors
+    the Chinese one. A Chinese page with no English translation yet is served under /en/ at the same address, with
+    the site's English words around its Chinese text (:meth:`HomePage.route`), and its links there keep the
+    reader in English. The language switcher goes to the page's translation when it has a live one.
+    """
+
+    class Meta:
+        abstract = True
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        if parts is None or parts[2] is None:
+            return parts
+        site_id, root_url, page_path = parts
+        return site_id, root_url, translation_links.in_reading_language(page_path)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["language_links"] = translation_links.language_links(self, request)
+        return context
+
+
 def _body() -> StreamField:
     return StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
 
-class HomePage(Page):
+class HomePage(SitePage):
     """The front page: the search box, the market's live figures, the newest listings, news and events.
 
     One per site, at its root; the hero's words are the site's own (translated
@@ -59,20 +85,31 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """A page of the English tree, or else the Chinese page at the same address (not yet translated)."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            original = translation_links.original_home(self)
+            if original is None:
+                raise
+            return original.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        language = get_language()  # the reader's: the lists show the pages translated into it
         context.update(
             figures=selectors.market_figures(today=timezone.localdate()),
-            provinces=selectors.organisations_by_province(selectors.portals(self.locale)),
-            guides=selectors.guides(self.locale),
+            provinces=selectors.organisations_by_province(selectors.portals(language)),
+            guides=selectors.guides(language),
             latest_listings=selectors.latest_listings(),
-            latest_news=selectors.latest_news(),
-            upcoming_events=selectors.upcoming_events(now=timezone.now()),
+            latest_news=selectors.latest_news(language=language),
+            upcoming_events=selectors.upcoming_events(now=timezone.now(), language=language),
         )
         return context
 
 
-class StandardPage(Page):
+class StandardPage(SitePage):
     """A plain page of text: about the platform, terms, contacts."""
 
     body = _body()
@@ -86,7 +123,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class IndexPage(Page):
+class IndexPage(SitePage):
     """A section's list page under the home page (one of each kind): an introduction, then its pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -94,7 +131,7 @@ class IndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
-    max_count = 1
+    max_count_per_parent = 1  # one under the home page of each language
 
     class Meta:
         abstract = True
@@ -114,7 +151,7 @@ class NewsIndexPage(IndexPage):
         return context
 
 
-class NewsPage(Page):
+class NewsPage(SitePage):
     """A news item: what happened on the market or in the region, with its date."""
 
     og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
@@ -149,7 +186,7 @@ class PolicyIndexPage(IndexPage):
         return context
 
 
-class PolicyPage(Page):
+class PolicyPage(SitePage):
     """A policy document: who issued it, its number (such as 国科发规〔2020〕352号), its dates and level, and a
     summary in the platform's own words."""
 
@@ -209,7 +246,7 @@ class EventIndexPage(IndexPage):
         return context
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(RoutablePageMixin, SitePage):
     """A roadshow, matchmaking fair or achievement auction: when, where (a place, an online link or both), and how
     many people it takes.
 
@@ -297,7 +334,7 @@ class EventPage(RoutablePageMixin, Page):
         return redirect(self.url, permanent=False)
 
 
-class ProvincePortalPage(Page):
+class ProvincePortalPage(SitePage):
     """One province's window on the market: its verified organisations, its published listings and open demands, and
     how many transfers its parties have made with the other provinces (inflow and outflow, from the registry).
 
@@ -312,7 +349,7 @@ class ProvincePortalPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("province")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = len(delta_provinces())
+    max_count_per_parent = len(delta_provinces())  # under the home page of each language
 
     class Meta:
         verbose_name = _("province portal")
@@ -331,7 +368,7 @@ class ProvincePortalPage(Page):
         return context
 
 
-class GuidePage(Page):
+class GuidePage(SitePage):
     """A how-to for members: declaring and obtaining an open licence, how use first, pay later works, how to publish
     a listing. Numbered steps in the body, and a link to where on the market the reader does it."""
 

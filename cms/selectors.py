@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from techmarket.accounts.selectors import organisation_counts_by_province, organ
 from techmarket.regions import gbt2260
 
 from . import models as cms_models
+from . import translation_links
 from .choices import RegistrationStatus
 
 
@@ -82,22 +84,31 @@ def latest_listings(*, limit: int = 4) -> list[Listing]:
     return list(public_listings()[:limit])
 
 
-def latest_news(*, limit: int = 3) -> list[cms_models.NewsPage]:
-    return list(cms_models.NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+def _originals(model) -> QuerySet:
+    """The live, public pages of a kind in the default language: the home page lists these, each in the reader's
+    language when it has been translated (:func:`cms.translation_links.in_language`)."""
+    return model.objects.live().public().filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
-def portals(locale) -> dict[str, cms_models.ProvincePortalPage]:
-    """The live province portals in the page's language, by province."""
-    pages = cms_models.ProvincePortalPage.objects.live().public().filter(locale=locale)
+def latest_news(*, language: str, limit: int = 3) -> list[cms_models.NewsPage]:
+    news = _originals(cms_models.NewsPage).order_by("-date", "-pk")[:limit]
+    return translation_links.in_language(list(news), language)
+
+
+def portals(language: str) -> dict[str, cms_models.ProvincePortalPage]:
+    """The live province portals, in the reader's language where translated, by province."""
+    pages = translation_links.in_language(list(_originals(cms_models.ProvincePortalPage)), language)
     return {page.province: page for page in pages}
 
 
-def guides(locale, *, limit: int = 6) -> list[cms_models.GuidePage]:
-    return list(cms_models.GuidePage.objects.live().public().filter(locale=locale).order_by("path")[:limit])
+def guides(language: str, *, limit: int = 6) -> list[cms_models.GuidePage]:
+    pages = _originals(cms_models.GuidePage).order_by("path")[:limit]
+    return translation_links.in_language(list(pages), language)
 
 
-def upcoming_events(*, now: datetime.datetime, limit: int = 3) -> list[cms_models.EventPage]:
-    return list(cms_models.EventPage.objects.live().public().filter(starts_at__gte=now).order_by("starts_at")[:limit])
+def upcoming_events(*, now: datetime.datetime, language: str, limit: int = 3) -> list[cms_models.EventPage]:
+    events = _originals(cms_models.EventPage).filter(starts_at__gte=now).order_by("starts_at")[:limit]
+    return translation_links.in_language(list(events), language)
 
 
 def news_under(index_page) -> QuerySet:

@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "techmarket.accounts.wagtail_apps.UsersAppConfig",
@@ -190,7 +192,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
+# Editorial pages are written in Chinese and translated into English in the admin (Wagtail's locales, "Translate"
+# on a page's menu); an English page lives under /en/ and a page not yet translated is served there as it is
+# (cms.models.SitePage).
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Static and media files

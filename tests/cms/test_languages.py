@@ -1,0 +1,110 @@
+"""The editorial pages in two languages: Chinese pages translated into English (Wagtail's locales), the language
+switcher going to the translation when there is one, and a page not yet translated still readable under /en/."""
+
+import datetime
+import re
+
+import pytest
+from django.utils import translation
+from wagtail.models import Locale
+
+from cms.models import GuidePage, NewsPage
+
+from .conftest import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def english(page, **fields):
+    """Translate the page into English as an editor does: Translate (its parents too), edit, publish."""
+    locale = Locale.objects.get(language_code="en")
+    for parent in page.get_ancestors().filter(depth__gt=1).specific():
+        if parent.get_translation_or_none(locale) is None:
+            parent.copy_for_translation(locale).save_revision().publish()
+    page = page.copy_for_translation(locale)
+    for name, value in fields.items():
+        setattr(page, name, value)
+    page.save_revision().publish()
+    return page
+
+
+def switcher(html: str) -> dict[str, str]:
+    """The language switcher's links, by language; the current language has none."""
+    nav = html.split('class="language-switcher"')[1].split("</nav>")[0]
+    return {code: url for url, code in re.findall(r'<a href="([^"]*)" hreflang="([^"]*)"', nav)}
+
+
+@pytest.fixture
+def english_policy(policy):
+    return english(
+        policy,
+        title="Development Plan for the Delta Innovation Community",
+        slug="innovation-community-plan-en",
+        issuing_body="Ministry of Science and Technology",
+        summary="The national plan for the four provinces to build one innovation community.",
+    )
+
+
+def test_the_switcher_on_a_chinese_page_goes_to_its_english_translation(client, policy, english_policy):
+    html = client.get("/policies/innovation-community-plan/").content.decode()
+    assert "科技部" in html
+    assert switcher(html) == {"en": "/en/policies/innovation-community-plan-en/"}
+
+
+def test_the_english_translation_shows_english_content_and_switches_back_to_the_chinese_page(
+    client, policy, english_policy
+):
+    with translation.override("en"):
+        response = client.get("/en/policies/innovation-community-plan-en/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html
+    assert "Development Plan for the Delta Innovation Community" in html
+    assert "Ministry of Science and Technology" in html and "科技部" not in html
+    assert switcher(html) == {"zh-hans": "/policies/innovation-community-plan/"}
+
+
+def test_a_page_not_translated_is_read_under_en_with_the_sites_english_words(client, news_index, policy):
+    english(policy, title="Development Plan for the Delta Innovation Community")  # the English tree exists
+    publish(
+        news_index, NewsPage(title="平台开通开放许可专区", slug="open-licence-zone", date=datetime.date(2026, 11, 30))
+    )
+    html = client.get("/news/open-licence-zone/").content.decode()
+    assert switcher(html) == {"en": "/en/news/open-licence-zone/"}
+
+    with translation.override("en"):
+        response = client.get("/en/news/open-licence-zone/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="en">' in html and "平台开通开放许可专区" in html
+    assert switcher(html) == {"zh-hans": "/news/open-licence-zone/"}
+
+
+def test_the_english_home_page_lists_translations_where_there_are_some_and_the_chinese_pages_otherwise(
+    client, home, news_index
+):
+    guide = publish(home, GuidePage(title="怎样声明开放许可", slug="open-licensing-guide", topic="open_licence"))
+    english(guide, title="How to declare an open licence")
+    publish(
+        news_index, NewsPage(title="平台开通开放许可专区", slug="open-licence-zone", date=datetime.date(2026, 11, 30))
+    )
+
+    html = client.get("/").content.decode()
+    assert "怎样声明开放许可" in html and "How to declare an open licence" not in html
+    with translation.override("en"):
+        html = client.get("/en/").content.decode()
+    assert '<a href="/en/open-licensing-guide/">How to declare an open licence</a>' in html
+    assert "怎样声明开放许可" not in html
+    # The news item has no translation: listed as it is, its link keeps the reader in English.
+    assert '<a href="/en/news/open-licence-zone/">平台开通开放许可专区</a>' in html
+
+
+def test_a_page_written_only_in_english_switches_to_the_chinese_home_page(client, home, policy):
+    english(policy, title="Development Plan for the Delta Innovation Community")
+    english_home = home.get_translation(Locale.objects.get(language_code="en"))
+    english_home.add_child(instance=GuidePage(title="Notes for foreign firms", slug="foreign-firms"))
+    GuidePage.objects.get(slug="foreign-firms").save_revision().publish()
+    with translation.override("en"):
+        html = client.get("/en/foreign-firms/").content.decode()
+    assert "Notes for foreign firms" in html
+    assert switcher(html) == {"zh-hans": "/"}
