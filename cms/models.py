@@ -16,6 +16,7 @@ from django.db import models
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -315,6 +316,8 @@ class EventPage(RoutablePageMixin, SitePage):
             content_type="text/calendar; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
+        # Not for the visitors' page cache (cms/serving.py), which keeps a page's body and type but not its file name.
+        patch_cache_control(response, private=True)
         return response
 
     def _registration_action(self, request, service, message):

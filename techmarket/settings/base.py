@@ -318,10 +318,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Caches. "pages": the public listing pages kept whole for visitors who are not signed in (techmarket/pagecache.py),
-# as files that every worker process of the machine shares, so that a change reaches them all at once. The files are
-# one machine's: a deployment with several web machines points "pages" at a cache they share (or sets
-# LISTING_PAGE_CACHE_SECONDS to 0), or a change would reach the other machines only when their pages expire.
+# Caches. "pages": the public listing pages and the editorial (Wagtail) pages kept whole for visitors who are not
+# signed in (techmarket/pagecache.py), as files that every worker process of the machine shares, so that a change
+# reaches them all at once. The files are one machine's: a deployment with several web machines points "pages" at a
+# cache they share (or sets LISTING_PAGE_CACHE_SECONDS to 0), or a change would reach the other machines only when
+# their pages expire.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
