@@ -1,6 +1,7 @@
 """Demo editorial pages for ``manage.py seed_demo``: policies, news items and events under the indexes that the cms
 app's migration creates, and the four province portals and two guides under the home page (``data/pages.toml``);
-then English translations of the home page, the policies and a guide (``data/pages_en.toml``).
+then English translations of the home page, the policies and a guide (``data/pages_en.toml``), and the site
+settings' contact details and bank account.
 
 Each page is published as an editor would (a revision, then publish); a page whose slug already exists under its
 index is left alone, so a rerun adds nothing.
@@ -12,7 +13,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from wagtail.models import Locale, Page
+from wagtail.models import Locale, Page, Site
 
 from cms.models import (
     EventIndexPage,
@@ -25,6 +26,7 @@ from cms.models import (
     PolicyPage,
     ProvincePortalPage,
 )
+from cms.site_settings import PlatformBankAccount, PlatformContact
 
 from .loading import read_data
 from .steps import DemoStep
@@ -106,6 +108,22 @@ def seed_translation(row: dict[str, Any]) -> bool:
     return True
 
 
+SITE_SETTINGS = {"contact": PlatformContact, "bank_account": PlatformBankAccount}
+
+
+def seed_site_setting(name: str) -> bool:
+    """Fill in the default site's setting, unless someone has already filled in any of it."""
+    values = _DATA[name]
+    setting = SITE_SETTINGS[name].for_site(Site.objects.get(is_default_site=True))
+    if any(getattr(setting, field) for field in values):
+        return False
+    for field, value in values.items():
+        setattr(setting, field, value)
+    setting.full_clean()
+    setting.save()
+    return True
+
+
 STEPS = (
     DemoStep("Policy pages", tuple(_DATA["policies"]), seed_policy),
     DemoStep("News pages", tuple(_DATA["news"]), seed_news),
@@ -113,4 +131,5 @@ STEPS = (
     DemoStep("Province portals", tuple(_DATA["portals"]), seed_portal),
     DemoStep("Guides", tuple(_DATA["guides"]), seed_guide),
     DemoStep("English translations", tuple(_ENGLISH["translations"]), seed_translation),
+    DemoStep("Site settings", tuple(SITE_SETTINGS), seed_site_setting),
 )

@@ -4,6 +4,7 @@ import pytest
 from django.utils import translation
 
 from cms.models import EventPage, GuidePage, NewsPage, PolicyPage, ProvincePortalPage
+from cms.site_settings import PlatformContact, platform_bank_account
 from demo import pages
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ def seed_pages() -> int:
 
 
 def test_the_demo_publishes_each_policy_news_item_event_portal_and_guide_once(home):
-    assert seed_pages() == 25
+    assert seed_pages() == 27
     assert seed_pages() == 0
     chinese = {"live": True, "locale__language_code": "zh-hans"}
     counts = [model.objects.filter(**chinese).count() for model in (PolicyPage, NewsPage, EventPage)]
@@ -54,3 +55,24 @@ def test_the_demo_translates_the_home_page_the_policies_and_a_guide_into_english
     assert "How to declare and obtain an open patent licence" in guide and "Record the contract" in guide
     assert "How to declare and obtain an open patent licence" in home_page  # the home page's guides, in English
     assert "平台开放许可专区上线" in home_page  # a news item not translated is listed as it is
+
+
+def test_the_demo_fills_in_the_contact_details_in_the_footer_and_the_bank_account(client, home):
+    seed_pages()
+    html = client.get("/").content.decode()
+    footer = html.split('id="platform-contact"')[1].split("</address>")[0]
+    assert "上海市徐汇区虹漕路 88 号" in footer and "021-5489 2026" in footer and "service@demo.techmarket.cn" in footer
+    assert platform_bank_account() == {
+        "account_name": "长三角技术转移市场运营有限公司",
+        "bank": "中国建设银行上海徐汇支行",
+        "account_number": "3105 0168 3600 0000 2026",
+    }
+
+
+def test_the_demo_leaves_contact_details_an_operator_has_filled_in(client, home):
+    contact = PlatformContact.for_site(home.get_site())
+    contact.phone = "021-6433 1234"
+    contact.save()
+    seed_pages()
+    contact.refresh_from_db()
+    assert (contact.phone, contact.address) == ("021-6433 1234", "")
