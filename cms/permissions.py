@@ -2,7 +2,8 @@
 that the menu and the views agree.
 
 Platform staff reach the admin through ``wagtailadmin.access_admin``, edit the technology fields through the
-``regions`` model permissions and the footer's contact details through ``cms.change_platformcontact``. The bank
+``regions`` model permissions, the footer's contact details through ``cms.change_platformcontact`` and the events'
+registrations and waiting lists (to look at only) through ``cms.view_eventregistration``. The bank
 account payers transfer to is the finance staff's alone (``cms.change_platformbankaccount``): whoever edits it
 decides where the money goes. :func:`grant_platform_staff_admin` gives both groups theirs after every ``migrate``.
 """
@@ -23,6 +24,7 @@ PLATFORM_STAFF_PERMISSIONS = (
     ("regions", "add_technologyfield"),
     ("regions", "change_technologyfield"),
     ("cms", "change_platformcontact"),
+    ("cms", "view_eventregistration"),
 )
 FINANCE_PERMISSIONS = (
     ("wagtailadmin", "access_admin"),
@@ -40,7 +42,8 @@ def can_verify_organisations(user) -> bool:
 
 def grant_platform_staff_admin(sender: AppConfig, using: str, **kwargs) -> None:
     """Give the platform staff group the admin, the technology-field list (never deletion: a field in use is
-    retired by unticking "active") and the contact details; the finance group the bank account."""
+    retired by unticking "active"), the contact details and the events' registrations; the finance group the bank
+    account."""
     for group, wanted in (
         (account_permissions.platform_staff_group(), PLATFORM_STAFF_PERMISSIONS),
         (licensing_permissions.finance_group(), FINANCE_PERMISSIONS),
