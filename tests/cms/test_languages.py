@@ -5,10 +5,12 @@ import datetime
 import re
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import translation
 from wagtail.models import Locale
 
 from cms.models import GuidePage, NewsPage
+from tests.factories import UserFactory
 
 from .conftest import publish
 
@@ -108,3 +110,17 @@ def test_a_page_written_only_in_english_switches_to_the_chinese_home_page(client
         html = client.get("/en/foreign-firms/").content.decode()
     assert "Notes for foreign firms" in html
     assert switcher(html) == {"zh-hans": "/"}
+
+
+def test_an_editor_translates_pages_from_the_admin_the_home_page_first(client, home, policy):
+    editor = UserFactory()
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    english = Locale.objects.get(language_code="en")
+    for page in (home, policy.get_parent(), policy):  # Wagtail translates a page once its parent is translated
+        address = f"/cms-admin/translation/submit/page/{page.pk}/"
+        assert client.get(address).status_code == 200
+        assert client.post(address, {"locales": [english.pk]}).status_code == 302
+    draft = policy.get_translation(english)
+    assert (draft.title, draft.live) == (policy.title, False)  # a draft to write in English, then publish
+    assert draft.get_parent().get_parent().specific.get_translation(home.locale) == home
