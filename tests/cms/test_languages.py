@@ -124,3 +124,17 @@ def test_an_editor_translates_pages_from_the_admin_the_home_page_first(client, h
     draft = policy.get_translation(english)
     assert (draft.title, draft.live) == (policy.title, False)  # a draft to write in English, then publish
     assert draft.get_parent().get_parent().specific.get_translation(home.locale) == home
+
+
+def test_the_feeds_list_the_pages_of_the_readers_language_where_translated(client, news_index, policy, english_policy):
+    publish(
+        news_index, NewsPage(title="平台开通开放许可专区", slug="open-licence-zone", date=datetime.date(2026, 11, 30))
+    )
+    with translation.override("en"):
+        policies = client.get("/en/feeds/policies/").content.decode()
+        news = client.get("/en/feeds/news/").content.decode()  # no English news index: the Chinese one
+    assert "Development Plan for the Delta Innovation Community" in policies and "科技部" not in policies
+    assert "/en/policies/innovation-community-plan-en/" in policies
+    assert "平台开通开放许可专区" in news
+    chinese = client.get("/feeds/policies/").content.decode()
+    assert "长三角科技创新共同体建设发展规划" in chinese and "Development Plan" not in chinese
