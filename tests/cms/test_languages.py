@@ -138,3 +138,10 @@ def test_the_feeds_list_the_pages_of_the_readers_language_where_translated(clien
     assert "平台开通开放许可专区" in news
     chinese = client.get("/feeds/policies/").content.decode()
     assert "长三角科技创新共同体建设发展规划" in chinese and "Development Plan" not in chinese
+
+
+def test_the_sitemap_has_the_english_pages_too(client, policy, english_policy):
+    locations = re.findall(r"<loc>http://[^/]+(/[^<]*)</loc>", client.get("/sitemap.xml").content.decode())
+    assert "/policies/innovation-community-plan/" in locations
+    assert "/en/policies/innovation-community-plan-en/" in locations
+    assert "/en/" in locations and "/" in locations
