@@ -48,6 +48,10 @@ class SitePage(Page):
         parts = super().get_url_parts(request)
         if parts is None or parts[2] is None:
             return parts
+        # A request that did not come through the site's middleware (Wagtail's stand-in, when it records the
+        # redirects of a moved page) asks for the page's own address, not a reader's.
+        if request is not None and not hasattr(request, "LANGUAGE_CODE"):
+            return parts
         site_id, root_url, page_path = parts
         return site_id, root_url, translation_links.in_reading_language(page_path)
 

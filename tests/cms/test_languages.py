@@ -7,9 +7,10 @@ import re
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import translation
+from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale
 
-from cms.models import GuidePage, NewsPage
+from cms.models import GuidePage, NewsPage, StandardPage
 from tests.factories import UserFactory
 
 from .conftest import publish
@@ -145,3 +146,11 @@ def test_the_sitemap_has_the_english_pages_too(client, policy, english_policy):
     assert "/policies/innovation-community-plan/" in locations
     assert "/en/policies/innovation-community-plan-en/" in locations
     assert "/en/" in locations and "/" in locations
+
+
+def test_a_page_moved_by_an_editor_working_in_english_redirects_from_its_chinese_address(home):
+    about = publish(home, StandardPage(title="关于平台", slug="about"))
+    guide = publish(home, GuidePage(title="开放许可指南", slug="guide", topic="open_licence"))
+    with translation.override("en"):  # the admin in the editor's language
+        guide.move(about, pos="last-child")
+    assert Redirect.objects.get(old_path="/guide").redirect_page_id == guide.pk
