@@ -68,8 +68,9 @@ def _body() -> StreamField:
 class HomePage(SitePage):
     """The front page: the search box, the market's live figures, the newest listings, news and events.
 
-    One per site, at its root; the hero's words are the site's own (translated
-    with it), what an editor adds goes in the body below the figures.
+    One per site, at its root, and its English translation beside it; the hero's
+    words are the site's own (translated with it), what an editor adds goes in
+    the body below the figures.
     """
 
     body = _body()

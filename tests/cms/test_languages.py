@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.utils import translation
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale
+from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from cms.models import GuidePage, NewsPage, StandardPage
 from tests.factories import UserFactory
@@ -154,3 +155,21 @@ def test_a_page_moved_by_an_editor_working_in_english_redirects_from_its_chinese
     with translation.override("en"):  # the admin in the editor's language
         guide.move(about, pos="last-child")
     assert Redirect.objects.get(old_path="/guide").redirect_page_id == guide.pk
+
+
+def test_an_editor_previews_a_new_page_and_an_edited_one_with_their_language_switcher(client, admin_user, news_index):
+    item = publish(
+        news_index, NewsPage(title="平台开通开放许可专区", slug="open-licence-zone", date=datetime.date(2026, 11, 30))
+    )
+    client.force_login(admin_user)
+    form = nested_form_data(
+        {"title": "预览中的新闻", "slug": "preview-news", "date": "2026-12-01", "summary": "", "body": streamfield([])}
+    )
+    for address, title in (
+        (f"/cms-admin/pages/add/cms/newspage/{news_index.pk}/preview/", "预览中的新闻"),
+        (f"/cms-admin/pages/{item.pk}/edit/preview/", "改过的新闻"),
+    ):
+        form.update(title=title, slug="preview-news" if "add" in address else item.slug)
+        assert client.post(address, form).json() == {"is_valid": True, "is_available": True}
+        html = client.get(address).content.decode()
+        assert title in html and 'class="language-switcher"' in html
