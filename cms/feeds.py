@@ -56,7 +56,7 @@ class NewsFeed(_PageFeed):
     description = _("News of the market and of technology transfer in the Yangtze River Delta.")
 
     def items(self, index):
-        return selectors.news_feed(index)
+        return selectors.news_feed(index, language=get_language())
 
     def item_pubdate(self, page):
         return self._midnight(page.date)
@@ -68,7 +68,7 @@ class PolicyFeed(_PageFeed):
     description = _("Policies on technology transfer in the Yangtze River Delta, the most recently issued first.")
 
     def items(self, index):
-        return selectors.policy_feed(index)
+        return selectors.policy_feed(index, language=get_language())
 
     def item_pubdate(self, page):
         return self._midnight(page.issue_date)

@@ -153,7 +153,7 @@ class NewsIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = selectors.news_under(self)
+        context["items"] = selectors.news_listed(self, language=get_language())
         return context
 
 
@@ -188,7 +188,8 @@ class PolicyIndexPage(IndexPage):
         context = super().get_context(request, *args, **kwargs)
         form = PolicyFilterForm(request.GET)
         form.is_valid()  # a filter it cannot read is left out; cleaned_data keeps the others
-        context.update(form=form, items=selectors.policies_under(self, **form.cleaned_data))
+        policies = selectors.policies_listed(self, language=get_language(), **form.cleaned_data)
+        context.update(form=form, items=policies)
         return context
 
 
@@ -247,7 +248,7 @@ class EventIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        upcoming, past = selectors.events_under(self, now=timezone.now())
+        upcoming, past = selectors.events_listed(self, now=timezone.now(), language=get_language())
         context.update(upcoming=upcoming, past=past)
         return context
 

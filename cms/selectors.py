@@ -116,11 +116,12 @@ def news_under(index_page) -> QuerySet:
 
 
 def policies_under(index_page, *, body: str = "", level: str = "", year: int | None = None) -> QuerySet:
-    """The index's policies, the most recently issued first, of an issuing body (a part of its name), a level and a
-    year of issue when given."""
+    """The index's policies, the most recently issued first, of an issuing body (a part of its name, in the
+    policy's language or a translation's), a level and a year of issue when given."""
     policies = cms_models.PolicyPage.objects.child_of(index_page).live().public()
     if body:
-        policies = policies.filter(issuing_body__icontains=body)
+        named = cms_models.PolicyPage.objects.filter(issuing_body__icontains=body).values("translation_key")
+        policies = policies.filter(translation_key__in=named)
     if level:
         policies = policies.filter(level=level)
     if year:
@@ -134,6 +135,25 @@ def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:
     upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
     past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:20])
     return upcoming, past
+
+
+def news_listed(index_page, *, language: str) -> list[cms_models.NewsPage]:
+    """What a news index lists, in any language: the original index's news items, each in ``language`` where it has
+    been translated (an English index lists the items not yet translated too)."""
+    news = news_under(translation_links.original(index_page))
+    return translation_links.in_language(list(news), language)
+
+
+def policies_listed(index_page, *, language: str, **filters) -> list[cms_models.PolicyPage]:
+    """What a policy index lists, in any language (as :func:`news_listed`), filtered as :func:`policies_under`."""
+    policies = policies_under(translation_links.original(index_page), **filters)
+    return translation_links.in_language(list(policies), language)
+
+
+def events_listed(index_page, *, now: datetime.datetime, language: str) -> tuple[list, list]:
+    """What an event index lists, in any language (as :func:`news_listed`): those to come, and those past."""
+    upcoming, past = events_under(translation_links.original(index_page), now=now)
+    return translation_links.in_language(upcoming, language), translation_links.in_language(past, language)
 
 
 @dataclass(frozen=True)
@@ -235,18 +255,22 @@ def event_registration_state(event, user, *, now: datetime.datetime) -> Registra
 FEED_LENGTH = 20
 
 
-def news_feed(index_page) -> list:
-    """The newest news items of the index for its RSS feed (none without an index)."""
+def news_feed(index_page, *, language: str) -> list:
+    """The newest news items of the index for its RSS feed, in ``language`` where translated (none without an
+    index)."""
     if index_page is None:
         return []
-    return list(news_under(index_page)[:FEED_LENGTH])
+    news = news_under(translation_links.original(index_page))[:FEED_LENGTH]
+    return translation_links.in_language(list(news), language)
 
 
-def policy_feed(index_page) -> list:
-    """The most recently issued policies of the index for its RSS feed (none without an index)."""
+def policy_feed(index_page, *, language: str) -> list:
+    """The most recently issued policies of the index for its RSS feed, in ``language`` where translated (none
+    without an index)."""
     if index_page is None:
         return []
-    return list(policies_under(index_page)[:FEED_LENGTH])
+    policies = policies_under(translation_links.original(index_page))[:FEED_LENGTH]
+    return translation_links.in_language(list(policies), language)
 
 
 def sitemap_listings() -> QuerySet[Listing]:

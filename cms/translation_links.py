@@ -1,9 +1,10 @@
-"""The editorial pages in the site's two languages: addresses, the language switcher, the lists of the home page.
+"""The editorial pages in the site's two languages: addresses, the language switcher, the lists of pages.
 
 Pages are written in the default language (Chinese, at ``/``) and translated into English in the admin; an English
 page lives at the same address under ``/en/`` as long as its slug is the original's (Wagtail's "Translate" keeps
 it). A Chinese page that has no English translation yet is served under ``/en/`` too, with the site's English words
-around it, so an English reader is never sent back to Chinese by a link or the switcher.
+around it, so an English reader is never sent back to Chinese by a link or the switcher. Lists of pages (the home
+page's, an index's, a feed) list the default language's pages, each in its translation where it has one.
 """
 
 from __future__ import annotations
@@ -41,12 +42,19 @@ def in_reading_language(page_path: str) -> str:
     return _prefix(reading) + page_path[len(base) :]
 
 
+def original(page: Page) -> Page:
+    """The live page of the default language that ``page`` translates, or ``page`` itself (in the default language
+    already, or written only in another)."""
+    if page.locale.language_code == settings.LANGUAGE_CODE:
+        return page
+    found = page.get_translations().live().filter(locale__language_code=settings.LANGUAGE_CODE).first()
+    return found.specific if found is not None else page
+
+
 def original_home(home: Page) -> Page | None:
     """The default language's home page that ``home`` translates, or None when ``home`` is that one."""
-    if home.locale.language_code == settings.LANGUAGE_CODE:
-        return None
-    original = home.get_translations().live().filter(locale__language_code=settings.LANGUAGE_CODE).first()
-    return original.specific if original is not None else None
+    found = original(home)
+    return found if found.pk != home.pk else None
 
 
 def language_links(page: Page, request) -> list[dict]:

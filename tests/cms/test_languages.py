@@ -11,7 +11,7 @@ from wagtail.contrib.redirects.models import Redirect
 from wagtail.models import Locale
 from wagtail.test.utils.form_data import nested_form_data, streamfield
 
-from cms.models import GuidePage, NewsPage, StandardPage
+from cms.models import GuidePage, NewsPage, PolicyPage, StandardPage
 from tests.factories import UserFactory
 
 from .conftest import publish
@@ -173,3 +173,26 @@ def test_an_editor_previews_a_new_page_and_an_edited_one_with_their_language_swi
         assert client.post(address, form).json() == {"is_valid": True, "is_available": True}
         html = client.get(address).content.decode()
         assert title in html and 'class="language-switcher"' in html
+
+
+def test_the_english_policy_index_lists_every_policy_in_english_where_translated(
+    client, policy_index, policy, english_policy
+):
+    publish(
+        policy_index,
+        PolicyPage(
+            title="长三角G60科创走廊建设方案",
+            slug="g60-corridor-plan",
+            issuing_body="科技部、国家发展改革委",
+            issue_date=datetime.date(2020, 10, 27),
+            level="national",
+        ),
+    )
+    with translation.override("en"):
+        html = client.get("/en/policies/").content.decode()
+        ministry = client.get("/en/policies/", {"body": "Ministry of Science"}).content.decode()
+    assert '<a href="/en/policies/innovation-community-plan-en/">Development Plan' in html
+    assert '<a href="/en/policies/g60-corridor-plan/">长三角G60科创走廊建设方案</a>' in html  # not translated yet
+    assert "Development Plan" in ministry and "G60" not in ministry
+    chinese = client.get("/policies/", {"body": "科技部"}).content.decode()
+    assert "长三角科技创新共同体建设发展规划" in chinese and "G60" in chinese and "Development Plan" not in chinese
