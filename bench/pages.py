@@ -1,4 +1,4 @@
-"""Benchmark the public listing pages under a real server: the list and the detail page against a trivial view.
+"""Benchmark the public pages under a real server: the home page, the list and the detail page against a trivial view.
 
     python bench/pages.py
     python bench/pages.py --listings 1000 --seconds 20 --clients 8 --workers 2
@@ -14,12 +14,15 @@ twelve universities and institutes in Shanghai, Jiangsu, Zhejiang and Anhui
 (registered and verified through the account services), patents registered for
 the patent and portfolio listings, one to three deal terms, one or two 640x480
 JPEG images each (drawn with Pillow; the services make their renditions), a
-technology-transfer manager on every fourth listing, real-looking Chinese text.
+technology-transfer manager on every fourth listing, real-looking Chinese text;
+then the demo's editorial pages (``demo/pages.py``: policies, news items, events,
+province portals and guides, and the English translations of some), which the
+home page lists beside the newest listings and the market's figures.
 
-It counts, in this process, the SQL queries of every list URL and of every
-listing's page for an anonymous visitor: each kind of page must make the same
-number of queries whatever its listings' images, terms and patents, or the
-script fails.
+It counts, in this process, the SQL queries of the home page (in Chinese and
+in English), of every list URL and of every listing's page for an anonymous
+visitor: each kind of page must make the same number of queries whatever its
+listings' images, terms and patents, or the script fails.
 
 Then it starts gunicorn with ``--workers`` sync workers (``--threads`` above 1:
 gthread workers) on a free port of 127.0.0.1, with ``bench/settings_pages.py``:
@@ -34,12 +37,15 @@ four kinds of URL:
   template: the cost of a request itself;
 - frame: ``/bench/frame/``, an empty page in ``base.html`` (header, navigation,
   language switcher, footer): what every page costs before its own content;
+- home and home-en: ``/`` and ``/en/``, the Wagtail home page in Chinese and in
+  English: the market's figures, the newest listings, news, events, guides and
+  the organisations by province;
 - list: ``/listings/``, every page of it, and pages filtered by province, field,
   kind and deal mode (those that show something), in turn;
 - detail: ``/listings/<id>/`` of every listing, in a shuffled order.
 
 After ``--warmup`` seconds per kind (not counted), each kind is loaded for
-``--seconds`` in all, in ``--rounds`` slices taken in turn (trivial, frame,
+``--seconds`` in all, in ``--rounds`` slices taken in turn (trivial, frame, home,
 list, detail, trivial, ...), so that a change in the machine's other load
 touches every kind alike. Every response must be a 200. The table gives, per
 kind: URLs in the rotation, requests, requests per second, median and 95th
@@ -86,10 +92,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = "bench.settings_pages"
-# The apps whose tables the pages read (their migrations bring those they depend on); migrating every app's
-# tables (Wagtail's) takes a minute and changes nothing measured. The registry's own latest migrations too:
-# listings depend on an early one, and registering the bench's patents writes the registry's newer tables.
+# The apps whose tables the listing pages read (their migrations bring those they depend on); migrating every app's
+# tables takes a minute and changes nothing measured. The registry's own latest migrations too: listings depend on
+# an early one, and registering the bench's patents writes the registry's newer tables.
 MIGRATE_APPS = ("accounts", "listings", "ip_registry", "licensing", "audit", "guardian", "sessions")
+# The home page is a Wagtail page: the cms app's migrations bring Wagtail's tables and build the page tree.
+PAGE_APPS = (*MIGRATE_APPS, "cms")
+# The home page in each language: a kind each, as the English one also reads the translations of what it lists.
+HOME_KINDS = {"home": ["/"], "home-en": ["/en/"]}
 TARGET_RATIO = 0.40
 PAGE_SIZE = 12  # listings.views.listings.PAGE_SIZE, checked at start
 SEED = 2026
@@ -117,12 +127,15 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     with tempfile.TemporaryDirectory(prefix="pages-bench-") as tmp:
         setup_django(Path(tmp))
-        prepare_database()
+        prepare_database(PAGE_APPS)
         started = time.perf_counter()
         made = populate(args.listings)
         print(f"{made} made through the services in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        made = populate_pages()
+        print(f"{made} published in {time.perf_counter() - started:.1f} s", flush=True)
         list_urls, detail_urls = urls()
-        queries = count_queries(list_urls, detail_urls)
+        queries = count_queries({**HOME_KINDS, "list": list_urls, "detail": detail_urls})
         for line in queries.lines:
             print(line, flush=True)
         from django.db import connection
@@ -132,6 +145,7 @@ def main() -> int:
             kinds = {
                 "trivial": ["/bench/trivial/"],
                 "frame": ["/bench/frame/"],
+                **HOME_KINDS,
                 "list": list_urls,
                 "detail": detail_urls,
             }
@@ -338,11 +352,14 @@ def populate(count: int) -> str:
                         holders=[registry.Holding(organisation)],
                     )
                 )
+            listing_terms = deal_terms(rng, kind, services.Term)
+            if any(term.mode == "open_licence" for term in listing_terms):
+                declare_open_licence(listing_patents)
             listing = services.listing_create(
                 actor=None,
                 organisation=organisation,
                 patents=listing_patents,
-                terms=deal_terms(rng, kind, services.Term),
+                terms=listing_terms,
                 kind=kind,
                 field=all_fields[slug],
                 trl=rng.randint(3, 8),
@@ -365,6 +382,41 @@ def populate(count: int) -> str:
             terms += listing.deal_terms.count()
             patents += len(listing_patents)
     return f"{count} published listings ({images} images, {terms} deal terms, {patents} patents)"
+
+
+def declare_open_licence(patents: list) -> None:
+    """The patentees' open licence declarations on the registry (fees paid a year ahead): a listing offers an open
+    licence only for patents declared so (patent law art. 50)."""
+    from django.utils import timezone
+
+    from ip_registry import services as registry
+
+    today = timezone.localdate()
+    for patent in patents:
+        patent = registry.patent_update(
+            actor=None, patent=patent, annual_fee_paid_until=today + datetime.timedelta(days=365)
+        )
+        registry.open_licence_declare(
+            actor=None,
+            patent=patent,
+            registration_date=today,
+            term_end=min(patent.term_last_day or datetime.date.max, today + datetime.timedelta(days=5 * 365)),
+            terms={"fee_type": "lump_sum", "fee": "见声明", "payment": "银行转账"},
+        )
+
+
+def populate_pages() -> str:
+    """The demo's editorial pages (and English translations of some), published as an editor does."""
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    from demo import pages
+
+    made = 0
+    with transaction.atomic(), override_settings(LISTING_PAGE_CACHE_SECONDS=0):
+        for step in pages.STEPS:
+            made += sum(bool(step.apply(item)) for item in step.items)
+    return f"{made} editorial pages"
 
 
 def deal_terms(rng: random.Random, kind: str, term) -> list:
@@ -443,7 +495,7 @@ class QueryCounts:
     fixed: bool
 
 
-def count_queries(list_urls: list[str], detail_urls: list[str]) -> QueryCounts:
+def count_queries(kinds: dict[str, list[str]]) -> QueryCounts:
     """The queries each page makes for an anonymous visitor, counted in this process; all pages must answer 200."""
     from django.db import connection
     from django.test import Client
@@ -452,8 +504,8 @@ def count_queries(list_urls: list[str], detail_urls: list[str]) -> QueryCounts:
     from listings.models import Listing
 
     client = Client(HTTP_HOST="127.0.0.1")
-    counts: dict[str, dict[int, list[str]]] = {"list": {}, "detail": {}}
-    for kind, paths in (("list", list_urls), ("detail", detail_urls)):
+    counts: dict[str, dict[int, list[str]]] = {kind: {} for kind in kinds}
+    for kind, paths in kinds.items():
         for path in paths:
             # The queries of building the page: not served from the page cache (nor filling it before the load).
             with CaptureQueriesContext(connection) as captured, override_settings(LISTING_PAGE_CACHE_SECONDS=0):

@@ -12,7 +12,7 @@ class CmsConfig(AppConfig):
         from licensing.payments import bank_transfer
         from search import pages as search_pages
 
-        from . import selectors, site_settings
+        from . import selectors, signals, site_settings
         from .permissions import grant_platform_staff_admin
 
         # The search page's tab of editorial pages.
@@ -26,4 +26,7 @@ class CmsConfig(AppConfig):
             sender=site_settings.PlatformContact,
             dispatch_uid="cms-platform-contact-changed",
         )
+        # The visitors' cached pages are forgotten when an editor publishes, moves or deletes a page, and when what
+        # the pages show besides the market changes.
+        signals.connect()
         post_migrate.connect(grant_platform_staff_admin, sender=self, dispatch_uid="cms-platform-staff-admin")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from . import selectors
@@ -18,8 +20,14 @@ class _PageFeed(Feed):
     index_model = None
 
     def get_object(self, request, *args, **kwargs):
+        """The index in the reader's language when it has been translated, else the original one."""
         self.request = request
-        return self.index_model.objects.live().first()
+        indexes = self.index_model.objects.live()
+        for language in (get_language(), settings.LANGUAGE_CODE):
+            index = indexes.filter(locale__language_code=language).first()
+            if index is not None:
+                return index
+        return indexes.first()
 
     def link(self, index):
         return index.get_url(request=self.request) if index else "/"
@@ -48,7 +56,7 @@ class NewsFeed(_PageFeed):
     description = _("News of the market and of technology transfer in the Yangtze River Delta.")
 
     def items(self, index):
-        return selectors.news_feed(index)
+        return selectors.news_feed(index, language=get_language())
 
     def item_pubdate(self, page):
         return self._midnight(page.date)
@@ -60,7 +68,7 @@ class PolicyFeed(_PageFeed):
     description = _("Policies on technology transfer in the Yangtze River Delta, the most recently issued first.")
 
     def items(self, index):
-        return selectors.policy_feed(index)
+        return selectors.policy_feed(index, language=get_language())
 
     def item_pubdate(self, page):
         return self._midnight(page.issue_date)

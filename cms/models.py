@@ -13,9 +13,11 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -23,22 +25,52 @@ from wagtail.fields import StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from . import calendar, selectors, services
+from . import calendar, selectors, services, translation_links
 from .blocks import BodyBlock, GuideBlock
 from .choices import EventKind, GuideTopic, PolicyLevel, RegistrationStatus, delta_provinces
 from .exceptions import RegistrationError
 from .forms import PolicyFilterForm
 
 
+class SitePage(Page):
+    """What every editorial page shares: its place in the site's two languages.
+
+    A page is written in Chinese and may be translated into English (Wagtail's locales); the English tree mirrors
+    the Chinese one. A Chinese page with no English translation yet is served under /en/ at the same address, with
+    the site's English words around its Chinese text (:meth:`HomePage.route`), and its links there keep the
+    reader in English. The language switcher goes to the page's translation when it has a live one.
+    """
+
+    class Meta:
+        abstract = True
+
+    def get_url_parts(self, request=None):
+        parts = super().get_url_parts(request)
+        if parts is None or parts[2] is None:
+            return parts
+        # A request that did not come through the site's middleware (Wagtail's stand-in, when it records the
+        # redirects of a moved page) asks for the page's own address, not a reader's.
+        if request is not None and not hasattr(request, "LANGUAGE_CODE"):
+            return parts
+        site_id, root_url, page_path = parts
+        return site_id, root_url, translation_links.in_reading_language(page_path)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["language_links"] = translation_links.language_links(self, request)
+        return context
+
+
 def _body() -> StreamField:
     return StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
 
-class HomePage(Page):
+class HomePage(SitePage):
     """The front page: the search box, the market's live figures, the newest listings, news and events.
 
-    One per site, at its root; the hero's words are the site's own (translated
-    with it), what an editor adds goes in the body below the figures.
+    One per site, at its root, and its English translation beside it; the hero's
+    words are the site's own (translated with it), what an editor adds goes in
+    the body below the figures.
     """
 
     body = _body()
@@ -59,20 +91,31 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def route(self, request, path_components):
+        """A page of the English tree, or else the Chinese page at the same address (not yet translated)."""
+        try:
+            return super().route(request, path_components)
+        except Http404:
+            original = translation_links.original_home(self)
+            if original is None:
+                raise
+            return original.route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        language = get_language()  # the reader's: the lists show the pages translated into it
         context.update(
             figures=selectors.market_figures(today=timezone.localdate()),
-            provinces=selectors.organisations_by_province(selectors.portals(self.locale)),
-            guides=selectors.guides(self.locale),
+            provinces=selectors.organisations_by_province(selectors.portals(language)),
+            guides=selectors.guides(language),
             latest_listings=selectors.latest_listings(),
-            latest_news=selectors.latest_news(),
-            upcoming_events=selectors.upcoming_events(now=timezone.now()),
+            latest_news=selectors.latest_news(language=language),
+            upcoming_events=selectors.upcoming_events(now=timezone.now(), language=language),
         )
         return context
 
 
-class StandardPage(Page):
+class StandardPage(SitePage):
     """A plain page of text: about the platform, terms, contacts."""
 
     body = _body()
@@ -86,7 +129,7 @@ class StandardPage(Page):
         verbose_name = _("standard page")
 
 
-class IndexPage(Page):
+class IndexPage(SitePage):
     """A section's list page under the home page (one of each kind): an introduction, then its pages."""
 
     intro = models.TextField(_("introduction"), blank=True)
@@ -94,7 +137,7 @@ class IndexPage(Page):
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["cms.HomePage"]
-    max_count = 1
+    max_count_per_parent = 1  # one under the home page of each language
 
     class Meta:
         abstract = True
@@ -110,11 +153,11 @@ class NewsIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["items"] = selectors.news_under(self)
+        context["items"] = selectors.news_listed(self, language=get_language())
         return context
 
 
-class NewsPage(Page):
+class NewsPage(SitePage):
     """A news item: what happened on the market or in the region, with its date."""
 
     og_type = "article"  # for Open Graph (templates/cms/includes/open_graph.html); other pages are "website"
@@ -145,11 +188,12 @@ class PolicyIndexPage(IndexPage):
         context = super().get_context(request, *args, **kwargs)
         form = PolicyFilterForm(request.GET)
         form.is_valid()  # a filter it cannot read is left out; cleaned_data keeps the others
-        context.update(form=form, items=selectors.policies_under(self, **form.cleaned_data))
+        policies = selectors.policies_listed(self, language=get_language(), **form.cleaned_data)
+        context.update(form=form, items=policies)
         return context
 
 
-class PolicyPage(Page):
+class PolicyPage(SitePage):
     """A policy document: who issued it, its number (such as 国科发规〔2020〕352号), its dates and level, and a
     summary in the platform's own words."""
 
@@ -204,12 +248,12 @@ class EventIndexPage(IndexPage):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        upcoming, past = selectors.events_under(self, now=timezone.now())
+        upcoming, past = selectors.events_listed(self, now=timezone.now(), language=get_language())
         context.update(upcoming=upcoming, past=past)
         return context
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(RoutablePageMixin, SitePage):
     """A roadshow, matchmaking fair or achievement auction: when, where (a place, an online link or both), and how
     many people it takes.
 
@@ -278,6 +322,8 @@ class EventPage(RoutablePageMixin, Page):
             content_type="text/calendar; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.slug}.ics"'
+        # Not for the visitors' page cache (cms/serving.py), which keeps a page's body and type but not its file name.
+        patch_cache_control(response, private=True)
         return response
 
     def _registration_action(self, request, service, message):
@@ -297,7 +343,7 @@ class EventPage(RoutablePageMixin, Page):
         return redirect(self.url, permanent=False)
 
 
-class ProvincePortalPage(Page):
+class ProvincePortalPage(SitePage):
     """One province's window on the market: its verified organisations, its published listings and open demands, and
     how many transfers its parties have made with the other provinces (inflow and outflow, from the registry).
 
@@ -312,7 +358,7 @@ class ProvincePortalPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro"), index.FilterField("province")]
     parent_page_types = ["cms.HomePage"]
     subpage_types = []
-    max_count = len(delta_provinces())
+    max_count_per_parent = len(delta_provinces())  # under the home page of each language
 
     class Meta:
         verbose_name = _("province portal")
@@ -331,7 +377,7 @@ class ProvincePortalPage(Page):
         return context
 
 
-class GuidePage(Page):
+class GuidePage(SitePage):
     """A how-to for members: declaring and obtaining an open licence, how use first, pay later works, how to publish
     a listing. Numbered steps in the body, and a link to where on the market the reader does it."""
 

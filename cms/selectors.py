@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from techmarket.accounts.selectors import organisation_counts_by_province, organ
 from techmarket.regions import gbt2260
 
 from . import models as cms_models
+from . import translation_links
 from .choices import RegistrationStatus
 
 
@@ -82,22 +84,31 @@ def latest_listings(*, limit: int = 4) -> list[Listing]:
     return list(public_listings()[:limit])
 
 
-def latest_news(*, limit: int = 3) -> list[cms_models.NewsPage]:
-    return list(cms_models.NewsPage.objects.live().public().order_by("-date", "-pk")[:limit])
+def _originals(model) -> QuerySet:
+    """The live, public pages of a kind in the default language: the home page lists these, each in the reader's
+    language when it has been translated (:func:`cms.translation_links.in_language`)."""
+    return model.objects.live().public().filter(locale__language_code=settings.LANGUAGE_CODE)
 
 
-def portals(locale) -> dict[str, cms_models.ProvincePortalPage]:
-    """The live province portals in the page's language, by province."""
-    pages = cms_models.ProvincePortalPage.objects.live().public().filter(locale=locale)
+def latest_news(*, language: str, limit: int = 3) -> list[cms_models.NewsPage]:
+    news = _originals(cms_models.NewsPage).order_by("-date", "-pk")[:limit]
+    return translation_links.in_language(list(news), language)
+
+
+def portals(language: str) -> dict[str, cms_models.ProvincePortalPage]:
+    """The live province portals, in the reader's language where translated, by province."""
+    pages = translation_links.in_language(list(_originals(cms_models.ProvincePortalPage)), language)
     return {page.province: page for page in pages}
 
 
-def guides(locale, *, limit: int = 6) -> list[cms_models.GuidePage]:
-    return list(cms_models.GuidePage.objects.live().public().filter(locale=locale).order_by("path")[:limit])
+def guides(language: str, *, limit: int = 6) -> list[cms_models.GuidePage]:
+    pages = _originals(cms_models.GuidePage).order_by("path")[:limit]
+    return translation_links.in_language(list(pages), language)
 
 
-def upcoming_events(*, now: datetime.datetime, limit: int = 3) -> list[cms_models.EventPage]:
-    return list(cms_models.EventPage.objects.live().public().filter(starts_at__gte=now).order_by("starts_at")[:limit])
+def upcoming_events(*, now: datetime.datetime, language: str, limit: int = 3) -> list[cms_models.EventPage]:
+    events = _originals(cms_models.EventPage).filter(starts_at__gte=now).order_by("starts_at")[:limit]
+    return translation_links.in_language(list(events), language)
 
 
 def news_under(index_page) -> QuerySet:
@@ -105,11 +116,12 @@ def news_under(index_page) -> QuerySet:
 
 
 def policies_under(index_page, *, body: str = "", level: str = "", year: int | None = None) -> QuerySet:
-    """The index's policies, the most recently issued first, of an issuing body (a part of its name), a level and a
-    year of issue when given."""
+    """The index's policies, the most recently issued first, of an issuing body (a part of its name, in the
+    policy's language or a translation's), a level and a year of issue when given."""
     policies = cms_models.PolicyPage.objects.child_of(index_page).live().public()
     if body:
-        policies = policies.filter(issuing_body__icontains=body)
+        named = cms_models.PolicyPage.objects.filter(issuing_body__icontains=body).values("translation_key")
+        policies = policies.filter(translation_key__in=named)
     if level:
         policies = policies.filter(level=level)
     if year:
@@ -123,6 +135,25 @@ def events_under(index_page, *, now: datetime.datetime) -> tuple[list, list]:
     upcoming = list(events.filter(starts_at__gte=now).order_by("starts_at"))
     past = list(events.filter(starts_at__lt=now).order_by("-starts_at")[:20])
     return upcoming, past
+
+
+def news_listed(index_page, *, language: str) -> list[cms_models.NewsPage]:
+    """What a news index lists, in any language: the original index's news items, each in ``language`` where it has
+    been translated (an English index lists the items not yet translated too)."""
+    news = news_under(translation_links.original(index_page))
+    return translation_links.in_language(list(news), language)
+
+
+def policies_listed(index_page, *, language: str, **filters) -> list[cms_models.PolicyPage]:
+    """What a policy index lists, in any language (as :func:`news_listed`), filtered as :func:`policies_under`."""
+    policies = policies_under(translation_links.original(index_page), **filters)
+    return translation_links.in_language(list(policies), language)
+
+
+def events_listed(index_page, *, now: datetime.datetime, language: str) -> tuple[list, list]:
+    """What an event index lists, in any language (as :func:`news_listed`): those to come, and those past."""
+    upcoming, past = events_under(translation_links.original(index_page), now=now)
+    return translation_links.in_language(upcoming, language), translation_links.in_language(past, language)
 
 
 @dataclass(frozen=True)
@@ -224,18 +255,22 @@ def event_registration_state(event, user, *, now: datetime.datetime) -> Registra
 FEED_LENGTH = 20
 
 
-def news_feed(index_page) -> list:
-    """The newest news items of the index for its RSS feed (none without an index)."""
+def news_feed(index_page, *, language: str) -> list:
+    """The newest news items of the index for its RSS feed, in ``language`` where translated (none without an
+    index)."""
     if index_page is None:
         return []
-    return list(news_under(index_page)[:FEED_LENGTH])
+    news = news_under(translation_links.original(index_page))[:FEED_LENGTH]
+    return translation_links.in_language(list(news), language)
 
 
-def policy_feed(index_page) -> list:
-    """The most recently issued policies of the index for its RSS feed (none without an index)."""
+def policy_feed(index_page, *, language: str) -> list:
+    """The most recently issued policies of the index for its RSS feed, in ``language`` where translated (none
+    without an index)."""
     if index_page is None:
         return []
-    return list(policies_under(index_page)[:FEED_LENGTH])
+    policies = policies_under(translation_links.original(index_page))[:FEED_LENGTH]
+    return translation_links.in_language(list(policies), language)
 
 
 def sitemap_listings() -> QuerySet[Listing]:

@@ -1,10 +1,12 @@
-"""``sitemap.xml``: the editorial pages (Wagtail's own sitemap of the site's live public pages) and the published
-listings, so that search engines find both."""
+"""``sitemap.xml``: the editorial pages (Wagtail's own sitemap of the site's live public pages, in each language)
+and the published listings, so that search engines find both."""
 
 from __future__ import annotations
 
 from django.contrib.sitemaps import Sitemap
-from wagtail.contrib.sitemaps import Sitemap as PageSitemap
+from django.db.models import Q
+from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
+from wagtail.models import Page
 
 from . import selectors
 
@@ -19,6 +21,17 @@ class ListingSitemap(Sitemap):
 
     def lastmod(self, listing):
         return listing.updated_at
+
+
+class PageSitemap(WagtailSitemap):
+    """The live public pages of the site's tree and of its translations' (the English home page's)."""
+
+    def items(self):
+        root = self.get_wagtail_site().root_page
+        trees = Q()
+        for home in (root, *root.get_translations().live()):
+            trees |= Q(path__startswith=home.path)
+        return Page.objects.filter(trees).live().public().order_by("path").defer_streamfields().specific()
 
 
 SITEMAPS = {"pages": PageSitemap, "listings": ListingSitemap}

@@ -1,4 +1,5 @@
-"""Public pages kept whole for visitors who are not signed in: the market's list and listing pages, the search page.
+"""Public pages kept whole for visitors who are not signed in: the market's list and listing pages, the search page,
+the editorial pages (``cms/serving.py``).
 
 Such pages take tens of milliseconds to build (their queries, the search
 engine, the templates) and look the same to every visitor who is not signed
@@ -23,8 +24,10 @@ processes) for ``LISTING_PAGE_CACHE_SECONDS`` at most (0 turns it off).
   links and ``?next=`` carry the request's address). The apps whose
   data the pages show call it after each write commits (``listings/signals.py``:
   listings, terms, images, files, patents, organisations, fields, brokers; the
-  search index task once the index has changed), so a change shows at once, a
-  suspension included; the timeout bounds anything else, such as a renamed account.
+  search index task once the index has changed; ``cms/signals.py``: editorial
+  pages published, unpublished, moved or deleted, event registrations, the
+  registry's ledger and targets), so a change shows at once, a suspension
+  included; the timeout bounds anything else, such as a renamed account.
 """
 
 from __future__ import annotations

@@ -3,12 +3,11 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from wagtail import urls as wagtail_urls
-from wagtail import views as wagtail_views
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import serving
 from cms.sitemaps import SITEMAPS
 from ip_registry.api import EntryViewSet, FlowViewSet, PatentViewSet, RecordalViewSet, TargetViewSet
 from licensing.api import AgreementViewSet, DeclarationViewSet, LicenceViewSet, PaymentViewSet, ReportViewSet
@@ -71,7 +70,8 @@ urlpatterns = [
 # Pages: Chinese at /, English under /en/.
 urlpatterns += i18n_patterns(
     # The front page is the Wagtail site's root page (cms.HomePage), named here so templates can link to it.
-    path("", wagtail_views.serve, {"path": ""}, name="home"),
+    # Kept whole for visitors, as every editorial page (cms/serving.py).
+    path("", serving.serve, {"path": ""}, name="home"),
     path("", include("techmarket.accounts.urls")),
     path("", include("ip_registry.urls")),
     path("", include("listings.urls")),
@@ -89,7 +89,7 @@ if settings.SERVE_MEDIA:
     urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve_media)]
 
 # Wagtail serves the editorial pages; it comes last so it never shadows an app's URL.
-urlpatterns += i18n_patterns(path("", include(wagtail_urls)), prefix_default_language=False)
+urlpatterns += i18n_patterns(path("", include(serving)), prefix_default_language=False)
 
 handler400 = "techmarket.views.bad_request"
 handler403 = "techmarket.views.permission_denied"

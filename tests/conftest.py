@@ -64,6 +64,7 @@ SEEDING_MIGRATIONS = [
     ("ip_registry.migrations.0002_ledger_head_and_plan_targets", "seed"),
     ("ip_registry.migrations.0008_stats_targets", "seed"),
     ("cms.migrations.0002_page_tree", "build"),
+    ("cms.migrations.0008_s5_locales_english", "add_english"),
     ("search.migrations.0003_seed_synonyms", "seed"),
 ]
 

@@ -1,4 +1,5 @@
-"""The page benchmark still runs end to end: a few listings, a real gunicorn, a second per kind of URL."""
+"""The page benchmark still runs end to end: a few listings and the demo's editorial pages, a real gunicorn, a second
+per kind of URL (the home page in each language among them)."""
 
 import os
 import re
@@ -19,12 +20,22 @@ def test_pages_bench_runs_and_prints_its_table_and_verdict(tmp_path):
     output = completed.stdout
     assert completed.returncode == 0, output + completed.stderr
     assert re.search(r"^6 published listings \(\d+ images, \d+ deal terms, \d+ patents\)", output, re.MULTILINE)
+    assert re.search(r"^\d+ editorial pages published in ", output, re.MULTILINE)
+    assert re.search(r"^queries per home page: \d+ on 1 of 1 pages$", output, re.MULTILINE)
+    assert re.search(r"^queries per home-en page: \d+ on 1 of 1 pages$", output, re.MULTILINE)
     assert re.search(r"^queries per list page: \d+ on \d+ of \d+ pages$", output, re.MULTILINE)
     assert re.search(r"^queries per detail page: \d+ on 6 of 6 pages$", output, re.MULTILINE)
     assert re.search(r"^gunicorn: 2 sync workers on 127\.0\.0\.1:\d+", output, re.MULTILINE)
     # url kind, urls, requests, rps, p50, p95, server CPU/req ("-" without /proc), client CPU/req, ratio
     cells = r"\s+[\d,]+\s+[\d,]+\.\d\s+[\d.]+ ms\s+[\d.]+ ms\s+(-|[\d.]+ ms)\s+[\d.]+ ms\s+\d+\.\d\d$"
-    for kind, urls in (("trivial", "1"), ("frame", "1"), ("list", r"\d+"), ("detail", "6")):
+    for kind, urls in (
+        ("trivial", "1"),
+        ("frame", "1"),
+        ("home", "1"),
+        ("home-en", "1"),
+        ("list", r"\d+"),
+        ("detail", "6"),
+    ):
         assert re.search(rf"^{kind}\s+{urls}{cells}", output, re.MULTILINE), kind
     assert re.search(r"^responses: all [\d,]+ were 200: ok$", output, re.MULTILINE)
     assert re.search(r"^detail/trivial = \d+\.\d\d \(target >= 0\.00\): ok$", output, re.MULTILINE)

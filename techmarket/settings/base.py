@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "techmarket.accounts.wagtail_apps.UsersAppConfig",
@@ -190,7 +192,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
-WAGTAIL_I18N_ENABLED = False
+# Editorial pages are written in Chinese and translated into English in the admin (Wagtail's locales, "Translate"
+# on a page's menu); an English page lives under /en/ and a page not yet translated is served there as it is
+# (cms.models.SitePage).
+WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # Static and media files
@@ -317,10 +322,11 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
 
-# Caches. "pages": the public listing pages kept whole for visitors who are not signed in (techmarket/pagecache.py),
-# as files that every worker process of the machine shares, so that a change reaches them all at once. The files are
-# one machine's: a deployment with several web machines points "pages" at a cache they share (or sets
-# LISTING_PAGE_CACHE_SECONDS to 0), or a change would reach the other machines only when their pages expire.
+# Caches. "pages": the public listing pages and the editorial (Wagtail) pages kept whole for visitors who are not
+# signed in (techmarket/pagecache.py), as files that every worker process of the machine shares, so that a change
+# reaches them all at once. The files are one machine's: a deployment with several web machines points "pages" at a
+# cache they share (or sets LISTING_PAGE_CACHE_SECONDS to 0), or a change would reach the other machines only when
+# their pages expire.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "pages": {
