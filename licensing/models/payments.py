@@ -89,7 +89,11 @@ class Payment(models.Model):
                 name="payment_refund_within_amount",
             ),
         ]
-        indexes = [models.Index(fields=["state", "expires_at"], name="payment_state_expiry")]
+        indexes = [
+            models.Index(fields=["state", "expires_at"], name="payment_state_expiry"),
+            # A webhook finds its payment by the gateway's id for it (a Stripe PaymentIntent's pi_...).
+            models.Index(fields=["gateway", "gateway_reference"], name="payment_gateway_reference"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.reference} ¥{self.amount}"
