@@ -353,8 +353,12 @@ class RegistryDocument(models.Model):
 
 class LicenceRecordalQuerySet(models.QuerySet):
     def awaiting(self) -> LicenceRecordalQuerySet:
-        """Contracts not recorded with CNIPA yet (a licence the platform wrote to the ledger itself waits too)."""
-        return self.filter(recorded_on__isnull=True)
+        """Contracts not recorded with CNIPA yet (a licence the platform wrote to the ledger itself waits too); a
+        licence terminated on the ledger before it was recorded (its fee refunded) has nothing left to record."""
+        terminated = RegistryEntry.objects.filter(
+            kind=EntryKind.LICENCE_TERMINATION, related_entry=models.OuterRef("entry")
+        )
+        return self.filter(recorded_on__isnull=True).exclude(models.Exists(terminated))
 
     def late(self, on: datetime.date) -> LicenceRecordalQuerySet:
         """Awaiting recordal past their deadline."""

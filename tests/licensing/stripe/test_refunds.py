@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from ip_registry.choices import EntryKind
+from ip_registry.selectors import recordals_awaiting
 from licensing.choices import LicenceStatus, PaymentState
 from licensing.models import Payment
 from licensing.payments import services, stripe_gateway
@@ -106,6 +107,17 @@ def test_refunding_the_rest_ends_the_licence_on_the_registry(finance_admin, paid
     assert termination.related_entry == licence_entry
     assert termination.patent == licence_entry.patent
     assert termination.sequence > licence_entry.sequence
+
+
+def test_a_terminated_licence_is_no_longer_awaiting_recordal(finance_admin, paid_fee):
+    licence, payment = paid_fee
+    licence_entry = licence.registry_entries.get(kind=EntryKind.LICENCE)
+    awaiting = recordals_awaiting(on=licence_entry.registration_date)
+    assert awaiting.filter(entry=licence_entry).exists()  # its three-month clock runs
+
+    refund(finance_admin, payment)
+
+    assert not recordals_awaiting(on=licence_entry.registration_date).filter(entry=licence_entry).exists()
 
 
 def test_more_than_was_received_is_refused_with_the_reason(finance_admin, paid_fee):
