@@ -163,12 +163,18 @@ class LicenceSerializer(TermsMixin, serializers.ModelSerializer):
             "term_start",
             "term_end",
             "effective_on",
+            "ended_on",
+            "frozen_at",
             "notice",
             "next_payment",
             "reports_due",
             "created_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "ended_on": {"help_text": "The day a licence ended before its term (its fee refunded); null otherwise."},
+            "frozen_at": {"help_text": "Since when the fee is disputed by the payer's bank (frozen); null otherwise."},
+        }
 
     @extend_schema_field(URL_FIELD)
     def get_url(self, licence) -> str | None:
@@ -385,6 +391,8 @@ LICENCE_EXAMPLE = OpenApiExample(
         "term_start": "2026-12-05",
         "term_end": "2030-12-31",
         "effective_on": None,
+        "ended_on": None,
+        "frozen_at": None,
         "notice": {"sha256_html": "3f5a…", "sha256_pdf": "9be1…", "confirmed_at": "2026-12-05T10:12:00+08:00"},
         "next_payment": {
             "amount": "50000.00",

@@ -364,6 +364,19 @@ def test_a_dispute_freezes_the_licence_and_a_dispute_won_unfreezes_it(
     assert payment.state == PaymentState.SUCCEEDED and payment.refunded_amount == 0
 
 
+def test_the_licensee_sees_a_frozen_licence_in_its_list_and_the_api(client, fee, firm_admin):
+    licence, payment = fee
+    post(client, succeeded(payment))
+    post(client, event("charge.dispute.created", dispute(payment)))
+    client.force_login(firm_admin)
+
+    page = client.get("/licences/mine/").content.decode()
+    listed = client.get("/api/v1/licensing/licences/").json()["results"]
+
+    assert licence.reference in page and "已冻结" in page
+    assert [row["frozen_at"] is not None for row in listed if row["reference"] == licence.reference] == [True]
+
+
 def test_a_dispute_lost_is_a_refund_and_ends_the_licence(client, fee):
     licence, payment = fee
     post(client, succeeded(payment))
