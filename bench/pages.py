@@ -134,6 +134,9 @@ def main() -> int:
         started = time.perf_counter()
         made = populate_pages()
         print(f"{made} published in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        build_search_index()
+        print(f"search index built in {time.perf_counter() - started:.1f} s", flush=True)
         list_urls, detail_urls = urls()
         queries = count_queries({**HOME_KINDS, "list": list_urls, "detail": detail_urls})
         for line in queries.lines:
@@ -382,6 +385,15 @@ def populate(count: int) -> str:
             terms += listing.deal_terms.count()
             patents += len(listing_patents)
     return f"{count} published listings ({images} images, {terms} deal terms, {patents} patents)"
+
+
+def build_search_index() -> None:
+    """The listings' search index, as `make run` builds it: a listing's page shows its similar listings from it."""
+    import io
+
+    from django.core.management import call_command
+
+    call_command("rebuild_search_index", stdout=io.StringIO())
 
 
 def declare_open_licence(patents: list) -> None:
