@@ -26,8 +26,8 @@ from ..choices import AgreementState, Gateway, PaymentState
 from ..exceptions import LicensingError
 from ..models import Agreement, Payment, SavedPaymentMethod, Transaction
 from . import stripe_gateway
-from .base import GatewayError, PaymentRequest, PaymentStatus
-from .services import _locked, _start, payment_processing, payment_succeed
+from .base import GatewayError, PaymentStatus
+from .services import _locked, _start, payment_processing, payment_request, payment_succeed
 
 logger = logging.getLogger(__name__)
 
@@ -144,16 +144,7 @@ def payment_charge_saved(*, payment: Payment, method: SavedPaymentMethod) -> Pay
         if payment.state != PaymentState.PENDING:
             return None
         attempt = payment.transactions.filter(operation="charge_saved").count() + 1
-        request = PaymentRequest(
-            reference=payment.reference,
-            amount=payment.amount,
-            currency=payment.currency,
-            description=payment.description,
-            payer_name=payment.payer.name_zh,
-            payee_name=payment.payee.name_zh,
-            payer_id=payment.payer_id,
-            purpose=payment.purpose,
-        )
+        request = payment_request(payment)
         sent = {"reference": payment.reference, "amount": str(payment.amount), "attempt": attempt}
         try:
             status = stripe_gateway.StripeGateway().charge_saved(

@@ -213,16 +213,7 @@ def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool | 
         payment = _locked(payment)
         if payment.state != PaymentState.PENDING or _started(payment):
             return None
-        request = PaymentRequest(
-            reference=payment.reference,
-            amount=payment.amount,
-            currency=payment.currency,
-            description=payment.description,
-            payer_name=payment.payer.name_zh,
-            payee_name=payment.payee.name_zh,
-            payer_id=payment.payer_id,
-            purpose=payment.purpose,
-        )
+        request = payment_request(payment)
         sent = {"reference": request.reference, "amount": str(request.amount), "currency": request.currency}
         try:
             instructions = gateway_for(payment.gateway).start(request, now=now)
@@ -258,6 +249,20 @@ def _start(payment: Payment, *, now: datetime.datetime | None = None) -> bool | 
 
 # The calls after which a gateway holds the payment: started (an intent, a reference), or charged off-session.
 STARTING_OPERATIONS = ("start", "charge_saved")
+
+
+def payment_request(payment: Payment) -> PaymentRequest:
+    """What a gateway is asked to collect for a payment row."""
+    return PaymentRequest(
+        reference=payment.reference,
+        amount=payment.amount,
+        currency=payment.currency,
+        description=payment.description,
+        payer_name=payment.payer.name_zh,
+        payee_name=payment.payee.name_zh,
+        payer_id=payment.payer_id,
+        purpose=payment.purpose,
+    )
 
 
 def _started(payment: Payment) -> bool:
@@ -456,6 +461,20 @@ def payments_expire(*, now: datetime.datetime | None = None) -> int:
     return expired
 
 
+def _failed_transaction(payment: Payment, operation: str, reason: str, raw: dict | None) -> None:
+    """Save the payment with the reason it failed, and record what the gateway said (or the reason alone)."""
+    payment.failure_reason = reason[:300]
+    payment.save(update_fields=["state", "failure_reason", "updated_at"])
+    Transaction.objects.create(
+        payment=payment,
+        gateway=payment.gateway,
+        operation=operation,
+        response=raw or {"reason": reason},
+        succeeded=False,
+        error=reason[:500],
+    )
+
+
 @transaction.atomic
 def payment_fail(*, payment: Payment, reason: str, actor=None, raw: dict | None = None) -> Payment:
     """The payment can no longer be paid (its Stripe intent cancelled, a transfer returned): pending -> failed, with
@@ -465,16 +484,7 @@ def payment_fail(*, payment: Payment, reason: str, actor=None, raw: dict | None 
     if payment.state not in OPEN_PAYMENT_STATES:
         return payment
     _move(payment, PaymentState.FAILED)
-    payment.failure_reason = reason[:300]
-    payment.save(update_fields=["state", "failure_reason", "updated_at"])
-    Transaction.objects.create(
-        payment=payment,
-        gateway=payment.gateway,
-        operation="failed",
-        response=raw or {"reason": reason},
-        succeeded=False,
-        error=reason[:500],
-    )
+    _failed_transaction(payment, "failed", reason, raw)
     audit_record(
         actor=actor,
         action="payment.failed",
@@ -514,16 +524,7 @@ def payment_attempt_failed(*, payment: Payment, reason: str, raw: dict | None = 
         return payment
     if payment.state == PaymentState.PROCESSING:
         _move(payment, PaymentState.PENDING)
-    payment.failure_reason = reason[:300]
-    payment.save(update_fields=["state", "failure_reason", "updated_at"])
-    Transaction.objects.create(
-        payment=payment,
-        gateway=payment.gateway,
-        operation="attempt_failed",
-        response=raw or {"reason": reason},
-        succeeded=False,
-        error=reason[:500],
-    )
+    _failed_transaction(payment, "attempt_failed", reason, raw)
     _tell("payment_attempt_failed", payment, _payer_emails(payment), reason=reason)
     return payment
 
