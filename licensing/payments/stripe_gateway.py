@@ -15,6 +15,7 @@ so no other module needs to know Stripe's exception types.
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -109,14 +110,16 @@ def from_minor(minor: int) -> Decimal:
 
 
 def _client() -> stripe.StripeClient:
-    options = {}
-    if settings.STRIPE_API_BASE:
-        options["base_addresses"] = {"api": settings.STRIPE_API_BASE}
+    """The client for the configured keys: one per process, so its HTTP connections are kept and reused."""
+    return _client_for(settings.STRIPE_SECRET_KEY, settings.STRIPE_API_BASE, settings.STRIPE_TIMEOUT)
+
+
+@functools.lru_cache(maxsize=4)
+def _client_for(secret_key: str, api_base: str, timeout: float) -> stripe.StripeClient:
+    options = {"base_addresses": {"api": api_base}} if api_base else {}
+    # stripe's RequestsClient keeps one session per thread, so a client is safe to share between threads.
     return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        http_client=stripe.RequestsClient(timeout=settings.STRIPE_TIMEOUT),
-        max_network_retries=2,
-        **options,
+        secret_key, http_client=stripe.RequestsClient(timeout=timeout), max_network_retries=2, **options
     )
 
 
